@@ -1,0 +1,48 @@
+using Vigil.Server.Cli;
+using Vigil.Server.Features.Credentials;
+using Vigil.Server.Features.Devices;
+using Vigil.Server.Features.Pki;
+using Vigil.Server.Features.Provisioning;
+using Vigil.Server.Hosting;
+using Vigil.Server.Storage;
+
+namespace Vigil.Server;
+
+/// <summary>Wires the features together; nothing else belongs here.</summary>
+internal static class Program
+{
+    public static Task<int> Main(string[] args) => VigilCli.RunAsync(args);
+
+    /// <summary>What every command needs, with or without the web server.</summary>
+    public static void AddCoreServices(IServiceCollection services, DataDirectory data)
+    {
+        services.AddSingleton(data);
+        services.AddSingleton(TimeProvider.System);
+        services.AddValidatedOptions<ServerOptions>(ServerOptions.Section);
+        services.AddValidatedOptions<AwsOptions>(AwsOptions.Section);
+        services.AddStorage();
+        services.AddPki();
+        services.AddDevices();
+        services.AddProvisioning();
+        services.AddCredentials();
+        services.AddSingleton<VigilInitializer>();
+    }
+
+    /// <summary>What only <c>vigil serve</c> needs.</summary>
+    public static void AddWebFeatures(WebApplicationBuilder builder)
+    {
+        builder.ConfigureListeners();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<UnexpectedExceptionHandler>();
+        builder.Services.AddOpenApi();
+    }
+
+    public static void MapFeatures(WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSecurityHeaders();
+        app.MapOpenApi();
+        app.MapHealth();
+    }
+}
