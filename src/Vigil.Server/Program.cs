@@ -20,6 +20,7 @@ internal static class Program
         services.AddSingleton(TimeProvider.System);
         services.AddValidatedOptions<ServerOptions>(ServerOptions.Section);
         services.AddValidatedOptions<AwsOptions>(AwsOptions.Section);
+        services.AddVigilDataProtection(data);
         services.AddStorage();
         services.AddPki();
         services.AddDevices();

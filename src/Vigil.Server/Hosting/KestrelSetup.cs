@@ -24,8 +24,8 @@ internal static class KestrelSetup
                 https.ServerCertificateSelector = (_, _) => certificates.Current;
             }));
         });
-        builder.Services.Configure<HostOptions>(host =>
-            host.ShutdownTimeout = builder.Configuration.GetValue(ServerOptions.Section + ":" + nameof(ServerOptions.ShutdownTimeout), TimeSpan.FromSeconds(30)));
+        builder.Services.AddOptions<HostOptions>()
+            .Configure<IOptions<ServerOptions>>((host, server) => host.ShutdownTimeout = server.Value.ShutdownTimeout);
         return builder;
     }
 
