@@ -103,10 +103,11 @@ public sealed class SigV4Verifier<TPrincipal>
         }
 
         var scope = claims!.Credential;
-        var lookup = await _resolver.ResolveAsync(scope.AccessKeyId, claims.SessionToken, cancellationToken);
-        if (lookup is null || !lookup.Found)
+        var lookup = await _resolver.ResolveAsync(scope.AccessKeyId, claims.SessionToken, cancellationToken)
+            ?? throw new InvalidOperationException($"{_resolver.GetType().Name}.ResolveAsync returned null.");
+        if (!lookup.Found)
         {
-            return new SigV4VerificationResult<TPrincipal>(lookup?.Status switch
+            return new SigV4VerificationResult<TPrincipal>(lookup.Status switch
             {
                 SigV4CredentialLookupStatus.ExpiredToken => new SigV4Failure(SigV4FailureReason.ExpiredSessionToken,
                     "The security token included in the request is expired"),
@@ -169,7 +170,9 @@ public sealed class SigV4Verifier<TPrincipal>
         {
             if (!headers.TryGetValues(name, out _))
             {
-                return new SigV4Failure(SigV4FailureReason.SignedHeaderMissing, $"Signed header '{name}' is absent from the request.");
+                return new SigV4Failure(SigV4FailureReason.SignedHeaderMissing, name.Length <= 64
+                    ? $"Signed header '{name}' is absent from the request."
+                    : "A signed header is absent from the request.");
             }
         }
 

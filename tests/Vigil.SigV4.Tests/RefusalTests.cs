@@ -260,6 +260,27 @@ public sealed class RefusalTests
         Assert.Equal(0, _scenario.Resolver.Lookups);
     }
 
+    [Fact]
+    public async Task Missing_signed_header_with_a_very_long_name_is_not_echoed_in_the_message()
+    {
+        var longName = "x-" + new string('a', 4000);
+        var request = Scenario.With(_scenario.SignedPost(Scenario.LongTerm), headers: h =>
+            ReplaceInAuthorization(h, "SignedHeaders=content-type;host;", $"SignedHeaders=content-type;host;{longName};"));
+
+        var failure = await RefusedAsync(request, SigV4FailureReason.SignedHeaderMissing, SigV4ErrorType.InvalidSignatureException);
+
+        Assert.Equal("A signed header is absent from the request.", failure.Message);
+    }
+
+    [Fact]
+    public async Task Resolver_that_returns_null_is_a_programming_error_not_a_refusal()
+    {
+        var verifier = new SigV4Verifier<string>(new NullResolver(), _scenario.Clock);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(async () =>
+            await verifier.VerifyAsync(_scenario.SignedPost(Scenario.LongTerm), TestContext.Current.CancellationToken));
+    }
+
     [Theory]
     [InlineData("X-Amz-Signature")]
     [InlineData("X-Amz-Date")]
@@ -395,5 +416,11 @@ public sealed class RefusalTests
         Assert.True(headers.TryGetValues("Authorization", out var values));
         Assert.Contains(from, values[0], StringComparison.Ordinal);
         headers.Set("Authorization", values[0].Replace(from, to, StringComparison.Ordinal));
+    }
+
+    private sealed class NullResolver : ISigV4CredentialResolver<string>
+    {
+        public ValueTask<SigV4CredentialLookup<string>> ResolveAsync(string accessKeyId, string? sessionToken, CancellationToken cancellationToken) =>
+            ValueTask.FromResult<SigV4CredentialLookup<string>>(null!);
     }
 }

@@ -74,7 +74,7 @@ internal ref struct ValueStringBuilder
     {
         // Checked: a length past int.MaxValue must fail loudly (OverflowException), not wrap around.
         var required = checked(_length + additional);
-        var next = ArrayPool<char>.Shared.Rent(Math.Max(required, Math.Min(_chars.Length * 2, Array.MaxLength)));
+        var next = ArrayPool<char>.Shared.Rent(Math.Max(required, (int)Math.Min(2L * _chars.Length, Array.MaxLength)));
         _chars[.._length].CopyTo(next);
         var old = _rented;
         _chars = _rented = next;
