@@ -32,7 +32,9 @@ public sealed class SigV4VerificationRequest
 
     /// <summary>
     /// The request headers. <c>Host</c> must be the value the client sent; behind a TLS-terminating proxy
-    /// replace it with the original host (e.g. from <c>X-Forwarded-Host</c>) before verifying.
+    /// replace it with the original host (e.g. from <c>X-Forwarded-Host</c>) before verifying. Values are hashed
+    /// as UTF-8, as clients sign them: a server that lets non-ASCII header bytes through must decode them as
+    /// UTF-8 (Kestrel's <c>RequestHeaderEncodingSelector</c>), not Latin-1.
     /// </summary>
     public required SigV4HeaderCollection Headers { get; init; }
 

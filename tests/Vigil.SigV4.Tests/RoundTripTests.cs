@@ -146,6 +146,23 @@ public sealed class RoundTripTests
         Assert.True(result.Succeeded, result.Failure?.ToString());
     }
 
+    [Fact]
+    public async Task Signed_headers_listed_out_of_order_are_canonicalised_in_the_order_given()
+    {
+        var canonical = $"GET\n/\n\nx-amz-date:20240101T120000Z\nhost:{Scenario.Host}\n\nx-amz-date;host\n{ReferenceSigV4.EmptyHash}";
+        var signature = ReferenceSigV4.Sign("ExampleSecretKey", "20240101T120000Z", Scenario.Region, Scenario.Service, canonical);
+        var headers = new SigV4HeaderCollection
+        {
+            { "Host", Scenario.Host },
+            { "X-Amz-Date", "20240101T120000Z" },
+            { "Authorization", $"AWS4-HMAC-SHA256 Credential=AKIAEXAMPLEKEY000001/20240101/us-west-2/kinesisvideo/aws4_request, SignedHeaders=x-amz-date;host, Signature={signature}" },
+        };
+
+        var result = await _scenario.VerifyAsync(Scenario.Received("GET", "/", null, headers, []));
+
+        Assert.True(result.Succeeded, result.Failure?.ToString());
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
