@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Vigil.Server.Features.Credentials;
 using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Pki;
 
@@ -16,6 +17,8 @@ internal abstract class VigilDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<RegistryImport> RegistryImports => Set<RegistryImport>();
 
     public DbSet<CertificateRecord> Certificates => Set<CertificateRecord>();
+
+    public DbSet<AccessKey> AccessKeys => Set<AccessKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VigilDbContext).Assembly);
