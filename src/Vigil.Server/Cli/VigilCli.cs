@@ -1,5 +1,8 @@
 using System.CommandLine;
 using Vigil.Server.Features.Devices;
+using Vigil.Server.Features.Events;
+using Vigil.Server.Features.Ingest;
+using Vigil.Server.Features.Notifications;
 using Vigil.Server.Features.Pki;
 using Vigil.Server.Storage;
 
@@ -17,6 +20,10 @@ internal static class VigilCli
         root.Subcommands.Add(PkiCommands.CreateClaim());
         root.Subcommands.Add(PkiCommands.CreateCa());
         root.Subcommands.Add(DbCommands.Create());
+        root.Subcommands.Add(CameraCommands.Create());
+        root.Subcommands.Add(EventCommands.Create());
+        root.Subcommands.Add(RuleCommands.Create());
+        root.Subcommands.Add(RuleCommands.CreateNotifications());
         return root;
     }
 
