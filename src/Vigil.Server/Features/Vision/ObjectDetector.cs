@@ -74,6 +74,9 @@ internal sealed partial class ObjectDetector(
             ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
             IntraOpNumThreads = options.Value.InferenceThreads,
         };
+        // Worker threads that spin while waiting burn the CPU the SMTP sessions and the database
+        // need on a small home server; a few microseconds of wake-up latency is the better trade.
+        sessionOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         try
         {
             var session = new InferenceSession(path, sessionOptions);
