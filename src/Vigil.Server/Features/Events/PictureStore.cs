@@ -16,28 +16,35 @@ internal sealed class PictureStore(DataDirectory data)
     public string DirectoryFor(Guid key, DateTimeOffset occurredAt) =>
         Path.Combine(occurredAt.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), key.ToString("N"));
 
-    /// <summary>Writes a file under the event's directory; returns its path relative to <see cref="Root"/>.</summary>
-    public async Task<string> WriteAsync(string eventDirectory, string fileName, ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes a file under the event's directory; returns its path relative to <see cref="Root"/>.
+    /// <paramref name="durable"/> flushes it to disk: the original picture is, because only the
+    /// spool entry (deleted once the event is stored) could bring it back; thumbnails and
+    /// annotated copies are not, as they can be made again from the original.
+    /// </summary>
+    public async Task<string> WriteAsync(string eventDirectory, string fileName, ReadOnlyMemory<byte> bytes, bool durable, CancellationToken cancellationToken)
     {
         var directory = Path.Combine(Root, eventDirectory);
+        var day = Path.GetDirectoryName(directory)!;
+        if (!Directory.Exists(day))
+        {
+            Directory.CreateDirectory(day, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            DirectorySync.Flush(Root);
+        }
+
         Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var relative = Path.Combine(eventDirectory, fileName);
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = SecureFile.OwnerOnly };
         await using (var stream = new FileStream(Path.Combine(Root, relative), options))
         {
             await stream.WriteAsync(bytes, cancellationToken);
-            stream.Flush(flushToDisk: true);
+            if (durable)
+            {
+                stream.Flush(flushToDisk: true);
+            }
         }
 
         return relative;
-    }
-
-    /// <summary>Makes the event directory's entries durable (call once after its files are written).</summary>
-    public void Sync(string eventDirectory)
-    {
-        var directory = Path.Combine(Root, eventDirectory);
-        DirectorySync.Flush(directory);
-        DirectorySync.Flush(Path.GetDirectoryName(directory)!);
     }
 
     /// <summary>The absolute path of a stored file, or null if the relative path would leave the events directory.</summary>

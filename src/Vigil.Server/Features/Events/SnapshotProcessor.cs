@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Vigil.Server.Features.Ingest;
@@ -25,17 +26,37 @@ internal sealed partial class SnapshotProcessor(
     ILogger<SnapshotProcessor> logger) : BackgroundService
 {
     private const int MaxAttempts = 5;
-    private readonly Dictionary<Guid, int> _failures = [];
+    private readonly ConcurrentDictionary<Guid, int> _failures = new();
+    private readonly ConcurrentDictionary<Guid, byte> _inProgress = new();
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    // Pictures are decoded, detected and rendered by several workers at once; the recording step
+    // (the notification decisions, which read earlier decisions for cooldowns, and the commit)
+    // runs one at a time, so two events of one camera cannot both pass the same cooldown.
+    private readonly SemaphoreSlim _recording = new(1, 1);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, Math.Max(2, Environment.ProcessorCount)).Select(_ => Task.Run(() => WorkAsync(stoppingToken), CancellationToken.None)));
+
+    public override void Dispose()
     {
-        await foreach (var received in queue.Reader.ReadAllAsync(stoppingToken))
+        _recording.Dispose();
+        base.Dispose();
+    }
+
+    private async Task WorkAsync(CancellationToken stoppingToken)
+    {
+        await foreach (var received in queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
         {
             var id = received.SpoolId;
+            if (!_inProgress.TryAdd(id, 0))
+            {
+                continue; // queued twice (replay and listener); the other worker has it
+            }
+
             try
             {
                 await ProcessAsync(id, stoppingToken);
-                _failures.Remove(id);
+                _failures.TryRemove(id, out _);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -47,10 +68,10 @@ internal sealed partial class SnapshotProcessor(
             }
             catch (Exception e)
             {
-                var attempts = _failures[id] = _failures.GetValueOrDefault(id) + 1;
+                var attempts = _failures.AddOrUpdate(id, 1, (_, n) => n + 1);
                 if (attempts >= MaxAttempts)
                 {
-                    _failures.Remove(id);
+                    _failures.TryRemove(id, out _);
                     spool.Quarantine(id, $"failed {attempts} times, last: {e.Message}");
                     continue;
                 }
@@ -59,6 +80,10 @@ internal sealed partial class SnapshotProcessor(
                 var delay = TimeSpan.FromSeconds(Math.Pow(4, attempts));
                 Log.WillRetry(logger, e, id, delay);
                 _ = RetryLaterAsync(id, delay, stoppingToken);
+            }
+            finally
+            {
+                _inProgress.TryRemove(id, out _);
             }
         }
     }
@@ -104,19 +129,19 @@ internal sealed partial class SnapshotProcessor(
         foreach (var picture in extraction.Pictures)
         {
             var outcome = available ? detector.Detect(picture.Bytes) : DetectionOutcome.Unavailable(detector.Problem ?? "unavailable");
-            var original = await pictures.WriteAsync(directory, $"{picture.Index}.{picture.Info.Extension}", picture.Bytes, cancellationToken);
+            var original = await pictures.WriteAsync(directory, $"{picture.Index}.{picture.Info.Extension}", picture.Bytes, durable: true, cancellationToken);
             storedBytes += picture.Bytes.Length;
             string? thumbnailPath = null;
             if (PictureRenderer.Thumbnail(picture.Bytes) is { } thumbnail)
             {
-                thumbnailPath = await pictures.WriteAsync(directory, $"{picture.Index}.thumb.jpg", thumbnail, cancellationToken);
+                thumbnailPath = await pictures.WriteAsync(directory, $"{picture.Index}.thumb.jpg", thumbnail, durable: false, cancellationToken);
                 storedBytes += thumbnail.Length;
             }
 
             string? annotatedPath = null;
             if (outcome.Detections.Count > 0 && PictureRenderer.Annotate(picture.Bytes, outcome.Detections) is { } annotated)
             {
-                annotatedPath = await pictures.WriteAsync(directory, $"{picture.Index}.annotated.jpg", annotated, cancellationToken);
+                annotatedPath = await pictures.WriteAsync(directory, $"{picture.Index}.annotated.jpg", annotated, durable: false, cancellationToken);
                 storedBytes += annotated.Length;
             }
 
@@ -147,7 +172,7 @@ internal sealed partial class SnapshotProcessor(
 
         if (storedPictures.Count > 0)
         {
-            pictures.Sync(directory);
+            DirectorySync.Flush(Path.Combine(pictures.Root, directory));
         }
 
         var labels = detections.GroupBy(d => d.Label).OrderByDescending(g => g.Max(d => d.Confidence)).Select(g => g.Key).ToList();
@@ -182,13 +207,14 @@ internal sealed partial class SnapshotProcessor(
             firstAnnotated is null ? null : pictures.Resolve(firstAnnotated),
             firstPicture is null ? null : pictures.Resolve(firstPicture));
         var listeners = scope.ServiceProvider.GetServices<IEventListener>().ToList();
-        foreach (var listener in listeners)
-        {
-            await listener.OnRecordingAsync(recorded, cancellationToken);
-        }
-
+        await _recording.WaitAsync(cancellationToken);
         try
         {
+            foreach (var listener in listeners)
+            {
+                await listener.OnRecordingAsync(recorded, cancellationToken);
+            }
+
             await db.SaveChangesAsync(cancellationToken);
         }
         catch (DbUpdateException)
@@ -199,6 +225,10 @@ internal sealed partial class SnapshotProcessor(
             }
 
             // Another processor stored it first (unique key); nothing more to do.
+        }
+        finally
+        {
+            _recording.Release();
         }
 
         spool.Complete(id);

@@ -8,7 +8,7 @@ namespace Vigil.Server.Features.Ingest;
 /// </summary>
 internal sealed class SnapshotQueue
 {
-    private readonly Channel<SnapshotReceived> _channel = Channel.CreateUnbounded<SnapshotReceived>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<SnapshotReceived> _channel = Channel.CreateUnbounded<SnapshotReceived>(new UnboundedChannelOptions { SingleReader = false });
 
     public ChannelReader<SnapshotReceived> Reader => _channel.Reader;
 

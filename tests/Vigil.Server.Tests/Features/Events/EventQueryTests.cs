@@ -39,7 +39,7 @@ public sealed class EventQueryTests
         await using var vigil = await TestVigil.StartAsync("Sqlite", cancellationToken: Ct);
         var store = vigil.Services.GetRequiredService<PictureStore>();
         var directory = store.DirectoryFor(Guid.CreateVersion7(), Start);
-        var path = await store.WriteAsync(directory, "0.jpg", SnapshotPictures.Jpeg(64, 48), Ct);
+        var path = await store.WriteAsync(directory, "0.jpg", SnapshotPictures.Jpeg(64, 48), durable: true, Ct);
         var e = Event("eve@example.com", Guid.CreateVersion7(), Start, "Dog");
         e.Pictures.Add(new EventPicture { Index = 0, ContentType = "image/jpeg", Path = path, Width = 64, Height = 48, AnnotatedPath = "../../../etc/passwd" });
         await AddEventsAsync(vigil, [e]);
