@@ -10,6 +10,8 @@ internal sealed class DataDirectory
     public const string EnvironmentVariable = "VIGIL_DATA";
     public const string DefaultPath = "vigil-data";
 
+    private static readonly TimeSpan LockTimeout = TimeSpan.FromMinutes(2);
+
     private const UnixFileMode PrivateDirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
 
     public DataDirectory(string path)
@@ -85,7 +87,7 @@ internal sealed class DataDirectory
     public async Task<IDisposable> AcquireInitializationLockAsync(TimeProvider time, CancellationToken cancellationToken)
     {
         var path = PathOf(".init.lock");
-        var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(30);
+        var deadline = time.GetUtcNow() + LockTimeout;
         while (true)
         {
             try
@@ -99,7 +101,7 @@ internal sealed class DataDirectory
             }
             catch (IOException e)
             {
-                throw new StartupException($"data directory {Root} is locked by another process for more than 30 s ({path})", e);
+                throw new StartupException($"data directory {Root} is locked by another process for more than {LockTimeout.TotalSeconds:0} s ({path})", e);
             }
         }
     }

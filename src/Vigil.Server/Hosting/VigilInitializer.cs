@@ -12,8 +12,11 @@ internal sealed class VigilInitializer(
     public async Task InitializeAsync(CancellationToken cancellationToken)
     {
         data.EnsureUsable();
-        using var initializationLock = await data.AcquireInitializationLockAsync(time, cancellationToken);
+
+        // EF Core serialises concurrent migrations itself; only the creation of keys and the CA
+        // needs this process-wide lock, so it is held briefly.
         await migrator.MigrateAsync(cancellationToken);
+        using var initializationLock = await data.AcquireInitializationLockAsync(time, cancellationToken);
         foreach (var initializer in initializers.OrderBy(i => i.Order))
         {
             await initializer.InitializeAsync(cancellationToken);
