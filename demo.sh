@@ -26,6 +26,9 @@ printf 'serial,secret,model\n%s,%s,%s\n' "$serial" "$secret" "Vigil Demo Camera"
 "$vigil" --data "$data" registry import "$demo/registry.csv" >/dev/null
 "$vigil" --data "$data" claim create --out "$demo/claim-bundle" >/dev/null
 "$vigil" --data "$data" ca export > "$demo/root-ca.pem"
+# Snapshot AI: a camera that e-mails pictures, owned by the demo user.
+smtp_port="${VIGIL__Ingest__SmtpPort:-2525}"
+snapshot_camera=$("$vigil" --data "$data" cameras add-snapshot --owner demo@example.com --name "Demo snapshot camera" | sed -n 's/^  \(SMTP username\|SMTP password\|Send pictures to\|Upload token\) */\1|/p')
 
 "$vigil" --data "$data" serve > "$demo/server.log" 2>&1 &
 server=$!
@@ -56,6 +59,11 @@ cat <<TXT
     serial   $serial
     secret   $secret
   Claim bundle for camera firmware: $demo/claim-bundle  (claim.cert.pem, claim.private.key, root-ca.pem, agent.json)
+
+  Demo snapshot camera of demo@example.com (e-mail pictures to SMTP localhost:$smtp_port, STARTTLS)
+$(printf '%s\n' "$snapshot_camera" | awk -F'|' '{printf "    %-16s %s\n", $1, $2}')
+  Try: swaks --server localhost:$smtp_port --tls --auth PLAIN --auth-user USER --auth-password PASSWORD \\
+         --to demo@example.com --attach-type image/jpeg --attach @picture.jpg;  then $vigil --data $data events list
 
   Data directory $data   Server log $demo/server.log
   Try: $vigil --data $data registry list

@@ -1,8 +1,12 @@
 using Vigil.Server.Cli;
 using Vigil.Server.Features.Credentials;
 using Vigil.Server.Features.Devices;
+using Vigil.Server.Features.Events;
+using Vigil.Server.Features.Ingest;
+using Vigil.Server.Features.Notifications;
 using Vigil.Server.Features.Pki;
 using Vigil.Server.Features.Provisioning;
+using Vigil.Server.Features.Vision;
 using Vigil.Server.Hosting;
 using Vigil.Server.Storage;
 
@@ -26,6 +30,10 @@ internal static class Program
         services.AddDevices();
         services.AddProvisioning();
         services.AddCredentials();
+        services.AddIngest();
+        services.AddVision();
+        services.AddEvents();
+        services.AddNotifications();
         services.AddSingleton<VigilInitializer>();
     }
 
@@ -36,6 +44,10 @@ internal static class Program
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<UnexpectedExceptionHandler>();
         builder.Services.AddOpenApi();
+        builder.Services.AddIngestServer();
+        builder.Services.AddVisionServer();
+        builder.Services.AddEventsServer();
+        builder.Services.AddNotificationsServer();
     }
 
     public static void MapFeatures(WebApplication app)
@@ -45,5 +57,7 @@ internal static class Program
         app.UseSecurityHeaders();
         app.MapOpenApi();
         app.MapHealth();
+        app.MapIngestEndpoints();
+        app.MapVision();
     }
 }

@@ -1,6 +1,9 @@
 using System.CommandLine;
 using Vigil.Server.Features.Credentials;
 using Vigil.Server.Features.Devices;
+using Vigil.Server.Features.Events;
+using Vigil.Server.Features.Ingest;
+using Vigil.Server.Features.Notifications;
 using Vigil.Server.Features.Pki;
 using Vigil.Server.Storage;
 
@@ -19,6 +22,10 @@ internal static class VigilCli
         root.Subcommands.Add(PkiCommands.CreateCa());
         root.Subcommands.Add(DbCommands.Create());
         root.Subcommands.Add(KeyCommands.Create());
+        root.Subcommands.Add(CameraCommands.Create());
+        root.Subcommands.Add(EventCommands.Create());
+        root.Subcommands.Add(RuleCommands.Create());
+        root.Subcommands.Add(RuleCommands.CreateNotifications());
         return root;
     }
 

@@ -1,6 +1,9 @@
 using Microsoft.EntityFrameworkCore;
 using Vigil.Server.Features.Credentials;
 using Vigil.Server.Features.Devices;
+using Vigil.Server.Features.Events;
+using Vigil.Server.Features.Ingest;
+using Vigil.Server.Features.Notifications;
 using Vigil.Server.Features.Pki;
 
 namespace Vigil.Server.Storage;
@@ -19,6 +22,14 @@ internal abstract class VigilDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<CertificateRecord> Certificates => Set<CertificateRecord>();
 
     public DbSet<AccessKey> AccessKeys => Set<AccessKey>();
+
+    public DbSet<SnapshotCamera> SnapshotCameras => Set<SnapshotCamera>();
+
+    public DbSet<SnapshotEvent> Events => Set<SnapshotEvent>();
+
+    public DbSet<NotificationRule> NotificationRules => Set<NotificationRule>();
+
+    public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VigilDbContext).Assembly);

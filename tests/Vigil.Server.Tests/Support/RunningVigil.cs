@@ -40,6 +40,9 @@ internal sealed class RunningVigil : IAsyncDisposable
 
     public string DataPath => _directory.Path;
 
+    /// <summary>The SMTP ingest listener's address (Snapshot AI).</summary>
+    public System.Net.IPEndPoint Smtp => App.Services.GetRequiredService<Vigil.Server.Features.Ingest.Smtp.SmtpListener>().LocalEndPoint!;
+
     public static async Task<RunningVigil> StartAsync(string provider = "Sqlite", IDictionary<string, string?>? settings = null, CancellationToken cancellationToken = default)
     {
         var directory = new TempDirectory("server");
@@ -47,6 +50,9 @@ internal sealed class RunningVigil : IAsyncDisposable
         overrides["Server:ListenAddress"] = "127.0.0.1";
         overrides["Server:HttpPort"] = "0";
         overrides["Server:HttpsPort"] = "0";
+        // Snapshot AI: a free SMTP port, and never a model download in tests.
+        overrides["Ingest:SmtpPort"] = "0";
+        overrides["Vision:ModelUrl"] = "";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             overrides[key] = value;

@@ -59,6 +59,14 @@ internal static class VigilExecutable
         environment["VIGIL__Server__ListenAddress"] = "127.0.0.1";
         environment["VIGIL__Server__HttpPort"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         environment["VIGIL__Server__HttpsPort"] = httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // Snapshot AI: unless a test chooses, a free SMTP port and no model download.
+        foreach (var (key, value) in new[] { ("VIGIL__Ingest__SmtpPort", "0"), ("VIGIL__Vision__ModelUrl", "") })
+        {
+            if (environment.GetValueOrDefault(key) is null)
+            {
+                environment[key] = value;
+            }
+        }
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
