@@ -3,6 +3,7 @@ using Vigil.Server.Features.Credentials;
 using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Pki;
 using Vigil.Server.Features.Provisioning;
+using Vigil.Server.Features.Signaling;
 using Vigil.Server.Hosting;
 using Vigil.Server.Storage;
 
@@ -26,6 +27,7 @@ internal static class Program
         services.AddDevices();
         services.AddProvisioning();
         services.AddCredentials();
+        services.AddSignaling();
         services.AddSingleton<VigilInitializer>();
     }
 
@@ -45,5 +47,6 @@ internal static class Program
         app.UseSecurityHeaders();
         app.MapOpenApi();
         app.MapHealth();
+        app.MapSignaling();
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Vigil.Server.Features.Credentials;
 using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Pki;
+using Vigil.Server.Features.Signaling;
 
 namespace Vigil.Server.Storage;
 
@@ -19,6 +20,8 @@ internal abstract class VigilDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<CertificateRecord> Certificates => Set<CertificateRecord>();
 
     public DbSet<AccessKey> AccessKeys => Set<AccessKey>();
+
+    public DbSet<SignalingChannel> SignalingChannels => Set<SignalingChannel>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VigilDbContext).Assembly);
