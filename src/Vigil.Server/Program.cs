@@ -47,6 +47,7 @@ internal static class Program
         app.UseSecurityHeaders();
         app.MapOpenApi();
         app.MapHealth();
+        app.UseWebSockets();
         app.MapSignaling();
     }
 }

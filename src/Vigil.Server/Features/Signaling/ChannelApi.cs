@@ -8,7 +8,7 @@ namespace Vigil.Server.Features.Signaling;
 /// GetSignalingChannelEndpoint and DescribeMediaStorageConfiguration. Every operation is authorised
 /// against the caller's policies for <c>kinesisvideo:&lt;Operation&gt;</c> on the channel's ARN.
 /// </summary>
-internal sealed class ChannelApi(ChannelStore store, SignalingUrls urls)
+internal sealed class ChannelApi(ChannelStore store, SignalingUrls urls, SignalingHub hub)
 {
     public const int DefaultMaxResults = 10_000;
 
@@ -131,7 +131,13 @@ internal sealed class ChannelApi(ChannelStore store, SignalingUrls urls)
             return KvsErrors.AccessDenied(caller, KvsActions.UpdateSignalingChannel, arn);
         }
 
-        return Answer(await store.UpdateAsync(arn, request.CurrentVersion!, ttl, cancellationToken));
+        var outcome = await store.UpdateAsync(arn, request.CurrentVersion!, ttl, cancellationToken);
+        if (outcome == ChangeOutcome.Done && ttl is { } newTtl)
+        {
+            hub.ChannelUpdated(arn, newTtl);
+        }
+
+        return Answer(outcome);
     }
 
     public async Task<KvsResult> DeleteAsync(DeleteSignalingChannelRequest request, CallerIdentity caller, CancellationToken cancellationToken)
@@ -147,7 +153,13 @@ internal sealed class ChannelApi(ChannelStore store, SignalingUrls urls)
             return KvsErrors.AccessDenied(caller, KvsActions.DeleteSignalingChannel, arn);
         }
 
-        return Answer(await store.DeleteAsync(arn, string.IsNullOrEmpty(request.CurrentVersion) ? null : request.CurrentVersion, cancellationToken));
+        var outcome = await store.DeleteAsync(arn, string.IsNullOrEmpty(request.CurrentVersion) ? null : request.CurrentVersion, cancellationToken);
+        if (outcome == ChangeOutcome.Done)
+        {
+            hub.ChannelDeleted(arn);
+        }
+
+        return Answer(outcome);
     }
 
     public async Task<KvsResult> GetEndpointAsync(GetSignalingChannelEndpointRequest request, CallerIdentity caller, CancellationToken cancellationToken)

@@ -52,6 +52,12 @@ internal static partial class KvsEndpoint
             Log.Refused(logger, context.Request.Path, result.Status, result.ErrorType, requestId);
         }
 
+        await WriteAsync(context, result, requestId, cancellationToken);
+    }
+
+    /// <summary>Writes <paramref name="result"/> as the response, AWS-style.</summary>
+    public static async Task WriteAsync(HttpContext context, KvsResult result, string requestId, CancellationToken cancellationToken)
+    {
         var response = context.Response;
         response.StatusCode = result.Status;
         response.ContentType = "application/json";

@@ -12,6 +12,8 @@ internal static class SignalingFeature
         services.AddScoped<ChannelStore>();
         services.AddScoped<ChannelApi>();
         services.AddScoped<TagApi>();
+        services.AddSingleton<SignalingHub>();
+        services.AddHostedService<SignalingSweeper>();
         return services;
     }
 
@@ -33,6 +35,10 @@ internal static class SignalingFeature
         kvs.MapPost("/TagResource", (HttpContext c, TagApi api) => KvsEndpoint.HandleAsync(c, json.TagResourceRequest, api.TagAsync));
         kvs.MapPost("/UntagResource", (HttpContext c, TagApi api) => KvsEndpoint.HandleAsync(c, json.UntagResourceRequest, api.UntagAsync));
         kvs.MapPost("/ListTagsForResource", (HttpContext c, TagApi api) => KvsEndpoint.HandleAsync(c, json.ListTagsForResourceRequest, api.ListAsync));
+
+        // The WebSocket data plane. GET only (a WebSocket upgrade); the presigned query authenticates it.
+        kvs.MapGet(SignalingUrls.MasterPath, (HttpContext c) => SignalingSocketEndpoint.HandleAsync(c, master: true));
+        kvs.MapGet(SignalingUrls.ViewerPath, (HttpContext c) => SignalingSocketEndpoint.HandleAsync(c, master: false));
         return app;
     }
 }
