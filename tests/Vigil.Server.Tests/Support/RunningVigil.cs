@@ -47,6 +47,7 @@ internal sealed class RunningVigil : IAsyncDisposable
         overrides["Server:ListenAddress"] = "127.0.0.1";
         overrides["Server:HttpPort"] = "0";
         overrides["Server:HttpsPort"] = "0";
+        overrides["Signaling:StunPort"] = "0";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             overrides[key] = value;

@@ -59,6 +59,11 @@ internal static class VigilExecutable
         environment["VIGIL__Server__ListenAddress"] = "127.0.0.1";
         environment["VIGIL__Server__HttpPort"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         environment["VIGIL__Server__HttpsPort"] = httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        if (environment.GetValueOrDefault("VIGIL__Signaling__StunPort") is null)
+        {
+            // Tests run servers side by side: a free UDP port each, not 3478.
+            environment["VIGIL__Signaling__StunPort"] = "0";
+        }
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

@@ -1,4 +1,5 @@
 using Vigil.Contracts.Kvs;
+using Vigil.Server.Features.Signaling.Stun;
 using Vigil.Server.Hosting;
 
 namespace Vigil.Server.Features.Signaling;
@@ -14,6 +15,10 @@ internal static class SignalingFeature
         services.AddScoped<TagApi>();
         services.AddSingleton<SignalingHub>();
         services.AddHostedService<SignalingSweeper>();
+        services.AddScoped<IceServerApi>();
+        // Hosted services run only in `vigil serve`; other commands build the services but never start them.
+        services.AddSingleton<StunServer>();
+        services.AddHostedService(sp => sp.GetRequiredService<StunServer>());
         return services;
     }
 
@@ -35,6 +40,7 @@ internal static class SignalingFeature
         kvs.MapPost("/TagResource", (HttpContext c, TagApi api) => KvsEndpoint.HandleAsync(c, json.TagResourceRequest, api.TagAsync));
         kvs.MapPost("/UntagResource", (HttpContext c, TagApi api) => KvsEndpoint.HandleAsync(c, json.UntagResourceRequest, api.UntagAsync));
         kvs.MapPost("/ListTagsForResource", (HttpContext c, TagApi api) => KvsEndpoint.HandleAsync(c, json.ListTagsForResourceRequest, api.ListAsync));
+        kvs.MapPost("/v1/get-ice-server-config", (HttpContext c, IceServerApi api) => KvsEndpoint.HandleAsync(c, json.GetIceServerConfigRequest, api.GetAsync));
 
         // The WebSocket data plane. GET only (a WebSocket upgrade); the presigned query authenticates it.
         kvs.MapGet(SignalingUrls.MasterPath, (HttpContext c) => SignalingSocketEndpoint.HandleAsync(c, master: true));

@@ -122,6 +122,11 @@ internal sealed class SignalingOptions : IValidatableObject
             yield return new ValidationResult("must be more than 00:00:30 (the KVS C SDK refreshes 30 s early) and at most 1.00:00:00", [nameof(TurnCredentialLifetime)]);
         }
 
+        if (!StunEnabled && string.IsNullOrEmpty(StunUri) && TurnUris.Length == 0)
+        {
+            yield return new ValidationResult("GetIceServerConfig must return at least one server: keep the STUN server, or set StunUri or TurnUris", [nameof(StunEnabled)]);
+        }
+
         foreach (var origin in AllowedOrigins)
         {
             if (!Uri.TryCreate(origin, UriKind.Absolute, out var uri) || uri.AbsolutePath != "/" || !(uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp))
