@@ -21,7 +21,7 @@ switch (mode)
         var results = new List<ConnectionResult>();
         for (var run = 1; run <= runs; run++)
         {
-            var result = await ConnectionBenchmark.RunAsync(count, parallelism: 64);
+            var result = await ConnectionBenchmark.RunAsync(count, parallelism: 64, hold: TimeSpan.FromSeconds(70));
             Console.WriteLine($"run {run}: {result}");
             results.Add(result);
         }

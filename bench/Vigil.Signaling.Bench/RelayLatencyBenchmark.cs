@@ -18,54 +18,60 @@ internal static class RelayLatencyBenchmark
         // offers/s = rate/2 spread over enough channels that each connection sends at most 4 per second.
         var offersPerSecond = messagesPerSecond / 2;
         var channels = Math.Max(1, (offersPerSecond + 3) / 4);
-        await using var server = await VigilServerProcess.StartAsync(new Dictionary<string, string>());
+        // The bench measures latency, not the rate limits: after a stall of the (shared) machine a client
+        // catches up in a burst, which the 5/s SDP limit would partly refuse and so skew the figures.
+        await using var server = await VigilServerProcess.StartAsync(new Dictionary<string, string> { ["Signaling:SdpMessagesPerSecond"] = "100" });
         using var kvs = server.CreateKvsClient(server.Admin);
-        var pairs = new (BenchSocket Master, BenchSocket Viewer, ConcurrentQueue<long> Offers, ConcurrentQueue<long> Answers)[channels];
+        var pairs = new (BenchSocket Master, BenchSocket Viewer)[channels];
         for (var i = 0; i < channels; i++)
         {
             var arn = await server.CreateChannelAsync(kvs, $"latency-{i:D4}");
             var master = await BenchSocket.ConnectAsync(server, server.Admin, arn, null, CancellationToken.None);
             var viewer = await BenchSocket.ConnectAsync(server, server.Admin, arn, "viewer", CancellationToken.None);
-            pairs[i] = (master, viewer, new ConcurrentQueue<long>(), new ConcurrentQueue<long>());
+            pairs[i] = (master, viewer);
         }
 
         // A realistic browser offer is 4-6 KB of SDP; the payload is forwarded unchanged, so its size matters.
+        // Each message carries its sequence number (inside the base64 payload) to match send and receive times.
         var sdp = string.Concat(Enumerable.Repeat("a=candidate:1 1 udp 2122260223 192.0.2.1 50000 typ host generation 0 network-id 1\r\n", 50));
-        var offer = Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new { type = "offer", sdp }));
-        var answer = Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new { type = "answer", sdp }));
-        var offerFrame = $$"""{"action":"SDP_OFFER","messagePayload":"{{offer}}"}""";
-        var answerFrame = $$"""{"action":"SDP_ANSWER","recipientClientId":"viewer","messagePayload":"{{answer}}"}""";
-
+        var total = (long)(offersPerSecond * (warmUp + duration).TotalSeconds);
+        var sentAt = new long[total];
+        var answeredAt = new long[total];
         var clock = Stopwatch.StartNew();
         var measureFrom = (long)(warmUp.TotalSeconds * Stopwatch.Frequency);
         var offerLatencies = new ConcurrentBag<double>();
         var answerLatencies = new ConcurrentBag<double>();
         using var stop = new CancellationTokenSource();
         var loops = new List<Task>();
+        var payloadLength = 0;
         foreach (var pair in pairs)
         {
             loops.Add(pair.Master.ReceiveLoopAsync(frame =>
             {
                 var now = clock.ElapsedTicks;
-                if (pair.Offers.TryDequeue(out var sentAt) && sentAt >= measureFrom)
+                if (Sequence(frame) is not { } seq)
                 {
-                    offerLatencies.Add((now - sentAt) * 1000.0 / Stopwatch.Frequency);
+                    return;
                 }
 
-                pair.Answers.Enqueue(clock.ElapsedTicks);
-                _ = pair.Master.SendAsync(answerFrame, CancellationToken.None);
+                if (sentAt[seq] >= measureFrom)
+                {
+                    offerLatencies.Add((now - sentAt[seq]) * 1000.0 / Stopwatch.Frequency);
+                }
+
+                answeredAt[seq] = clock.ElapsedTicks;
+                _ = pair.Master.SendAsync($$"""{"action":"SDP_ANSWER","recipientClientId":"viewer","messagePayload":"{{Payload("answer", sdp, seq)}}"}""", CancellationToken.None);
             }, stop.Token));
             loops.Add(pair.Viewer.ReceiveLoopAsync(frame =>
             {
                 var now = clock.ElapsedTicks;
-                if (pair.Answers.TryDequeue(out var sentAt) && sentAt >= measureFrom)
+                if (Sequence(frame) is { } seq && sentAt[seq] >= measureFrom)
                 {
-                    answerLatencies.Add((now - sentAt) * 1000.0 / Stopwatch.Frequency);
+                    answerLatencies.Add((now - answeredAt[seq]) * 1000.0 / Stopwatch.Frequency);
                 }
             }, stop.Token));
         }
 
-        var total = (long)(offersPerSecond * (warmUp + duration).TotalSeconds);
         var interval = Stopwatch.Frequency / (double)offersPerSecond;
         for (long k = 0; k < total; k++)
         {
@@ -77,8 +83,10 @@ internal static class RelayLatencyBenchmark
             }
 
             var pair = pairs[k % channels];
-            pair.Offers.Enqueue(clock.ElapsedTicks);
-            await pair.Viewer.SendAsync(offerFrame, CancellationToken.None);
+            var offer = Payload("offer", sdp, k);
+            payloadLength = offer.Length;
+            sentAt[k] = clock.ElapsedTicks;
+            await pair.Viewer.SendAsync($$"""{"action":"SDP_OFFER","messagePayload":"{{offer}}"}""", CancellationToken.None);
         }
 
         var sendTime = clock.Elapsed;
@@ -104,7 +112,26 @@ internal static class RelayLatencyBenchmark
             Percentile(offerLatencies, 0.5), Percentile(offerLatencies, 0.99),
             Percentile(answerLatencies, 0.5), Percentile(answerLatencies, 0.99),
             Percentile([.. offerLatencies, .. answerLatencies], 0.5), Percentile([.. offerLatencies, .. answerLatencies], 0.99),
-            offerLatencies.Concat(answerLatencies).DefaultIfEmpty().Max(), offer.Length, channels);
+            offerLatencies.Concat(answerLatencies).DefaultIfEmpty().Max(), payloadLength, channels);
+    }
+
+    private static string Payload(string type, string sdp, long seq) =>
+        Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new { type, sdp, seq }));
+
+    /// <summary>The sequence number inside a relayed frame's payload; null for frames that are not relayed messages.</summary>
+    private static long? Sequence(string frame)
+    {
+        const string marker = "\"messagePayload\":\"";
+        var start = frame.IndexOf(marker, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        start += marker.Length;
+        var end = frame.IndexOf('"', start);
+        using var document = JsonDocument.Parse(Convert.FromBase64String(frame[start..end]));
+        return document.RootElement.TryGetProperty("seq", out var seq) ? seq.GetInt64() : null;
     }
 
     private static double Percentile(IEnumerable<double> values, double p)

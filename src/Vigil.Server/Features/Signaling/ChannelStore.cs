@@ -71,6 +71,34 @@ internal sealed partial class ChannelStore(VigilDbContext db, IOptions<AwsOption
         return CreateChannelOutcome.Created;
     }
 
+    /// <summary>
+    /// The channel named <paramref name="name"/>, created with the defaults when missing: what the device
+    /// plane calls when it provisions a thing (a camera's channel is named after its thing). Idempotent.
+    /// </summary>
+    /// <exception cref="OperatorException">The name is not a valid channel name, or Signaling:MaxChannels is reached.</exception>
+    public async Task<SignalingChannel> EnsureAsync(string name, string createdBy, CancellationToken cancellationToken)
+    {
+        if (!ChannelRules.IsName(name))
+        {
+            throw new OperatorException($"'{name}' cannot be a signaling channel name (1 to 256 of a-z, A-Z, 0-9, '_', '.', '-')");
+        }
+
+        if (await FindByNameAsync(name, cancellationToken) is { } existing)
+        {
+            return existing;
+        }
+
+        var (arn, createdAt) = NextArn(name);
+        var outcome = await CreateAsync(name, arn, createdAt, ChannelRules.DefaultMessageTtlSeconds, new Dictionary<string, string>(), createdBy, cancellationToken);
+        if (outcome == CreateChannelOutcome.LimitReached)
+        {
+            throw new OperatorException($"cannot create signaling channel {name}: Signaling:MaxChannels ({MaxChannels}) is reached");
+        }
+
+        // Created now, or by a concurrent caller a moment ago.
+        return await FindByNameAsync(name, cancellationToken) ?? throw new InvalidOperationException($"Channel {name} vanished after creation.");
+    }
+
     /// <summary>A page of channels in name order after <paramref name="afterName"/>, one more than asked to tell whether another page follows.</summary>
     public Task<List<SignalingChannel>> ListAsync(string? prefix, string? afterName, int take, CancellationToken cancellationToken)
     {
