@@ -6,6 +6,7 @@ using Vigil.Server.Features.Ingest;
 using Vigil.Server.Features.Notifications;
 using Vigil.Server.Features.Pki;
 using Vigil.Server.Features.Provisioning;
+using Vigil.Server.Features.Signaling;
 using Vigil.Server.Features.Vision;
 using Vigil.Server.Hosting;
 using Vigil.Server.Storage;
@@ -34,6 +35,7 @@ internal static class Program
         services.AddVision();
         services.AddEvents();
         services.AddNotifications();
+        services.AddSignaling();
         services.AddSingleton<VigilInitializer>();
     }
 
@@ -55,9 +57,11 @@ internal static class Program
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
+        app.UseWebSockets();
         app.MapOpenApi();
         app.MapHealth();
         app.MapIngestEndpoints();
         app.MapVision();
+        app.MapSignaling();
     }
 }

@@ -5,6 +5,7 @@ using Vigil.Server.Features.Events;
 using Vigil.Server.Features.Ingest;
 using Vigil.Server.Features.Notifications;
 using Vigil.Server.Features.Pki;
+using Vigil.Server.Features.Signaling;
 
 namespace Vigil.Server.Storage;
 
@@ -30,6 +31,8 @@ internal abstract class VigilDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<NotificationRule> NotificationRules => Set<NotificationRule>();
 
     public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
+
+    public DbSet<SignalingChannel> SignalingChannels => Set<SignalingChannel>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VigilDbContext).Assembly);

@@ -53,6 +53,7 @@ internal sealed class RunningVigil : IAsyncDisposable
         // Snapshot AI: a free SMTP port, and never a model download in tests.
         overrides["Ingest:SmtpPort"] = "0";
         overrides["Vision:ModelUrl"] = "";
+        overrides["Signaling:StunPort"] = "0";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             overrides[key] = value;

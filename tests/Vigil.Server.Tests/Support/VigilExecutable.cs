@@ -59,8 +59,9 @@ internal static class VigilExecutable
         environment["VIGIL__Server__ListenAddress"] = "127.0.0.1";
         environment["VIGIL__Server__HttpPort"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         environment["VIGIL__Server__HttpsPort"] = httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        // Snapshot AI: unless a test chooses, a free SMTP port and no model download.
-        foreach (var (key, value) in new[] { ("VIGIL__Ingest__SmtpPort", "0"), ("VIGIL__Vision__ModelUrl", "") })
+        // Unless a test chooses: a free SMTP port, no model download, and a free STUN port (tests run
+        // servers side by side, so never 3478).
+        foreach (var (key, value) in new[] { ("VIGIL__Ingest__SmtpPort", "0"), ("VIGIL__Vision__ModelUrl", ""), ("VIGIL__Signaling__StunPort", "0") })
         {
             if (environment.GetValueOrDefault(key) is null)
             {

@@ -21,7 +21,7 @@ internal sealed class SessionTokenProtector(IDataProtectionProvider provider)
 
     public string Protect(SessionTokenContents contents)
     {
-        var plain = JsonSerializer.SerializeToUtf8Bytes(contents, CredentialsJsonContext.Default.SessionTokenContents);
+        var plain = JsonSerializer.SerializeToUtf8Bytes(contents, SessionTokenJsonContext.Default.SessionTokenContents);
         try
         {
             return WebEncoders.Base64UrlEncode(_protector.Protect(plain));
@@ -53,7 +53,7 @@ internal sealed class SessionTokenProtector(IDataProtectionProvider provider)
 
         try
         {
-            contents = JsonSerializer.Deserialize(plain, CredentialsJsonContext.Default.SessionTokenContents);
+            contents = JsonSerializer.Deserialize(plain, SessionTokenJsonContext.Default.SessionTokenContents);
             return contents is { FormatVersion: SessionTokenContents.CurrentFormat };
         }
         catch (JsonException)

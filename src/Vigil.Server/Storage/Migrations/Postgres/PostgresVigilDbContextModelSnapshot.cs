@@ -541,6 +541,71 @@ namespace Vigil.Server.Storage.Migrations.Postgres
                     b.ToTable("Certificates", (string)null);
                 });
 
+            modelBuilder.Entity("Vigil.Server.Features.Signaling.SignalingChannel", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Arn")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("character varying(400)");
+
+                    b.Property<int>("MessageTtlSeconds")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(10)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Arn")
+                        .IsUnique();
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("SignalingChannels", (string)null);
+                });
+
+            modelBuilder.Entity("Vigil.Server.Features.Signaling.SignalingChannelTag", b =>
+                {
+                    b.Property<Guid>("ChannelId")
+                        .HasColumnType("uuid");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.HasKey("ChannelId", "Key");
+
+                    b.ToTable("SignalingChannelTags", (string)null);
+                });
+
             modelBuilder.Entity("Vigil.Server.Features.Devices.RegistryEntry", b =>
                 {
                     b.HasOne("Vigil.Server.Features.Devices.RegistryImport", null)
@@ -568,11 +633,25 @@ namespace Vigil.Server.Storage.Migrations.Postgres
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Vigil.Server.Features.Signaling.SignalingChannelTag", b =>
+                {
+                    b.HasOne("Vigil.Server.Features.Signaling.SignalingChannel", null)
+                        .WithMany("Tags")
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Vigil.Server.Features.Events.SnapshotEvent", b =>
                 {
                     b.Navigation("Detections");
 
                     b.Navigation("Pictures");
+                });
+
+            modelBuilder.Entity("Vigil.Server.Features.Signaling.SignalingChannel", b =>
+                {
+                    b.Navigation("Tags");
                 });
 #pragma warning restore 612, 618
         }

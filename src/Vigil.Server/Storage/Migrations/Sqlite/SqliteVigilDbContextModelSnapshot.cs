@@ -528,6 +528,71 @@ namespace Vigil.Server.Storage.Migrations.Sqlite
                     b.ToTable("Certificates", (string)null);
                 });
 
+            modelBuilder.Entity("Vigil.Server.Features.Signaling.SignalingChannel", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Arn")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(400)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("MessageTtlSeconds")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Name")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Version")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("Arn")
+                        .IsUnique();
+
+                    b.HasIndex("Name")
+                        .IsUnique();
+
+                    b.ToTable("SignalingChannels", (string)null);
+                });
+
+            modelBuilder.Entity("Vigil.Server.Features.Signaling.SignalingChannelTag", b =>
+                {
+                    b.Property<Guid>("ChannelId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ChannelId", "Key");
+
+                    b.ToTable("SignalingChannelTags", (string)null);
+                });
+
             modelBuilder.Entity("Vigil.Server.Features.Devices.RegistryEntry", b =>
                 {
                     b.HasOne("Vigil.Server.Features.Devices.RegistryImport", null)
@@ -555,11 +620,25 @@ namespace Vigil.Server.Storage.Migrations.Sqlite
                         .IsRequired();
                 });
 
+            modelBuilder.Entity("Vigil.Server.Features.Signaling.SignalingChannelTag", b =>
+                {
+                    b.HasOne("Vigil.Server.Features.Signaling.SignalingChannel", null)
+                        .WithMany("Tags")
+                        .HasForeignKey("ChannelId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
             modelBuilder.Entity("Vigil.Server.Features.Events.SnapshotEvent", b =>
                 {
                     b.Navigation("Detections");
 
                     b.Navigation("Pictures");
+                });
+
+            modelBuilder.Entity("Vigil.Server.Features.Signaling.SignalingChannel", b =>
+                {
+                    b.Navigation("Tags");
                 });
 #pragma warning restore 612, 618
         }

@@ -4,4 +4,4 @@ namespace Vigil.Server.Features.Credentials;
 
 [JsonSourceGenerationOptions(UseStringEnumConverter = true, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(SessionTokenContents))]
-internal sealed partial class CredentialsJsonContext : JsonSerializerContext;
+internal sealed partial class SessionTokenJsonContext : JsonSerializerContext;
