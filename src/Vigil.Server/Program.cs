@@ -36,6 +36,7 @@ internal static class Program
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<UnexpectedExceptionHandler>();
         builder.Services.AddOpenApi();
+        builder.AddDeviceBroker();
     }
 
     public static void MapFeatures(WebApplication app)

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
 using Vigil.SigV4.Tests.Support;
 
 namespace Vigil.SigV4.Tests;

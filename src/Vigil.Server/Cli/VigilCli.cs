@@ -17,6 +17,7 @@ internal static class VigilCli
         root.Subcommands.Add(PkiCommands.CreateClaim());
         root.Subcommands.Add(PkiCommands.CreateCa());
         root.Subcommands.Add(DbCommands.Create());
+        root.Subcommands.Add(ThingsCommands.Create());
         return root;
     }
 

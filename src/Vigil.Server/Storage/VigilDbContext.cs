@@ -17,6 +17,8 @@ internal abstract class VigilDbContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<CertificateRecord> Certificates => Set<CertificateRecord>();
 
+    public DbSet<Thing> Things => Set<Thing>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VigilDbContext).Assembly);
 }

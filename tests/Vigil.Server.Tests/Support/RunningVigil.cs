@@ -24,7 +24,11 @@ internal sealed class RunningVigil : IAsyncDisposable
         _postgres = postgres;
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         Http = new Uri(addresses.Single(a => a.StartsWith("http://", StringComparison.Ordinal)));
-        Https = new Uri(addresses.Single(a => a.StartsWith("https://", StringComparison.Ordinal)));
+        // The device-plane listeners (MQTT, credentials provider) are TLS too; the HTTPS API is the other one.
+        var endpoints = app.Services.GetRequiredService<Vigil.Server.Features.Provisioning.DevicePlaneEndpoints>();
+        var devicePorts = new[] { endpoints.Mqtt, endpoints.MqttAlpn, endpoints.CredentialsProvider }
+            .Where(l => l?.EndPoint is System.Net.IPEndPoint).Select(l => ((System.Net.IPEndPoint)l!.EndPoint).Port).ToHashSet();
+        Https = new Uri(addresses.Single(a => a.StartsWith("https://", StringComparison.Ordinal) && !devicePorts.Contains(new Uri(a).Port)));
         RootCertificate = app.Services.GetRequiredService<CertificateAuthority>().Certificate;
     }
 
@@ -47,6 +51,8 @@ internal sealed class RunningVigil : IAsyncDisposable
         overrides["Server:ListenAddress"] = "127.0.0.1";
         overrides["Server:HttpPort"] = "0";
         overrides["Server:HttpsPort"] = "0";
+        overrides["Provisioning:MqttPort"] = "0";
+        overrides["CredentialsProvider:Port"] = "0";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             overrides[key] = value;

@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Time.Testing;
-
 namespace Vigil.SigV4.Tests.Support;
 
 /// <summary>

@@ -8,7 +8,7 @@ internal sealed class CredentialsProviderOptions
     public const string Section = "CredentialsProvider";
 
     /// <summary>HTTPS with a device client certificate required.</summary>
-    [Range(1, 65535, ErrorMessage = "must be a port number from 1 to 65535")]
+    [Range(0, 65535, ErrorMessage = "must be a port number from 0 to 65535")]
     public int Port { get; set; } = 8444;
 
     /// <summary>The role alias written into agent.json for cameras.</summary>

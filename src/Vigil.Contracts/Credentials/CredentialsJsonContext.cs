@@ -1,0 +1,8 @@
+using System.Text.Json.Serialization;
+
+namespace Vigil.Contracts.Credentials;
+
+/// <summary>Source-generated JSON for the credentials provider's messages.</summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, PropertyNameCaseInsensitive = true)]
+[JsonSerializable(typeof(CredentialsProviderResponse))]
+public sealed partial class CredentialsJsonContext : JsonSerializerContext;
