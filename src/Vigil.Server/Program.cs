@@ -37,6 +37,7 @@ internal static class Program
         builder.Services.AddExceptionHandler<UnexpectedExceptionHandler>();
         builder.Services.AddOpenApi();
         builder.AddDeviceBroker();
+        builder.AddCredentialsProvider();
     }
 
     public static void MapFeatures(WebApplication app)
@@ -46,5 +47,6 @@ internal static class Program
         app.UseSecurityHeaders();
         app.MapOpenApi();
         app.MapHealth();
+        app.MapCredentialsProvider();
     }
 }

@@ -5,4 +5,5 @@ namespace Vigil.Contracts.Credentials;
 /// <summary>Source-generated JSON for the credentials provider's messages.</summary>
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, PropertyNameCaseInsensitive = true)]
 [JsonSerializable(typeof(CredentialsProviderResponse))]
+[JsonSerializable(typeof(CredentialsProviderError))]
 public sealed partial class CredentialsJsonContext : JsonSerializerContext;

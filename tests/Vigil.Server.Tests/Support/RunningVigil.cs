@@ -44,7 +44,7 @@ internal sealed class RunningVigil : IAsyncDisposable
 
     public string DataPath => _directory.Path;
 
-    public static async Task<RunningVigil> StartAsync(string provider = "Sqlite", IDictionary<string, string?>? settings = null, CancellationToken cancellationToken = default)
+    public static async Task<RunningVigil> StartAsync(string provider = "Sqlite", IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, CancellationToken cancellationToken = default)
     {
         var directory = new TempDirectory("server");
         var (overrides, postgres) = await TestVigil.SettingsForAsync(provider, cancellationToken);
@@ -58,7 +58,7 @@ internal sealed class RunningVigil : IAsyncDisposable
             overrides[key] = value;
         }
 
-        var app = VigilHost.BuildWebApplication(new DataDirectory(directory.Path), overrides);
+        var app = VigilHost.BuildWebApplication(new DataDirectory(directory.Path), overrides, services);
         try
         {
             await VigilHost.StartAsync(app, cancellationToken);
