@@ -4,5 +4,5 @@ namespace Vigil.Contracts.Credentials;
 public sealed record CredentialsProviderResponse
 {
     /// <summary>The temporary credentials.</summary>
-    public required TemporaryCredentials Credentials { get; init; }
+    public required CredentialsProviderCredentials Credentials { get; init; }
 }

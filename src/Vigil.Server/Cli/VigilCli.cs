@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Vigil.Server.Features.Credentials;
 using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Pki;
 using Vigil.Server.Storage;
@@ -18,6 +19,7 @@ internal static class VigilCli
         root.Subcommands.Add(PkiCommands.CreateCa());
         root.Subcommands.Add(DbCommands.Create());
         root.Subcommands.Add(ThingsCommands.Create());
+        root.Subcommands.Add(KeyCommands.Create());
         return root;
     }
 

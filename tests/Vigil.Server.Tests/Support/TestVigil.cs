@@ -62,6 +62,17 @@ internal sealed class TestVigil : IAsyncDisposable
         return await action(scope.ServiceProvider.GetRequiredService<TService>());
     }
 
+    /// <summary>Drops the PostgreSQL database under the running services, to prove something needs no database.</summary>
+    public async Task DropPostgresAsync()
+    {
+        if (_postgres is null)
+        {
+            throw new InvalidOperationException("This TestVigil does not run on PostgreSQL.");
+        }
+
+        await _postgres.DisposeAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         _host.Dispose();

@@ -4,11 +4,14 @@ namespace Vigil.Server.Features.Credentials;
 
 internal static class CredentialsFeature
 {
-    // The credentials provider arrives with the device-plane work; today this feature only owns
-    // the settings that claim bundles advertise.
     public static IServiceCollection AddCredentials(this IServiceCollection services)
     {
         services.AddValidatedOptions<CredentialsProviderOptions>(CredentialsProviderOptions.Section);
+        services.AddSingleton<SessionTokenProtector>();
+        services.AddSingleton<TemporaryCredentialIssuer>();
+        services.AddSingleton<CredentialResolver>();
+        services.AddSingleton<SigV4Authenticator>();
+        services.AddScoped<AccessKeyStore>();
         return services;
     }
 }

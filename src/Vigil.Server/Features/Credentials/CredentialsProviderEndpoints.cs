@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Vigil.Contracts.Credentials;
+using Vigil.Server.Features.Credentials.Policies;
 using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Pki;
 using Vigil.Server.Features.Provisioning;
@@ -72,6 +73,7 @@ internal static partial class CredentialsProviderEndpoints
         HttpContext context,
         CertificateRegistry certificates,
         ThingRegistry things,
+        TemporaryCredentialIssuer issuer,
         IOptions<CredentialsProviderOptions> options,
         TimeProvider time,
         ILogger<CredentialsProviderMarker> logger,
@@ -104,25 +106,16 @@ internal static partial class CredentialsProviderEndpoints
             return Error(StatusCodes.Status404NotFound, $"role alias {RegistryRules.Printable(alias)} does not exist");
         }
 
-        var issuer = context.RequestServices.GetService<IDeviceCredentialsIssuer>();
-        if (issuer is null)
-        {
-            return Error(StatusCodes.Status503ServiceUnavailable, "temporary credentials are not available on this server");
-        }
-
         var thing = await things.FindAsync(record.ThingName, cancellationToken);
-        var issued = issuer.Issue(new DeviceCredentialsRequest(
-            record.ThingName,
-            thing?.ThingTypeName,
-            certificateId,
-            alias,
-            role.PolicyJson(),
-            TimeSpan.FromSeconds(role.CredentialDurationSeconds)));
+        var issued = issuer.Issue(
+            CredentialPrincipal.Thing(record.ThingName, certificateId, thing?.ThingTypeName),
+            AccessPolicy.Parse(role.PolicyJson()),
+            TimeSpan.FromSeconds(role.CredentialDurationSeconds));
         Log.Issued(logger, record.ThingName, alias, issued.AccessKeyId);
         return TypedResults.Json(
             new CredentialsProviderResponse
             {
-                Credentials = new TemporaryCredentials
+                Credentials = new CredentialsProviderCredentials
                 {
                     AccessKeyId = issued.AccessKeyId,
                     SecretAccessKey = issued.SecretAccessKey,
@@ -131,11 +124,11 @@ internal static partial class CredentialsProviderEndpoints
                     Expiration = issued.Expiration.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
                 },
             },
-            CredentialsJsonContext.Default.CredentialsProviderResponse);
+            CredentialsProviderJsonContext.Default.CredentialsProviderResponse);
     }
 
     private static JsonHttpResult<CredentialsProviderError> Error(int status, string message) =>
-        TypedResults.Json(new CredentialsProviderError { Message = message }, CredentialsJsonContext.Default.CredentialsProviderError, statusCode: status);
+        TypedResults.Json(new CredentialsProviderError { Message = message }, CredentialsProviderJsonContext.Default.CredentialsProviderError, statusCode: status);
 
     private static partial class Log
     {

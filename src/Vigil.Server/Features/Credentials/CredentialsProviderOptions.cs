@@ -46,6 +46,11 @@ internal sealed partial class CredentialsProviderOptions : IValidatableObject
                 yield return new ValidationResult($"{name}: the policy has no statements", [nameof(RoleAliases)]);
             }
 
+            if (alias.Statements.Count > 0 && !Policies.AccessPolicy.TryParse(alias.PolicyJson(), out _, out var policyError))
+            {
+                yield return new ValidationResult($"{name}: the policy is not valid: {policyError}", [nameof(RoleAliases)]);
+            }
+
             foreach (var statement in alias.Statements)
             {
                 if (statement.Effect is not ("Allow" or "Deny") || statement.Actions.Count == 0 || statement.Resources.Count == 0)

@@ -6,4 +6,4 @@ namespace Vigil.Contracts.Credentials;
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, PropertyNameCaseInsensitive = true)]
 [JsonSerializable(typeof(CredentialsProviderResponse))]
 [JsonSerializable(typeof(CredentialsProviderError))]
-public sealed partial class CredentialsJsonContext : JsonSerializerContext;
+public sealed partial class CredentialsProviderJsonContext : JsonSerializerContext;

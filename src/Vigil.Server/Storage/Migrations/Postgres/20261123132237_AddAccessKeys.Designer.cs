@@ -12,8 +12,8 @@ using Vigil.Server.Storage;
 namespace Vigil.Server.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresVigilDbContext))]
-    [Migration("20261123132601_AddThings")]
-    partial class AddThings
+    [Migration("20261123132237_AddAccessKeys")]
+    partial class AddAccessKeys
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -24,6 +24,46 @@ namespace Vigil.Server.Storage.Migrations.Postgres
                 .HasAnnotation("Relational:MaxIdentifierLength", 63);
 
             NpgsqlModelBuilderExtensions.UseIdentityByDefaultColumns(modelBuilder);
+
+            modelBuilder.Entity("Vigil.Server.Features.Credentials.AccessKey", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(20)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(20)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasMaxLength(20480)
+                        .HasColumnType("character varying(20480)");
+
+                    b.Property<string>("PrincipalName")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("character varying(320)");
+
+                    b.Property<string>("ProtectedSecret")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<DateTimeOffset?>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PrincipalName");
+
+                    b.ToTable("AccessKeys", (string)null);
+                });
 
             modelBuilder.Entity("Vigil.Server.Features.Devices.RegistryEntry", b =>
                 {
@@ -81,65 +121,6 @@ namespace Vigil.Server.Storage.Migrations.Postgres
                     b.HasKey("Id");
 
                     b.ToTable("RegistryImports", (string)null);
-                });
-
-            modelBuilder.Entity("Vigil.Server.Features.Devices.Thing", b =>
-                {
-                    b.Property<string>("Name")
-                        .HasMaxLength(128)
-                        .IsUnicode(false)
-                        .HasColumnType("character varying(128)");
-
-                    b.Property<string>("AttributesJson")
-                        .IsRequired()
-                        .HasMaxLength(16384)
-                        .HasColumnType("character varying(16384)");
-
-                    b.Property<string>("CertificateId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .IsUnicode(false)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<DateTimeOffset>("CreatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<DateTimeOffset?>("LastSeen")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<bool>("Online")
-                        .HasColumnType("boolean");
-
-                    b.Property<long>("PresenceVersion")
-                        .HasColumnType("bigint");
-
-                    b.Property<DateTimeOffset?>("RevokedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.Property<string>("Template")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
-
-                    b.Property<string>("ThingGroupsJson")
-                        .IsRequired()
-                        .HasMaxLength(4096)
-                        .HasColumnType("character varying(4096)");
-
-                    b.Property<string>("ThingTypeName")
-                        .HasMaxLength(128)
-                        .HasColumnType("character varying(128)");
-
-                    b.Property<DateTimeOffset>("UpdatedAt")
-                        .HasColumnType("timestamp with time zone");
-
-                    b.HasKey("Name");
-
-                    b.HasIndex("CertificateId");
-
-                    b.HasIndex("Online");
-
-                    b.ToTable("Things", (string)null);
                 });
 
             modelBuilder.Entity("Vigil.Server.Features.Pki.CertificateRecord", b =>

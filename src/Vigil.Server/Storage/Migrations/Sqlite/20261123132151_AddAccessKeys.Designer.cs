@@ -11,14 +11,54 @@ using Vigil.Server.Storage;
 namespace Vigil.Server.Storage.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteVigilDbContext))]
-    [Migration("20261123132524_AddThings")]
-    partial class AddThings
+    [Migration("20261123132151_AddAccessKeys")]
+    partial class AddAccessKeys
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
         {
 #pragma warning disable 612, 618
             modelBuilder.HasAnnotation("ProductVersion", "10.0.14");
+
+            modelBuilder.Entity("Vigil.Server.Features.Credentials.AccessKey", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(20)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Policy")
+                        .IsRequired()
+                        .HasMaxLength(20480)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("PrincipalName")
+                        .IsRequired()
+                        .HasMaxLength(320)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ProtectedSecret")
+                        .IsRequired()
+                        .HasMaxLength(1024)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("PrincipalName");
+
+                    b.ToTable("AccessKeys", (string)null);
+                });
 
             modelBuilder.Entity("Vigil.Server.Features.Devices.RegistryEntry", b =>
                 {
@@ -76,65 +116,6 @@ namespace Vigil.Server.Storage.Migrations.Sqlite
                     b.HasKey("Id");
 
                     b.ToTable("RegistryImports", (string)null);
-                });
-
-            modelBuilder.Entity("Vigil.Server.Features.Devices.Thing", b =>
-                {
-                    b.Property<string>("Name")
-                        .HasMaxLength(128)
-                        .IsUnicode(false)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("AttributesJson")
-                        .IsRequired()
-                        .HasMaxLength(16384)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("CertificateId")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .IsUnicode(false)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("LastSeen")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<bool>("Online")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long>("PresenceVersion")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<long?>("RevokedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.Property<string>("Template")
-                        .IsRequired()
-                        .HasMaxLength(64)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ThingGroupsJson")
-                        .IsRequired()
-                        .HasMaxLength(4096)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("ThingTypeName")
-                        .HasMaxLength(128)
-                        .HasColumnType("TEXT");
-
-                    b.Property<long>("UpdatedAt")
-                        .HasColumnType("INTEGER");
-
-                    b.HasKey("Name");
-
-                    b.HasIndex("CertificateId");
-
-                    b.HasIndex("Online");
-
-                    b.ToTable("Things", (string)null);
                 });
 
             modelBuilder.Entity("Vigil.Server.Features.Pki.CertificateRecord", b =>

@@ -1,7 +1,7 @@
 namespace Vigil.Contracts.Credentials;
 
 /// <summary>Temporary credentials as the IoT credentials provider returns them.</summary>
-public sealed record TemporaryCredentials
+public sealed record CredentialsProviderCredentials
 {
     /// <summary>Starts with <c>ASIA</c>.</summary>
     public required string AccessKeyId { get; init; }
