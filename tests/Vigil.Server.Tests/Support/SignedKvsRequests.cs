@@ -12,10 +12,13 @@ namespace Vigil.Server.Tests.Support;
 /// </summary>
 internal static class SignedKvsRequests
 {
-    public static async Task<(bool Authenticated, bool Allowed)> DescribeSignalingChannelAsync(RunningVigil vigil, SigV4Credentials credentials, string channelName, CancellationToken cancellationToken)
+    public static Task<(bool Authenticated, bool Allowed)> DescribeSignalingChannelAsync(RunningVigil vigil, SigV4Credentials credentials, string channelName, CancellationToken cancellationToken) =>
+        DescribeSignalingChannelAsync(vigil.App.Services, vigil.Https.Authority, credentials, channelName, cancellationToken);
+
+    /// <summary>As above, with the services of any Vigil process on the same data directory (they share the key ring).</summary>
+    public static async Task<(bool Authenticated, bool Allowed)> DescribeSignalingChannelAsync(IServiceProvider services, string host, SigV4Credentials credentials, string channelName, CancellationToken cancellationToken)
     {
         var body = Encoding.UTF8.GetBytes($"{{\n\t\"ChannelName\":\t\"{channelName}\"\n}}");
-        var host = vigil.Https.Authority;
         var now = TimeProvider.System.GetUtcNow();
         var headers = new SigV4HeaderCollection
         {
@@ -30,7 +33,7 @@ internal static class SignedKvsRequests
             "kinesisvideo",
             now);
 
-        var context = new DefaultHttpContext { RequestServices = vigil.App.Services };
+        var context = new DefaultHttpContext { RequestServices = services };
         context.Request.Method = "POST";
         context.Request.Path = "/describeSignalingChannel";
         context.Request.Headers.Host = host;
@@ -47,7 +50,7 @@ internal static class SignedKvsRequests
         }
 
         context.Request.Headers.Authorization = signature.Authorization;
-        var result = await vigil.App.Services.GetRequiredService<SigV4Authenticator>().AuthenticateAsync(context.Request, body, cancellationToken);
+        var result = await services.GetRequiredService<SigV4Authenticator>().AuthenticateAsync(context.Request, body, cancellationToken);
         if (!result.Succeeded)
         {
             return (false, false);

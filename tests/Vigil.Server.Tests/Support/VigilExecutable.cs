@@ -59,6 +59,14 @@ internal static class VigilExecutable
         environment["VIGIL__Server__ListenAddress"] = "127.0.0.1";
         environment["VIGIL__Server__HttpPort"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         environment["VIGIL__Server__HttpsPort"] = httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // The device-plane listeners too, unless the test chose them: never the shared defaults 8883/8444.
+        foreach (var key in new[] { "VIGIL__Provisioning__MqttPort", "VIGIL__CredentialsProvider__Port" })
+        {
+            if (environment.GetValueOrDefault(key) is null)
+            {
+                environment[key] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;
