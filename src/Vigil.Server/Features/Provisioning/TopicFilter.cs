@@ -81,6 +81,11 @@ internal static class TopicFilter
     {
         var a = allowed.Split('/');
         var r = requested.Split('/');
+        if (a[0] is "+" or "#" && requested.StartsWith('$'))
+        {
+            // A leading wildcard never matches '$' topics (§4.7.2), so it cannot grant them.
+            return false;
+        }
         for (var i = 0; i < r.Length; i++)
         {
             if (i >= a.Length)
