@@ -109,6 +109,11 @@ internal sealed partial class DeviceBroker(
             args.CloseConnection = principal is null || principal.ProtocolVersion != MqttProtocolVersion.V500;
             Log.SubscribeRefused(logger, args.ClientId, principal?.CertificateId ?? "-", filter);
         }
+        else if (args.TopicFilter.QualityOfServiceLevel == MqttQualityOfServiceLevel.ExactlyOnce)
+        {
+            // AWS IoT has no QoS 2; grant QoS 1, as it does.
+            args.TopicFilter.QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce;
+        }
 
         return Task.CompletedTask;
     }
