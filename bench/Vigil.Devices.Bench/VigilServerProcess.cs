@@ -71,7 +71,7 @@ internal sealed class VigilServerProcess : IDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _server = Process.Start(Start(["serve"]))!;
-        _server.OutputDataReceived += (_, e) => { if (e.Data is { } line && line.Contains("fail", StringComparison.OrdinalIgnoreCase)) { Console.Error.WriteLine(line); } };
+        _server.OutputDataReceived += (_, e) => { if (e.Data is { } line && (line.StartsWith("fail", StringComparison.Ordinal) || line.Contains("MQTTnet", StringComparison.Ordinal))) { Console.Error.WriteLine(line); } };
         _server.ErrorDataReceived += (_, e) => { if (e.Data is { } line) { Console.Error.WriteLine(line); } };
         _server.BeginOutputReadLine();
         _server.BeginErrorReadLine();

@@ -79,6 +79,11 @@ internal sealed class Provisioner(AgentBundle bundle, DeviceState state, TextWri
                 return recovered;
             }
 
+            if (error.StatusCode >= 500)
+            {
+                throw new AgentException($"the server could not register the camera now ({error.ErrorCode}: {error.ErrorMessage}); run again later (the certificate is kept)");
+            }
+
             if (error.StatusCode is 403 or 404 or 409)
             {
                 throw new AgentException($"provisioning refused: {error.ErrorCode}: {error.ErrorMessage}", AgentExitCodes.Refused);

@@ -92,7 +92,19 @@ internal sealed partial class DeviceBroker(
         {
             // A request to the service, not a message for subscribers.
             args.ProcessPublish = false;
-            var reply = await provisioning.HandleAsync(principal, request, args.ApplicationMessage.Payload, args.CancellationToken);
+            FleetProvisioningReply reply;
+            try
+            {
+                reply = await provisioning.HandleAsync(principal, request, args.ApplicationMessage.Payload, args.CancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Broken infrastructure (database unreachable...): answer, rather than letting the
+                // broker drop the connection, so the device retries later.
+                Log.ProvisioningFailed(logger, principal.ClientId, request.Operation, e);
+                reply = FleetProvisioningService.InternalError(request);
+            }
+
             await connections.SendToAsync(principal.ClientId, reply.Topic, reply.Payload, args.CancellationToken);
         }
     }
@@ -133,6 +145,9 @@ internal sealed partial class DeviceBroker(
 
     private static partial class Log
     {
+        [LoggerMessage(EventId = 505, Level = LogLevel.Error, Message = "Fleet provisioning {Operation} for MQTT client {ClientId} failed")]
+        public static partial void ProvisioningFailed(ILogger logger, string clientId, FleetProvisioningOperation operation, Exception exception);
+
         [LoggerMessage(EventId = 503, Level = LogLevel.Warning, Message = "MQTT client {ClientId} (certificate {CertificateId}) may not publish to {Topic}; refused")]
         public static partial void PublishRefused(ILogger logger, string clientId, string certificateId, string topic);
 

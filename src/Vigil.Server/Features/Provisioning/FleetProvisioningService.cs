@@ -262,6 +262,9 @@ internal sealed partial class FleetProvisioningService(
     private static FleetProvisioningReply Accept<T>(FleetProvisioningRequest request, T response, JsonTypeInfo<T> type) =>
         new(FleetProvisioningTopics.Accepted(request.Topic), JsonSerializer.SerializeToUtf8Bytes(response, type), Accepted: true);
 
+    public static FleetProvisioningReply InternalError(FleetProvisioningRequest request) =>
+        Reject(request, 500, "InternalFailure", "the server could not complete the request; try again later");
+
     private static FleetProvisioningReply Reject(FleetProvisioningRequest request, int status, string code, string message) =>
         new(
             FleetProvisioningTopics.Rejected(request.Topic),

@@ -32,6 +32,7 @@ internal static class ProvisioningFeature
     public static WebApplicationBuilder AddDeviceBroker(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddSingleton<MQTTnet.Diagnostics.Logger.IMqttNetLogger, MqttNetLogBridge>();
         services.AddHostedMqttServer(mqtt => mqtt
             .WithoutDefaultEndpoint()
             .WithDefaultCommunicationTimeout(TimeSpan.FromSeconds(10)));
