@@ -36,7 +36,7 @@ for (var run = 0; run < runs; run++)
     var batch = serials.Skip(run * devices).Take(devices).Select(s => new SimulatedCamera(s)).ToList();
     Parallel.ForEach(batch, c => c.Prepare());
     var watch = Stopwatch.StartNew();
-    await RunConcurrentlyAsync(batch, concurrency, c => c.ProvisionAsync("localhost", server.MqttPort, root, claim, "VigilCameraTemplate", ct));
+    await RunConcurrentlyAsync(batch, concurrency, c => c.ProvisionAsync("127.0.0.1", server.MqttPort, root, claim, "VigilCameraTemplate", ct));
     watch.Stop();
     var rate = devices / watch.Elapsed.TotalSeconds;
     rates.Add(rate);
@@ -58,7 +58,7 @@ if (mode == "connections")
     // Held with the claim certificate and distinct client ids: the same TLS, client-certificate,
     // registry and authorization path as device certificates, without provisioning 10,000 things first.
     var ids = Enumerable.Range(0, devices).Select(i => $"HOLD-{i:D6}").ToList();
-    await RunConcurrentlyAsync(ids, concurrency, async id => clients.Add(await SimulatedCamera.ConnectHoldingAsync("localhost", server.MqttPort, root, claim, id, ct)));
+    await RunConcurrentlyAsync(ids, concurrency, async id => clients.Add(await SimulatedCamera.ConnectHoldingAsync("127.0.0.1", server.MqttPort, root, claim, id, ct)));
     watch.Stop();
     await Task.Delay(TimeSpan.FromSeconds(10), ct); // let the server settle (presence writes) before measuring
     GC.KeepAlive(clients);
