@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Vigil.SigV4.Tests.Support;
 
 namespace Vigil.SigV4.Tests;

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Time.Testing;
+
 namespace Vigil.SigV4.Tests.Support;
 
 /// <summary>
