@@ -16,7 +16,11 @@ command -v dotnet >/dev/null || { echo "demo.sh: the .NET 10 SDK (dotnet) is req
 
 echo "demo.sh: building (first time takes a minute)..." >&2
 dotnet build src/Vigil.Server -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+dotnet build src/Vigil.Agent -c Release -nologo -v quiet -clp:ErrorsOnly >&2
 vigil="$root/src/Vigil.Server/bin/Release/net10.0/vigil"
+agent="$root/src/Vigil.Agent/bin/Release/net10.0/vigil-agent"
+mqtt_port="${VIGIL__Provisioning__MqttPort:-8883}"
+credentials_port="${VIGIL__CredentialsProvider__Port:-8444}"
 
 rm -rf "$demo"
 mkdir -p "$demo"
@@ -48,6 +52,13 @@ if [ $ready -ne 1 ]; then
   exit 1
 fi
 
+# The demo camera provisions itself the way a real one does: claim certificate -> its own certificate.
+if "$agent" provision --config "$demo/claim-bundle/agent.json" --state "$demo/camera" --serial "$serial" > "$demo/agent.log" 2>&1; then
+  camera_status="provisioned itself with vigil-agent (state in $demo/camera; see: $vigil --data $data things list)"
+else
+  camera_status="could not provision itself (see $demo/agent.log)"
+fi
+
 cat <<TXT
 
   Vigil is running.
@@ -59,6 +70,9 @@ cat <<TXT
     serial   $serial
     secret   $secret
   Claim bundle for camera firmware: $demo/claim-bundle  (claim.cert.pem, claim.private.key, root-ca.pem, agent.json)
+    camera   $camera_status
+
+  Devices    MQTT (mutual TLS) localhost:$mqtt_port    credentials provider https://localhost:$credentials_port
 
   Demo snapshot camera of demo@example.com (e-mail pictures to SMTP localhost:$smtp_port, STARTTLS)
 $(printf '%s\n' "$snapshot_camera" | awk -F'|' '{printf "    %-16s %s\n", $1, $2}')

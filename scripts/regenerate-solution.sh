@@ -4,4 +4,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 printf '<Solution>\n</Solution>\n' > Vigil.slnx
-find src tests bench -name '*.csproj' -not -path '*/bin/*' -not -path '*/obj/*' | sort | xargs dotnet sln Vigil.slnx add >/dev/null
+find src tests bench -name '*.csproj' -not -path '*/bin/*' -not -path '*/obj/*' -not -path '*/node_modules/*' | sort | xargs dotnet sln Vigil.slnx add >/dev/null

@@ -50,6 +50,8 @@ internal static class Program
         builder.Services.AddVisionServer();
         builder.Services.AddEventsServer();
         builder.Services.AddNotificationsServer();
+        builder.AddDeviceBroker();
+        builder.AddCredentialsProvider();
     }
 
     public static void MapFeatures(WebApplication app)
@@ -63,5 +65,6 @@ internal static class Program
         app.MapIngestEndpoints();
         app.MapVision();
         app.MapSignaling();
+        app.MapCredentialsProvider();
     }
 }

@@ -21,6 +21,7 @@ internal static class VigilCli
         root.Subcommands.Add(PkiCommands.CreateClaim());
         root.Subcommands.Add(PkiCommands.CreateCa());
         root.Subcommands.Add(DbCommands.Create());
+        root.Subcommands.Add(ThingsCommands.Create());
         root.Subcommands.Add(KeyCommands.Create());
         root.Subcommands.Add(CameraCommands.Create());
         root.Subcommands.Add(EventCommands.Create());

@@ -29,7 +29,7 @@ internal static class KestrelSetup
         return builder;
     }
 
-    private static void Listen(KestrelServerOptions kestrel, string address, int port, Action<ListenOptions> configure)
+    public static void Listen(KestrelServerOptions kestrel, string address, int port, Action<ListenOptions> configure)
     {
         switch (address)
         {

@@ -13,7 +13,7 @@ internal static class VigilHost
 {
     public const string EnvironmentPrefix = "VIGIL__";
 
-    public static WebApplication BuildWebApplication(DataDirectory data, IEnumerable<KeyValuePair<string, string?>>? overrides = null)
+    public static WebApplication BuildWebApplication(DataDirectory data, IEnumerable<KeyValuePair<string, string?>>? overrides = null, Action<IServiceCollection>? extraServices = null)
     {
         data.EnsureUsable();
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -26,6 +26,7 @@ internal static class VigilHost
         ConfigureLogging(builder.Logging, builder.Configuration, forCommand: false);
         Program.AddCoreServices(builder.Services, data);
         Program.AddWebFeatures(builder);
+        extraServices?.Invoke(builder.Services);
         var app = builder.Build();
         Program.MapFeatures(app);
         return app;

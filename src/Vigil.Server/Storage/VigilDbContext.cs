@@ -22,6 +22,8 @@ internal abstract class VigilDbContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<CertificateRecord> Certificates => Set<CertificateRecord>();
 
+    public DbSet<Thing> Things => Set<Thing>();
+
     public DbSet<AccessKey> AccessKeys => Set<AccessKey>();
 
     public DbSet<SnapshotCamera> SnapshotCameras => Set<SnapshotCamera>();

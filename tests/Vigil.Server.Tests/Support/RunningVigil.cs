@@ -24,7 +24,11 @@ internal sealed class RunningVigil : IAsyncDisposable
         _postgres = postgres;
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         Http = new Uri(addresses.Single(a => a.StartsWith("http://", StringComparison.Ordinal)));
-        Https = new Uri(addresses.Single(a => a.StartsWith("https://", StringComparison.Ordinal)));
+        // The device-plane listeners (MQTT, credentials provider) are TLS too; the HTTPS API is the other one.
+        var endpoints = app.Services.GetRequiredService<Vigil.Server.Features.Provisioning.DevicePlaneEndpoints>();
+        var devicePorts = new[] { endpoints.Mqtt, endpoints.MqttAlpn, endpoints.CredentialsProvider }
+            .Where(l => l?.EndPoint is System.Net.IPEndPoint).Select(l => ((System.Net.IPEndPoint)l!.EndPoint).Port).ToHashSet();
+        Https = new Uri(addresses.Single(a => a.StartsWith("https://", StringComparison.Ordinal) && !devicePorts.Contains(new Uri(a).Port)));
         RootCertificate = app.Services.GetRequiredService<CertificateAuthority>().Certificate;
     }
 
@@ -43,7 +47,7 @@ internal sealed class RunningVigil : IAsyncDisposable
     /// <summary>The SMTP ingest listener's address (Snapshot AI).</summary>
     public System.Net.IPEndPoint Smtp => App.Services.GetRequiredService<Vigil.Server.Features.Ingest.Smtp.SmtpListener>().LocalEndPoint!;
 
-    public static async Task<RunningVigil> StartAsync(string provider = "Sqlite", IDictionary<string, string?>? settings = null, CancellationToken cancellationToken = default)
+    public static async Task<RunningVigil> StartAsync(string provider = "Sqlite", IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, CancellationToken cancellationToken = default)
     {
         var directory = new TempDirectory("server");
         var (overrides, postgres) = await TestVigil.SettingsForAsync(provider, cancellationToken);
@@ -54,12 +58,14 @@ internal sealed class RunningVigil : IAsyncDisposable
         overrides["Ingest:SmtpPort"] = "0";
         overrides["Vision:ModelUrl"] = "";
         overrides["Signaling:StunPort"] = "0";
+        overrides["Provisioning:MqttPort"] = "0";
+        overrides["CredentialsProvider:Port"] = "0";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             overrides[key] = value;
         }
 
-        var app = VigilHost.BuildWebApplication(new DataDirectory(directory.Path), overrides);
+        var app = VigilHost.BuildWebApplication(new DataDirectory(directory.Path), overrides, services);
         try
         {
             await VigilHost.StartAsync(app, cancellationToken);

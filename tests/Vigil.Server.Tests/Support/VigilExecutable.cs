@@ -68,6 +68,16 @@ internal static class VigilExecutable
                 environment[key] = value;
             }
         }
+
+        // The device-plane listeners too, unless the test chose them: never the shared defaults 8883/8444.
+        foreach (var key in new[] { "VIGIL__Provisioning__MqttPort", "VIGIL__CredentialsProvider__Port" })
+        {
+            if (environment.GetValueOrDefault(key) is null)
+            {
+                environment[key] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
+
         foreach (var (key, value) in environment)
         {
             start.Environment[key] = value;

@@ -10,6 +10,7 @@ internal static class DevicesFeature
         services.AddSingleton<IDataInitializer>(sp => sp.GetRequiredService<DeviceSecretHasher>());
         services.AddScoped<RegistryImporter>();
         services.AddScoped<DeviceRegistry>();
+        services.AddScoped<ThingRegistry>();
         return services;
     }
 }

@@ -43,4 +43,43 @@ internal sealed class CertificateRegistry(VigilDbContext db, TimeProvider time)
             .Where(c => kind == null || c.Kind == kind)
             .OrderBy(c => c.CreatedAt)
             .ToListAsync(cancellationToken);
+
+    /// <summary>
+    /// Moves a certificate from PENDING_ACTIVATION to ACTIVE for <paramref name="thingName"/>, atomically:
+    /// of two concurrent callers only one wins, which is what makes an ownership token single-use.
+    /// </summary>
+    public async Task<bool> TryActivateAsync(string id, string thingName, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var changed = await db.Certificates
+            .Where(c => c.Id == id && c.Status == CertificateStatus.PendingActivation)
+            .ExecuteUpdateAsync(
+                set => set.SetProperty(c => c.Status, CertificateStatus.Active)
+                    .SetProperty(c => c.ThingName, thingName)
+                    .SetProperty(c => c.StatusChangedAt, now),
+                cancellationToken);
+        return changed == 1;
+    }
+
+    /// <summary>Sets the status of a certificate (revocation, deactivation); returns false when it does not exist.</summary>
+    public async Task<bool> SetStatusAsync(string id, CertificateStatus status, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var changed = await db.Certificates
+            .Where(c => c.Id == id)
+            .ExecuteUpdateAsync(set => set.SetProperty(c => c.Status, status).SetProperty(c => c.StatusChangedAt, now), cancellationToken);
+        return changed == 1;
+    }
+
+    /// <summary>Certificates whose status changed at or after <paramref name="since"/> (for endpoints that hold connections).</summary>
+    public Task<List<CertificateRecord>> ChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        db.Certificates.AsNoTracking()
+            .Where(c => c.StatusChangedAt != null && c.StatusChangedAt >= since)
+            .ToListAsync(cancellationToken);
+
+    /// <summary>Deletes device certificates still PENDING_ACTIVATION that were created before <paramref name="createdBefore"/>.</summary>
+    public Task<int> DeletePendingAsync(DateTimeOffset createdBefore, CancellationToken cancellationToken) =>
+        db.Certificates
+            .Where(c => c.Kind == CertificateKind.Device && c.Status == CertificateStatus.PendingActivation && c.CreatedAt < createdBefore)
+            .ExecuteDeleteAsync(cancellationToken);
 }

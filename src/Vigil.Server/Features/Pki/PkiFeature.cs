@@ -12,6 +12,7 @@ internal static class PkiFeature
         services.AddSingleton<IDataInitializer, PkiInitializer>();
         services.AddScoped<CertificateRegistry>();
         services.AddScoped<ClaimBundleWriter>();
+        services.AddSingleton<ClientCertificateValidator>();
         return services;
     }
 }

@@ -1,4 +1,5 @@
 using Vigil.Contracts.Kvs;
+using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Signaling.Stun;
 using Vigil.Server.Hosting;
 
@@ -16,6 +17,7 @@ internal static class SignalingFeature
         services.AddSingleton<SignalingHub>();
         services.AddHostedService<SignalingSweeper>();
         services.AddScoped<IceServerApi>();
+        services.AddScoped<IThingLifecycleObserver, ThingChannelProvisioner>();
         // Hosted services run only in `vigil serve`; other commands build the services but never start them.
         services.AddSingleton<StunServer>();
         services.AddHostedService(sp => sp.GetRequiredService<StunServer>());

@@ -15,7 +15,7 @@ public sealed class HttpIngestTests
     [Fact]
     public async Task Smtp_the_sendgrid_webhook_raw_and_parsed_and_the_upload_produce_the_same_event()
     {
-        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?> { ["Ingest:AllowLoopbackAuthWithoutTls"] = "true" }), Ct);
+        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?> { ["Ingest:AllowLoopbackAuthWithoutTls"] = "true" }), cancellationToken: Ct);
         var camera = await SnapshotTestData.AddCameraAsync(vigil.App.Services, "carol@example.com", "Porch", Ct);
         var dog = SnapshotAssets.Picture("dog.jpg");
         var webhook = new Uri(vigil.Http, "/api/ingest/sendgrid/" + vigil.App.Services.GetRequiredService<IngestWebhookKey>().Secret);
@@ -61,7 +61,7 @@ public sealed class HttpIngestTests
     [Fact]
     public async Task Wrong_webhook_secrets_unknown_addresses_wrong_upload_tokens_and_non_pictures_are_refused()
     {
-        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(), Ct);
+        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(), cancellationToken: Ct);
         var camera = await SnapshotTestData.AddCameraAsync(vigil.App.Services, "carol@example.com", "Porch", Ct);
         var secret = vigil.App.Services.GetRequiredService<IngestWebhookKey>().Secret;
         using var client = new HttpClient { BaseAddress = vigil.Http };
@@ -96,7 +96,7 @@ public sealed class HttpIngestTests
     [Fact]
     public async Task A_camera_over_its_per_minute_limit_gets_429()
     {
-        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?> { ["Ingest:MaxMessagesPerCameraPerMinute"] = "2" }), Ct);
+        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?> { ["Ingest:MaxMessagesPerCameraPerMinute"] = "2" }), cancellationToken: Ct);
         var camera = await SnapshotTestData.AddCameraAsync(vigil.App.Services, "carol@example.com", "Porch", Ct);
         using var client = new HttpClient { BaseAddress = vigil.Http };
         var picture = SnapshotPictures.Jpeg(320, 240);

@@ -10,7 +10,7 @@ public sealed class SmtpIngestTests
     [Fact]
     public async Task Bad_messages_get_clear_refusals_and_a_good_one_after_them_is_still_accepted()
     {
-        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?> { ["Ingest:MaxRecipients"] = "3" }), Ct);
+        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?> { ["Ingest:MaxRecipients"] = "3" }), cancellationToken: Ct);
         var camera = await SnapshotTestData.AddCameraAsync(vigil.App.Services, "bob@example.com", "Garage", Ct);
         var to = camera.IngestAddress;
         var dog = await File.ReadAllBytesAsync(SnapshotAssets.Picture("dog.jpg"), Ct);
@@ -43,7 +43,7 @@ public sealed class SmtpIngestTests
     [Fact]
     public async Task A_50_mb_message_is_refused_at_mail_from_by_its_declared_size_and_after_data_without_it()
     {
-        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(), Ct);
+        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(), cancellationToken: Ct);
         var camera = await SnapshotTestData.AddCameraAsync(vigil.App.Services, "bob@example.com", "Garage", Ct);
         await using var smtp = await SmtpScript.ConnectAsync(vigil.Smtp, Ct);
         var ehlo = await smtp.SendAsync("EHLO test.lan", Ct);
@@ -75,7 +75,7 @@ public sealed class SmtpIngestTests
     [Fact]
     public async Task Unknown_recipients_relaying_too_many_recipients_vrfy_and_plaintext_auth_are_refused_before_data()
     {
-        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?> { ["Ingest:MaxRecipients"] = "2" }), Ct);
+        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?> { ["Ingest:MaxRecipients"] = "2" }), cancellationToken: Ct);
         var camera = await SnapshotTestData.AddCameraAsync(vigil.App.Services, "bob@example.com", "Garage", Ct);
         var domain = camera.IngestAddress.Split('@')[1];
         await using var smtp = await SmtpScript.ConnectAsync(vigil.Smtp, Ct);
@@ -100,7 +100,7 @@ public sealed class SmtpIngestTests
     [Fact]
     public async Task Wrong_credentials_are_refused_and_the_session_closes_after_three_tries()
     {
-        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?> { ["Ingest:AllowLoopbackAuthWithoutTls"] = "true" }), Ct);
+        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?> { ["Ingest:AllowLoopbackAuthWithoutTls"] = "true" }), cancellationToken: Ct);
         var camera = await SnapshotTestData.AddCameraAsync(vigil.App.Services, "bob@example.com", "Garage", Ct);
         await using var smtp = await SmtpScript.ConnectAsync(vigil.Smtp, Ct);
         Assert.Contains("AUTH PLAIN LOGIN", await smtp.SendAsync("EHLO test.lan", Ct), StringComparison.Ordinal);
@@ -116,7 +116,7 @@ public sealed class SmtpIngestTests
     [Fact]
     public async Task An_idle_client_is_told_421_and_disconnected()
     {
-        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?> { ["Ingest:IdleTimeout"] = "00:00:01" }), Ct);
+        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?> { ["Ingest:IdleTimeout"] = "00:00:01" }), cancellationToken: Ct);
         await using var smtp = await SmtpScript.ConnectAsync(vigil.Smtp, Ct);
 
         Assert.StartsWith("421 4.4.2", await smtp.ReadReplyAsync(Ct), StringComparison.Ordinal);
@@ -125,7 +125,7 @@ public sealed class SmtpIngestTests
     [Fact]
     public async Task Connections_over_the_per_address_limit_are_refused_with_421()
     {
-        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?> { ["Ingest:MaxConnectionsPerIp"] = "2" }), Ct);
+        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?> { ["Ingest:MaxConnectionsPerIp"] = "2" }), cancellationToken: Ct);
         await using var first = await SmtpScript.ConnectAsync(vigil.Smtp, Ct);
         await using var second = await SmtpScript.ConnectAsync(vigil.Smtp, Ct);
 

@@ -23,7 +23,7 @@ public sealed class SnapshotPipelineTests
             ["Notifications:SmtpHost"] = "127.0.0.1",
             ["Notifications:SmtpPort"] = sink.Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Notifications:SmtpSecurity"] = "None",
-        }), Ct);
+        }), cancellationToken: Ct);
         var camera = await SnapshotTestData.AddCameraAsync(vigil.App.Services, "alice@example.com", "Front door", Ct);
         await SnapshotTestData.AddRuleAsync(vigil.App.Services, new RuleSpecification("alice@example.com", null, [], ["Person"], 0.5, null, "alice@example.com", null), Ct);
         var person = SnapshotAssets.Picture("person.jpg");

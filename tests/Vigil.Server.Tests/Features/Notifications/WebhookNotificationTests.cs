@@ -37,7 +37,7 @@ public sealed class WebhookNotificationTests
         try
         {
             await ready.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
-            await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?> { ["Notifications:RetryDelay"] = "00:00:00.200" }), Ct);
+            await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?> { ["Notifications:RetryDelay"] = "00:00:00.200" }), cancellationToken: Ct);
             var camera = await SnapshotTestData.AddCameraAsync(vigil.App.Services, "frank@example.com", "Drive", Ct);
             var rule = await SnapshotTestData.AddRuleAsync(vigil.App.Services, new RuleSpecification("frank@example.com", null, [], ["Dog"], 0.5, null, null, $"http://127.0.0.1:{port}/hook"), Ct);
 

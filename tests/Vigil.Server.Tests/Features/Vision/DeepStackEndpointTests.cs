@@ -14,7 +14,7 @@ public sealed class DeepStackEndpointTests
     [Fact]
     public async Task A_loopback_client_gets_deepstack_predictions_for_a_picture()
     {
-        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(), Ct);
+        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(), cancellationToken: Ct);
         using var client = new HttpClient { BaseAddress = vigil.Http };
 
         var response = await client.PostAsync("/v1/vision/detection", Form(SnapshotAssets.Picture("dog.jpg"), minConfidence: "0.5"), Ct);
@@ -40,7 +40,7 @@ public sealed class DeepStackEndpointTests
         {
             ["Vision:DetectionApiAllowLoopback"] = "false",
             ["Vision:DetectionApiKey"] = key,
-        }), Ct);
+        }), cancellationToken: Ct);
         using var client = new HttpClient { BaseAddress = vigil.Http };
         var picture = SnapshotAssets.Picture("eagle.jpg");
 
@@ -61,7 +61,7 @@ public sealed class DeepStackEndpointTests
     [Fact]
     public async Task Without_a_key_and_without_loopback_access_everyone_is_refused()
     {
-        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?> { ["Vision:DetectionApiAllowLoopback"] = "false" }), Ct);
+        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?> { ["Vision:DetectionApiAllowLoopback"] = "false" }), cancellationToken: Ct);
         using var client = new HttpClient { BaseAddress = vigil.Http };
 
         var response = await client.PostAsync("/v1/vision/detection", Form(SnapshotAssets.Picture("eagle.jpg"), apiKey: "anything-at-all-here"), Ct);
@@ -72,7 +72,7 @@ public sealed class DeepStackEndpointTests
     [Fact]
     public async Task Bad_requests_get_deepstack_errors()
     {
-        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(), Ct);
+        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(), cancellationToken: Ct);
         using var client = new HttpClient { BaseAddress = vigil.Http };
         var text = new MultipartFormDataContent { { new ByteArrayContent("not an image"u8.ToArray()), "image", "x.jpg" } };
 

@@ -1,0 +1,86 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography.X509Certificates;
+using MQTTnet;
+using Vigil.Devices.Bench;
+
+// Usage:
+//   dotnet run -c Release --project bench/Vigil.Devices.Bench -- provision [devices=2000] [concurrency=64] [runs=3]
+//   dotnet run -c Release --project bench/Vigil.Devices.Bench -- connections [devices=10000] [concurrency=64]
+// Prints Markdown rows for docs/benchmarks.md.
+var mode = args.ElementAtOrDefault(0) ?? "provision";
+var devices = int.Parse(args.ElementAtOrDefault(1) ?? (mode == "connections" ? "10000" : "2000"), CultureInfo.InvariantCulture);
+var concurrency = int.Parse(args.ElementAtOrDefault(2) ?? "64", CultureInfo.InvariantCulture);
+var runs = mode == "connections" ? 0 : int.Parse(args.ElementAtOrDefault(3) ?? "3", CultureInfo.InvariantCulture);
+using var stop = new CancellationTokenSource(TimeSpan.FromMinutes(30));
+var ct = stop.Token;
+
+using var server = new VigilServerProcess();
+Directory.CreateDirectory(server.Data);
+var registry = Path.Combine(server.Data, "..", $"{Path.GetFileName(server.Data)}-registry.csv");
+var serials = Enumerable.Range(0, Math.Max(devices * runs, 1)).Select(i => $"BENCH-{i:D6}").ToList();
+await File.WriteAllLinesAsync(registry, ["serial,secret,model", .. serials.Select(s => $"{s},secret-{s},Bench camera")], ct);
+await server.RunAsync("registry", "import", registry);
+File.Delete(registry);
+var bundle = Path.Combine(server.Data, "bundle");
+await server.RunAsync("claim", "create", "--out", bundle);
+using var claim = X509Certificate2.CreateFromPemFile(Path.Combine(bundle, "claim.cert.pem"), Path.Combine(bundle, "claim.private.key"));
+using var root = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(bundle, "root-ca.pem"), ct));
+await server.StartAsync(ct);
+Console.Error.WriteLine($"vigil serve pid {server.ProcessId}, MQTT on {server.MqttPort}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
+
+var rates = new List<double>();
+var cameras = new List<SimulatedCamera>();
+for (var run = 0; run < runs; run++)
+{
+    var batch = serials.Skip(run * devices).Take(devices).Select(s => new SimulatedCamera(s)).ToList();
+    Parallel.ForEach(batch, c => c.Prepare());
+    var watch = Stopwatch.StartNew();
+    await RunConcurrentlyAsync(batch, concurrency, c => c.ProvisionAsync("127.0.0.1", server.MqttPort, root, claim, "VigilCameraTemplate", ct));
+    watch.Stop();
+    var rate = devices / watch.Elapsed.TotalSeconds;
+    rates.Add(rate);
+    cameras.AddRange(batch);
+    Console.Error.WriteLine($"run {run + 1}: {devices} devices provisioned in {watch.Elapsed.TotalSeconds:F1} s = {rate:F0}/s; CPU so far: server {server.CpuTime().TotalSeconds:F1} s, load generator {Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds:F1} s");
+}
+
+rates.Sort();
+if (rates.Count > 0)
+{
+    Console.WriteLine($"| provision end to end (TLS connect + CreateCertificateFromCsr + RegisterThing), {devices} devices, {concurrency} concurrent | {rates[rates.Count / 2]:F0}/s | {rates[0]:F0}/s | {rates[^1]:F0}/s |");
+}
+
+if (mode == "connections")
+{
+    var before = server.ResidentBytes();
+    var clients = new System.Collections.Concurrent.ConcurrentBag<IMqttClient>();
+    var watch = Stopwatch.StartNew();
+    // Held with the claim certificate and distinct client ids: the same TLS, client-certificate,
+    // registry and authorization path as device certificates, without provisioning 10,000 things first.
+    var ids = Enumerable.Range(0, devices).Select(i => $"HOLD-{i:D6}").ToList();
+    await RunConcurrentlyAsync(ids, concurrency, async id => clients.Add(await SimulatedCamera.ConnectHoldingAsync("127.0.0.1", server.MqttPort, root, claim, id, ct)));
+    watch.Stop();
+    await Task.Delay(TimeSpan.FromSeconds(10), ct); // let the server settle (presence writes) before measuring
+    GC.KeepAlive(clients);
+    var connected = clients.Count(c => c.IsConnected);
+    var after = server.ResidentBytes();
+    Console.WriteLine($"| {connected} connections held (TLS + claim client certificate, MQTT 5) | connected in {watch.Elapsed.TotalSeconds:F1} s ({connected / watch.Elapsed.TotalSeconds:F0}/s) | server RSS {after / (1024 * 1024)} MiB ({before / (1024 * 1024)} MiB before, {(after - before) / (double)connected / 1024:F1} KiB per connection) |");
+    foreach (var client in clients)
+    {
+        client.Dispose();
+    }
+}
+
+static async Task RunConcurrentlyAsync<T>(IReadOnlyList<T> items, int concurrency, Func<T, Task> work)
+{
+    var next = -1;
+    var workers = Enumerable.Range(0, concurrency).Select(async _ =>
+    {
+        int index;
+        while ((index = Interlocked.Increment(ref next)) < items.Count)
+        {
+            await work(items[index]);
+        }
+    });
+    await Task.WhenAll(workers);
+}

@@ -1,0 +1,8 @@
+namespace Vigil.Server.Features.Devices;
+
+internal enum ThingRevokeOutcome
+{
+    Revoked,
+    AlreadyRevoked,
+    NotFound,
+}

@@ -1,0 +1,157 @@
+using MQTTnet.Formatter;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+
+namespace Vigil.Server.Features.Provisioning;
+
+/// <summary>
+/// Vigil's rules on MQTTnet's broker: who may connect (<see cref="DeviceConnectionAuthenticator"/>),
+/// what each connection may publish, subscribe to and receive (<see cref="DevicePolicy"/>),
+/// fleet-provisioning requests answered to the requester only, and presence. Refusals are MQTT 5
+/// reason codes; an MQTT 3.1.1 client, which has no reason codes for PUBLISH, is disconnected.
+/// </summary>
+internal sealed partial class DeviceBroker(
+    MqttServer server,
+    DeviceConnections connections,
+    DeviceConnectionAuthenticator authenticator,
+    FleetProvisioningService provisioning,
+    PresenceTracker presence,
+    TimeProvider time,
+    ILogger<DeviceBroker> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        connections.Attach(server);
+        server.ValidatingConnectionAsync += OnValidatingConnectionAsync;
+        server.ClientConnectedAsync += OnClientConnectedAsync;
+        server.ClientDisconnectedAsync += OnClientDisconnectedAsync;
+        server.InterceptingPublishAsync += OnInterceptingPublishAsync;
+        server.InterceptingSubscriptionAsync += OnInterceptingSubscriptionAsync;
+        server.InterceptingClientEnqueueAsync += OnInterceptingClientEnqueueAsync;
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task OnValidatingConnectionAsync(ValidatingConnectionEventArgs args)
+    {
+        if (await authenticator.AuthenticateAsync(args) is { } principal)
+        {
+            connections.Validated(principal);
+        }
+    }
+
+    private Task OnClientConnectedAsync(ClientConnectedEventArgs args)
+    {
+        if (connections.Connected(args.ClientId) is { } principal)
+        {
+            presence.Report(new PresenceChange(principal, Connected: true, ClientInitiated: false, DisconnectReason: null, time.GetUtcNow()));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task OnClientDisconnectedAsync(ClientDisconnectedEventArgs args)
+    {
+        var takenOver = args.DisconnectType == MqttClientDisconnectType.Takeover;
+        if (connections.Disconnected(args.ClientId, takenOver) is { } principal)
+        {
+            var (clientInitiated, reason) = args.DisconnectType switch
+            {
+                MqttClientDisconnectType.Takeover => (false, "DUPLICATE_CLIENTID"),
+                _ when principal.ServerDisconnectReason is { } server => (false, server),
+                MqttClientDisconnectType.Clean => (true, "CLIENT_INITIATED_DISCONNECT"),
+                _ => (false, "CONNECTION_LOST"),
+            };
+            presence.Report(new PresenceChange(principal, Connected: false, clientInitiated, reason, time.GetUtcNow()));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task OnInterceptingPublishAsync(InterceptingPublishEventArgs args)
+    {
+        if (string.IsNullOrEmpty(args.ClientId))
+        {
+            return; // injected by Vigil itself (responses, lifecycle events)
+        }
+
+        var topic = args.ApplicationMessage.Topic;
+        var principal = connections.Get(args.ClientId);
+        if (principal is null || time.GetUtcNow() > principal.NotAfter || !DevicePolicy.MayPublish(principal, topic))
+        {
+            args.ProcessPublish = false;
+            args.Response.ReasonCode = MqttPubAckReasonCode.NotAuthorized;
+            args.Response.ReasonString = "not authorized";
+            args.CloseConnection = principal is null || principal.ProtocolVersion != MqttProtocolVersion.V500;
+            Log.PublishRefused(logger, args.ClientId, principal?.CertificateId ?? "-", topic);
+            return;
+        }
+
+        if (principal.Kind == Pki.CertificateKind.Claim && FleetProvisioningTopics.TryParseRequest(topic, out var request))
+        {
+            // A request to the service, not a message for subscribers.
+            args.ProcessPublish = false;
+            FleetProvisioningReply reply;
+            try
+            {
+                reply = await provisioning.HandleAsync(principal, request, args.ApplicationMessage.Payload, args.CancellationToken);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // Broken infrastructure (database unreachable...): answer, rather than letting the
+                // broker drop the connection, so the device retries later.
+                Log.ProvisioningFailed(logger, principal.ClientId, request.Operation, e);
+                reply = FleetProvisioningService.InternalError(request);
+            }
+
+            await connections.SendToAsync(principal.ClientId, reply.Topic, reply.Payload, args.CancellationToken);
+        }
+    }
+
+    private Task OnInterceptingSubscriptionAsync(InterceptingSubscriptionEventArgs args)
+    {
+        var filter = args.TopicFilter.Topic;
+        var principal = connections.Get(args.ClientId);
+        if (principal is null || time.GetUtcNow() > principal.NotAfter || !DevicePolicy.MaySubscribe(principal, filter))
+        {
+            args.ProcessSubscription = false;
+            args.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
+            args.ReasonString = "not authorized";
+            args.CloseConnection = principal is null || principal.ProtocolVersion != MqttProtocolVersion.V500;
+            Log.SubscribeRefused(logger, args.ClientId, principal?.CertificateId ?? "-", filter);
+        }
+        else if (args.TopicFilter.QualityOfServiceLevel == MqttQualityOfServiceLevel.ExactlyOnce)
+        {
+            // AWS IoT has no QoS 2; grant QoS 1, as it does.
+            args.TopicFilter.QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private Task OnInterceptingClientEnqueueAsync(InterceptingClientApplicationMessageEnqueueEventArgs args)
+    {
+        if (connections.TryGetTarget(args.ApplicationMessage, out var target))
+        {
+            args.AcceptEnqueue = string.Equals(target, args.ReceiverClientId, StringComparison.Ordinal);
+            return Task.CompletedTask;
+        }
+
+        var receiver = connections.Get(args.ReceiverClientId);
+        args.AcceptEnqueue = receiver is not null && DevicePolicy.MayReceive(receiver, args.ApplicationMessage.Topic);
+        return Task.CompletedTask;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 505, Level = LogLevel.Error, Message = "Fleet provisioning {Operation} for MQTT client {ClientId} failed")]
+        public static partial void ProvisioningFailed(ILogger logger, string clientId, FleetProvisioningOperation operation, Exception exception);
+
+        [LoggerMessage(EventId = 503, Level = LogLevel.Warning, Message = "MQTT client {ClientId} (certificate {CertificateId}) may not publish to {Topic}; refused")]
+        public static partial void PublishRefused(ILogger logger, string clientId, string certificateId, string topic);
+
+        [LoggerMessage(EventId = 504, Level = LogLevel.Warning, Message = "MQTT client {ClientId} (certificate {CertificateId}) may not subscribe to {Filter}; refused")]
+        public static partial void SubscribeRefused(ILogger logger, string clientId, string certificateId, string filter);
+    }
+}

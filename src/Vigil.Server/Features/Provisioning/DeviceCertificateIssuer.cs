@@ -1,0 +1,87 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Options;
+using Vigil.Server.Features.Pki;
+
+namespace Vigil.Server.Features.Provisioning;
+
+/// <summary>
+/// Issues device certificates for fleet provisioning, PENDING_ACTIVATION until RegisterThing.
+/// The subject is Vigil's, never the CSR's (a device does not choose its name; the template does),
+/// and the validity is <c>Pki:DeviceCertificateDays</c>.
+/// </summary>
+internal sealed class DeviceCertificateIssuer(CertificateAuthority authority, CertificateRegistry registry, IOptions<PkiOptions> pki)
+{
+    public const int MaxCsrLength = 16_384;
+
+    private static readonly X500DistinguishedName Subject = new("CN=Vigil device, O=Vigil");
+
+    /// <summary>Issues a certificate for the key in a PEM CSR; false with the reason when the CSR is unusable.</summary>
+    public async Task<(CertificateRecord? Record, string? Problem)> IssueFromCsrAsync(string? csrPem, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(csrPem))
+        {
+            return (null, "certificateSigningRequest is missing");
+        }
+
+        if (csrPem.Length > MaxCsrLength)
+        {
+            return (null, $"certificateSigningRequest is longer than {MaxCsrLength} characters");
+        }
+
+        CertificateRequest request;
+        try
+        {
+            // Default load options check the CSR's self-signature: proof that the device holds the key.
+            request = CertificateRequest.LoadSigningRequestPem(csrPem, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default);
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException)
+        {
+            return (null, "certificateSigningRequest is not a valid PEM PKCS#10 request with a correct signature");
+        }
+
+        if (CheckKey(request.PublicKey) is { } problem)
+        {
+            return (null, problem);
+        }
+
+        using var certificate = authority.Issue(Subject, request.PublicKey, Profile());
+        return (await RecordAsync(certificate, cancellationToken), null);
+    }
+
+    /// <summary>CreateKeysAndCertificate: a new P-256 key made here, returned once with its certificate and never stored.</summary>
+    public async Task<(CertificateRecord Record, string PrivateKeyPem)> IssueWithNewKeyAsync(CancellationToken cancellationToken)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        using var certificate = authority.Issue(Subject, new PublicKey(key), Profile());
+        var record = await RecordAsync(certificate, cancellationToken);
+        return (record, key.ExportPkcs8PrivateKeyPem());
+    }
+
+    private CertificateProfile Profile() =>
+        new(CertificateProfile.ClientAuthentication, TimeSpan.FromDays(pki.Value.DeviceCertificateDays));
+
+    private Task<CertificateRecord> RecordAsync(X509Certificate2 certificate, CancellationToken cancellationToken) =>
+        registry.RecordAsync(certificate, CertificateKind.Device, CertificateStatus.PendingActivation, template: null, cancellationToken);
+
+    private static string? CheckKey(PublicKey key)
+    {
+        switch (key.Oid.Value)
+        {
+            case "1.2.840.10045.2.1":
+                using (var ec = key.GetECDsaPublicKey())
+                {
+                    return ec?.KeySize is 256 or 384 or 521 ? null : "the CSR's EC key must be on P-256, P-384 or P-521";
+                }
+
+            case "1.2.840.113549.1.1.1":
+                using (var rsa = key.GetRSAPublicKey())
+                {
+                    return rsa?.KeySize is >= 2048 and <= 8192 ? null : "the CSR's RSA key must have 2048 to 8192 bits";
+                }
+
+            default:
+                return "the CSR's key must be ECDSA (P-256, P-384, P-521) or RSA";
+        }
+    }
+}

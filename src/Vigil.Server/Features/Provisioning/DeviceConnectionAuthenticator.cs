@@ -1,0 +1,105 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+using MQTTnet.Protocol;
+using MQTTnet.Server;
+using Vigil.Server.Features.Pki;
+
+namespace Vigil.Server.Features.Provisioning;
+
+/// <summary>
+/// Decides at CONNECT who a connection is (TLS already proved the certificate chains to Vigil's
+/// CA): the certificate is looked up by its SHA-256 id in the certificate registry and must be
+/// an ACTIVE claim or device certificate within its validity; a device must use its thing name
+/// as client id. Everything else gets "not authorized" in the CONNACK, and a log line.
+/// </summary>
+internal sealed partial class DeviceConnectionAuthenticator(
+    IServiceScopeFactory scopes,
+    IOptions<ProvisioningOptions> options,
+    TimeProvider time,
+    ILogger<DeviceConnectionAuthenticator> logger)
+{
+    public async Task<DevicePrincipal?> AuthenticateAsync(ValidatingConnectionEventArgs connection)
+    {
+        var certificate = connection.ClientCertificate;
+        var remote = connection.RemoteEndPoint;
+        var clientId = connection.ClientId ?? "";
+        if (certificate is null)
+        {
+            return Refuse(connection, MqttConnectReasonCode.NotAuthorized, "no client certificate", null);
+        }
+
+        if (clientId.Length is 0 or > 128)
+        {
+            return Refuse(connection, MqttConnectReasonCode.ClientIdentifierNotValid, "the client id must be 1 to 128 characters", null);
+        }
+
+        var certificateId = Fingerprint.Of(certificate);
+        CertificateRecord? record;
+        await using (var scope = scopes.CreateAsyncScope())
+        {
+            record = await scope.ServiceProvider.GetRequiredService<CertificateRegistry>().FindAsync(certificateId, connection.CancellationToken);
+        }
+
+        var now = time.GetUtcNow();
+        var problem = record switch
+        {
+            null => "the certificate is unknown (not in the certificate registry)",
+            { Kind: not (CertificateKind.Claim or CertificateKind.Device) } => $"a {record.Kind} certificate cannot connect to MQTT",
+            { Status: CertificateStatus.PendingActivation } when now - record.CreatedAt > OwnershipTokens.Lifetime => "the certificate was never registered (pending activation for more than an hour)",
+            { Status: CertificateStatus.PendingActivation } => "the certificate is pending activation (RegisterThing has not run)",
+            { Status: CertificateStatus.Revoked } => "the certificate is revoked",
+            { Status: not CertificateStatus.Active } => $"the certificate is {record.Status}",
+            _ when now < record.NotBefore || now > record.NotAfter => "the certificate is outside its validity period",
+            { Kind: CertificateKind.Device, ThingName: null } => "the device certificate is not attached to a thing",
+            { Kind: CertificateKind.Device } when record.ThingName != clientId => $"a device certificate must connect with its thing name as client id ({record.ThingName})",
+            { Kind: CertificateKind.Claim, Template: null } => "the claim certificate has no provisioning template",
+            _ => null,
+        };
+        if (problem is not null)
+        {
+            return Refuse(connection, MqttConnectReasonCode.NotAuthorized, problem, certificateId);
+        }
+
+        var deviceTopics = record!.Kind == CertificateKind.Device
+            ? DevicePolicy.DeviceTopicsFor(options.Value.EffectiveDeviceTopics, clientId)
+            : [];
+        if (record.Kind == CertificateKind.Device && options.Value.PresenceSubscribers.Contains(clientId))
+        {
+            deviceTopics = [.. deviceTopics, PresenceTracker.AllPresenceEvents];
+        }
+
+        var principal = new DevicePrincipal
+        {
+            Kind = record.Kind,
+            CertificateId = certificateId,
+            ClientId = clientId,
+            Template = record.Template,
+            ThingName = record.Kind == CertificateKind.Device ? record.ThingName : null,
+            NotAfter = record.NotAfter,
+            SessionId = Guid.NewGuid(),
+            IpAddress = remote is IPEndPoint ip ? ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4().ToString() : ip.Address.ToString() : null,
+            ConnectedAt = now,
+            DeviceTopics = deviceTopics,
+            ProtocolVersion = connection.ProtocolVersion,
+        };
+        Log.Accepted(logger, clientId, record.Kind, certificateId, remote?.ToString() ?? "?");
+        return principal;
+    }
+
+    private DevicePrincipal? Refuse(ValidatingConnectionEventArgs connection, MqttConnectReasonCode code, string reason, string? certificateId)
+    {
+        connection.ReasonCode = code;
+        connection.ReasonString = reason;
+        Log.Refused(logger, connection.ClientId ?? "", certificateId ?? "-", connection.RemoteEndPoint?.ToString() ?? "?", reason);
+        return null;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 501, Level = LogLevel.Debug, Message = "MQTT client {ClientId} connected with {Kind} certificate {CertificateId} from {Remote}")]
+        public static partial void Accepted(ILogger logger, string clientId, CertificateKind kind, string certificateId, string remote);
+
+        [LoggerMessage(EventId = 502, Level = LogLevel.Warning, Message = "MQTT connection of client {ClientId} (certificate {CertificateId}) from {Remote} refused: {Reason}")]
+        public static partial void Refused(ILogger logger, string clientId, string certificateId, string remote, string reason);
+    }
+}

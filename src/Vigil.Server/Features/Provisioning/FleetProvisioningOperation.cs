@@ -1,0 +1,8 @@
+namespace Vigil.Server.Features.Provisioning;
+
+internal enum FleetProvisioningOperation
+{
+    CreateKeysAndCertificate,
+    CreateCertificateFromCsr,
+    RegisterThing,
+}

@@ -1,0 +1,3 @@
+namespace Vigil.Server.Features.Provisioning;
+
+internal sealed record FleetProvisioningRequest(FleetProvisioningOperation Operation, string Topic, string? TemplateName);

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using Vigil.Server.Tests.Support;
+
+namespace Vigil.Agent.Tests;
+
+/// <summary><c>vigil serve</c> as a real process on free loopback ports, with the same settings for every command run against its data directory.</summary>
+internal sealed class ServerProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private ServerProcess(Process process, string data, Dictionary<string, string?> settings, int httpPort, int httpsPort)
+    {
+        _process = process;
+        Data = data;
+        Settings = settings;
+        HttpPort = httpPort;
+        HttpsPort = httpsPort;
+    }
+
+    public string Data { get; }
+
+    public Dictionary<string, string?> Settings { get; }
+
+    public int HttpPort { get; }
+
+    public int HttpsPort { get; }
+
+    public int MqttPort => int.Parse(Settings["VIGIL__Provisioning__MqttPort"]!, CultureInfo.InvariantCulture);
+
+    public int CredentialsPort => int.Parse(Settings["VIGIL__CredentialsProvider__Port"]!, CultureInfo.InvariantCulture);
+
+    /// <summary>Settings shared by the server and the commands: ports fixed up front, so claim bundles name them.</summary>
+    public static Dictionary<string, string?> SettingsFor(IDictionary<string, string?>? extra = null)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["VIGIL__Server__PublicHost"] = "localhost",
+            ["VIGIL__Provisioning__MqttPort"] = VigilExecutable.FreePort().ToString(CultureInfo.InvariantCulture),
+            ["VIGIL__CredentialsProvider__Port"] = VigilExecutable.FreePort().ToString(CultureInfo.InvariantCulture),
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        return settings;
+    }
+
+    public static async Task<ServerProcess> StartAsync(string data, Dictionary<string, string?> settings, CancellationToken cancellationToken)
+    {
+        var httpPort = VigilExecutable.FreePort();
+        var httpsPort = VigilExecutable.FreePort();
+        var process = VigilExecutable.StartServer(data, httpPort, httpsPort, settings);
+        var server = new ServerProcess(process, data, settings, httpPort, httpsPort);
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TimeSpan.FromSeconds(90))
+        {
+            if (process.HasExited)
+            {
+                server.Dispose();
+                throw new InvalidOperationException("vigil serve exited early");
+            }
+
+            try
+            {
+                if ((await client.GetAsync(new Uri($"http://127.0.0.1:{httpPort}/readyz"), cancellationToken)).StatusCode == HttpStatusCode.OK)
+                {
+                    return server;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        server.Dispose();
+        throw new TimeoutException("vigil serve did not become ready within 90 s");
+    }
+
+    public Task<ProcessResult> RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken) =>
+        VigilExecutable.RunAsync(Data, arguments, Settings, cancellationToken: cancellationToken);
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
+            kill.WaitForExit();
+            if (!_process.WaitForExit(TimeSpan.FromSeconds(30)))
+            {
+                _process.Kill(entireProcessTree: true);
+            }
+        }
+
+        _process.Dispose();
+    }
+}
