@@ -1,6 +1,7 @@
 using Vigil.Server.Cli;
 using Vigil.Server.Features.Credentials;
 using Vigil.Server.Features.Devices;
+using Vigil.Server.Features.Identity;
 using Vigil.Server.Features.Pki;
 using Vigil.Server.Features.Provisioning;
 using Vigil.Server.Hosting;
@@ -26,6 +27,7 @@ internal static class Program
         services.AddDevices();
         services.AddProvisioning();
         services.AddCredentials();
+        services.AddVigilIdentity();
         services.AddSingleton<VigilInitializer>();
     }
 
@@ -36,6 +38,7 @@ internal static class Program
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<UnexpectedExceptionHandler>();
         builder.Services.AddOpenApi();
+        builder.AddVigilIdentityWeb();
     }
 
     public static void MapFeatures(WebApplication app)
@@ -45,5 +48,6 @@ internal static class Program
         app.UseSecurityHeaders();
         app.MapOpenApi();
         app.MapHealth();
+        app.MapVigilIdentity();
     }
 }

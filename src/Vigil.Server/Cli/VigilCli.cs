@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Vigil.Server.Features.Credentials;
 using Vigil.Server.Features.Devices;
+using Vigil.Server.Features.Identity;
 using Vigil.Server.Features.Pki;
 using Vigil.Server.Storage;
 
@@ -19,6 +20,7 @@ internal static class VigilCli
         root.Subcommands.Add(PkiCommands.CreateCa());
         root.Subcommands.Add(DbCommands.Create());
         root.Subcommands.Add(KeyCommands.Create());
+        root.Subcommands.Add(UserCommands.Create());
         return root;
     }
 
