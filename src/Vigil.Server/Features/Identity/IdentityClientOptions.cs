@@ -43,7 +43,8 @@ internal sealed partial class IdentityClientOptions
     /// </summary>
     public static string? Describe(string uri)
     {
-        if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed))
+        // On Unix "/path" parses as an absolute file: URI; a redirect URI never is one.
+        if (!Uri.TryCreate(uri, UriKind.Absolute, out var parsed) || parsed.IsFile || uri.StartsWith('/'))
         {
             return "is not an absolute URI";
         }
