@@ -104,6 +104,7 @@ public sealed class TokenRefusalTests
         Assert.Equal(["admin", "user"], jwt.Claims.Where(c => c.Type == "role").Select(c => c.Value).Order());
         Assert.Contains("api", jwt.Claims.Single(c => c.Type == "scope").Value.Split(' '));
         Assert.Equal([IdentityScopes.ApiAudience], jwt.Audiences);
+        Assert.Equal(IdentityTestServer.ClientId, jwt.Claims.Single(c => c.Type == "client_id").Value);
         Assert.True(Guid.TryParse(jwt.Subject, out _));
         Assert.InRange(jwt.ValidTo - jwt.IssuedAt, TimeSpan.FromMinutes(14), TimeSpan.FromMinutes(15));
     }
