@@ -29,6 +29,8 @@ secret=$(head -c 9 /dev/urandom | base64 | tr '+/' 'xy')
 printf 'serial,secret,model\n%s,%s,%s\n' "$serial" "$secret" "Vigil Demo Camera" > "$demo/registry.csv"
 "$vigil" --data "$data" registry import "$demo/registry.csv" >/dev/null
 "$vigil" --data "$data" claim create --out "$demo/claim-bundle" >/dev/null
+demo_user="demo@vigil.local"
+demo_password=$("$vigil" --data "$data" user add "$demo_user" --admin | sed -n 's/^Temporary password: //p')
 "$vigil" --data "$data" ca export > "$demo/root-ca.pem"
 # Snapshot AI: a camera that e-mails pictures, owned by the demo user.
 smtp_port="${VIGIL__Ingest__SmtpPort:-2525}"
@@ -69,6 +71,11 @@ cat <<TXT
   Demo camera in the manufacturing registry
     serial   $serial
     secret   $secret
+
+  Demo user (admin; the first sign-in sets a new password and an authenticator app)
+    sign in  https://localhost:$https_port/account/signin
+    email    $demo_user
+    password $demo_password   (temporary)
   Claim bundle for camera firmware: $demo/claim-bundle  (claim.cert.pem, claim.private.key, root-ca.pem, agent.json)
     camera   $camera_status
 

@@ -2,6 +2,7 @@ using Vigil.Server.Cli;
 using Vigil.Server.Features.Credentials;
 using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Events;
+using Vigil.Server.Features.Identity;
 using Vigil.Server.Features.Ingest;
 using Vigil.Server.Features.Notifications;
 using Vigil.Server.Features.Pki;
@@ -36,6 +37,7 @@ internal static class Program
         services.AddEvents();
         services.AddNotifications();
         services.AddSignaling();
+        services.AddVigilIdentity();
         services.AddSingleton<VigilInitializer>();
     }
 
@@ -52,6 +54,7 @@ internal static class Program
         builder.Services.AddNotificationsServer();
         builder.AddDeviceBroker();
         builder.AddCredentialsProvider();
+        builder.AddVigilIdentityWeb();
     }
 
     public static void MapFeatures(WebApplication app)
@@ -62,6 +65,7 @@ internal static class Program
         app.UseWebSockets();
         app.MapOpenApi();
         app.MapHealth();
+        app.MapVigilIdentity();
         app.MapIngestEndpoints();
         app.MapVision();
         app.MapSignaling();

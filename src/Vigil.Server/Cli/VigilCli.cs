@@ -2,6 +2,7 @@ using System.CommandLine;
 using Vigil.Server.Features.Credentials;
 using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Events;
+using Vigil.Server.Features.Identity;
 using Vigil.Server.Features.Ingest;
 using Vigil.Server.Features.Notifications;
 using Vigil.Server.Features.Pki;
@@ -27,6 +28,7 @@ internal static class VigilCli
         root.Subcommands.Add(EventCommands.Create());
         root.Subcommands.Add(RuleCommands.Create());
         root.Subcommands.Add(RuleCommands.CreateNotifications());
+        root.Subcommands.Add(UserCommands.Create());
         return root;
     }
 

@@ -17,7 +17,9 @@ internal static class IngestEndpoints
 {
     public static IEndpointRouteBuilder MapIngest(this IEndpointRouteBuilder app)
     {
-        var ingest = app.MapGroup("/api/ingest").WithTags("Ingest").DisableAntiforgery();
+        // Cameras and mail relays hold no user token: each endpoint authenticates its caller itself
+        // (the path secret, or the camera's upload token), so the group opts out of user authorization.
+        var ingest = app.MapGroup("/api/ingest").WithTags("Ingest").DisableAntiforgery().AllowAnonymous();
         ingest.MapPost("/sendgrid/{secret}", ReceiveWebhookAsync)
             .WithSummary("SendGrid Inbound Parse compatible webhook for camera e-mail.");
         ingest.MapPost("/snapshot", ReceiveUploadAsync)

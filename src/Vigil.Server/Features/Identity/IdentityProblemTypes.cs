@@ -1,0 +1,9 @@
+namespace Vigil.Server.Features.Identity;
+
+/// <summary>Problem <c>type</c> URIs of this feature (same base as <c>Hosting/ProblemTypes</c>).</summary>
+internal static class IdentityProblemTypes
+{
+    private const string Base = "https://vigil.invalid/problems/";
+
+    public const string HttpsRequired = Base + "https-required";
+}
