@@ -11,6 +11,10 @@ data="$demo/data"
 http_port="${VIGIL__Server__HttpPort:-8080}"
 https_port="${VIGIL__Server__HttpsPort:-8443}"
 export VIGIL__Server__PublicHost="${VIGIL__Server__PublicHost:-localhost}"
+# Object detection: the YOLOX-Nano model beside the checkout when there is one (no download needed).
+if [ -z "${VIGIL__Vision__ModelPath:-}" ] && [ -f "$root/../shared/models/yolox_nano/yolox_nano.onnx" ]; then
+  export VIGIL__Vision__ModelPath="$root/../shared/models/yolox_nano/yolox_nano.onnx"
+fi
 
 command -v dotnet >/dev/null || { echo "demo.sh: the .NET 10 SDK (dotnet) is required: https://dot.net" >&2; exit 1; }
 
