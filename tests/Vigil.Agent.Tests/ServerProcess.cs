@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
 using Vigil.Server.Tests.Support;
 
 namespace Vigil.Agent.Tests;
@@ -54,33 +53,16 @@ internal sealed class ServerProcess : IDisposable
         var httpsPort = VigilExecutable.FreePort();
         var process = VigilExecutable.StartServer(data, httpPort, httpsPort, settings);
         var server = new ServerProcess(process, data, settings, httpPort, httpsPort);
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(90))
+        try
         {
-            if (process.HasExited)
-            {
-                server.Dispose();
-                throw new InvalidOperationException("vigil serve exited early");
-            }
-
-            try
-            {
-                if ((await client.GetAsync(new Uri($"http://127.0.0.1:{httpPort}/readyz"), cancellationToken)).StatusCode == HttpStatusCode.OK)
-                {
-                    return server;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(100, cancellationToken);
+            await VigilExecutable.WaitUntilReadyAsync(httpPort, process, TimeSpan.FromSeconds(90), cancellationToken);
+            return server;
         }
-
-        server.Dispose();
-        throw new TimeoutException("vigil serve did not become ready within 90 s");
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
     }
 
     public Task<ProcessResult> RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken) =>

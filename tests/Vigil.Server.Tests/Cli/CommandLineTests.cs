@@ -183,7 +183,7 @@ public sealed class CommandLineTests
         using var server = VigilExecutable.StartServer(data.Path, httpPort, httpsPort);
         try
         {
-            await WaitUntilReadyAsync(new Uri($"http://127.0.0.1:{httpPort}/readyz"), server);
+            await VigilExecutable.WaitUntilReadyAsync(httpPort, server, TimeSpan.FromSeconds(60), Ct);
 
             var commands = Enumerable.Range(0, 4)
                 .Select(f => VigilExecutable.RunAsync(data.Path, ["registry", "import", files.File($"batch{f}.csv")], cancellationToken: Ct))
@@ -219,7 +219,7 @@ public sealed class CommandLineTests
         using var data = new TempDirectory("data");
         var httpPort = VigilExecutable.FreePort();
         using var server = VigilExecutable.StartServer(data.Path, httpPort, VigilExecutable.FreePort());
-        await WaitUntilReadyAsync(new Uri($"http://127.0.0.1:{httpPort}/readyz"), server);
+        await VigilExecutable.WaitUntilReadyAsync(httpPort, server, TimeSpan.FromSeconds(60), Ct);
 
         Stop(server);
 
@@ -239,31 +239,6 @@ public sealed class CommandLineTests
                 Assert.Fail("vigil serve did not stop within 30 s of SIGTERM");
             }
         }
-    }
-
-    private static async Task WaitUntilReadyAsync(Uri readyz, Process server)
-    {
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(60))
-        {
-            Assert.False(server.HasExited, "vigil serve exited early");
-            try
-            {
-                if ((await client.GetAsync(readyz, Ct)).StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !Ct.IsCancellationRequested))
-            {
-                // Not listening yet, or too slow to answer on a loaded machine: ask again.
-            }
-
-            await Task.Delay(100, Ct);
-        }
-
-        Assert.Fail("vigil serve did not become ready within 60 s");
     }
 
     private static string ExtractPem(string pem) =>

@@ -89,6 +89,41 @@ internal static class VigilExecutable
         return process;
     }
 
+    /// <summary>
+    /// Waits until <c>vigil serve</c> answers <c>/readyz</c> with 200 on <paramref name="httpPort"/>. A busy
+    /// machine may accept the connection and answer slowly: each try has its own timeout and a slow
+    /// answer is asked again until the deadline. Fails at once when the process exits.
+    /// </summary>
+    public static async Task WaitUntilReadyAsync(int httpPort, Process server, TimeSpan deadline, CancellationToken cancellationToken)
+    {
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        var elapsed = Stopwatch.StartNew();
+        while (elapsed.Elapsed < deadline)
+        {
+            if (server.HasExited)
+            {
+                throw new InvalidOperationException($"vigil serve exited early with code {server.ExitCode}");
+            }
+
+            try
+            {
+                using var response = await client.GetAsync(new Uri($"http://127.0.0.1:{httpPort}/readyz"), cancellationToken);
+                if (response.StatusCode == System.Net.HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                // Not listening yet, or too slow to answer on a loaded machine: ask again.
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        throw new TimeoutException($"vigil serve did not become ready within {deadline.TotalSeconds:0} s");
+    }
+
     public static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -95,7 +95,7 @@ public sealed class UserCommandTests
         TokenResponse tokens;
         using (var server = VigilExecutable.StartServer(data.Path, httpPort, httpsPort, settings))
         {
-            await WaitUntilReadyAsync(httpPort, server);
+            await VigilExecutable.WaitUntilReadyAsync(httpPort, server, TimeSpan.FromSeconds(120), Ct);
             using var browser = new AccountBrowser(rootCertificate, https);
             await browser.FirstSignInAsync("t@example.com", temporary, Ct);
             var pkce = Pkce.Create();
@@ -106,7 +106,7 @@ public sealed class UserCommandTests
 
         using (var server = VigilExecutable.StartServer(data.Path, httpPort, httpsPort, settings))
         {
-            await WaitUntilReadyAsync(httpPort, server);
+            await VigilExecutable.WaitUntilReadyAsync(httpPort, server, TimeSpan.FromSeconds(120), Ct);
             using var client = RunningVigil.CreateClient(rootCertificate, https);
             var me = await client.GetMeAsync(tokens.AccessToken, Ct);
             var (status, refreshed) = await client.RefreshAsync(tokens.RefreshToken!, Ct);
@@ -115,31 +115,6 @@ public sealed class UserCommandTests
             Assert.Equal(HttpStatusCode.OK, me.StatusCode);
             Assert.True(status == HttpStatusCode.OK, refreshed.ErrorDescription);
         }
-    }
-
-    private static async Task WaitUntilReadyAsync(int httpPort, Process server)
-    {
-        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < TimeSpan.FromSeconds(120))
-        {
-            Assert.False(server.HasExited, "vigil serve exited early");
-            try
-            {
-                if ((await client.GetAsync(new Uri($"http://127.0.0.1:{httpPort}/readyz"), Ct)).StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // Not listening yet.
-            }
-
-            await Task.Delay(100, Ct);
-        }
-
-        Assert.Fail("vigil serve did not become ready within 120 s");
     }
 
     private static void Stop(Process server)
