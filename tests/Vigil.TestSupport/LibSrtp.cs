@@ -11,7 +11,7 @@ public sealed partial class LibSrtp : IDisposable
 {
     private const string Library = "libsrtp2.so.1";
     private static readonly Lock InitGate = new();
-    private static bool s_initialised;
+    private static bool _initialised;
     private IntPtr _session;
     private IntPtr _key;
 
@@ -105,7 +105,7 @@ public sealed partial class LibSrtp : IDisposable
     {
         lock (InitGate)
         {
-            if (s_initialised)
+            if (_initialised)
             {
                 return;
             }
@@ -125,7 +125,7 @@ public sealed partial class LibSrtp : IDisposable
                 throw new InvalidOperationException($"srtp_init failed with status {status}.");
             }
 
-            s_initialised = true;
+            _initialised = true;
         }
     }
 
