@@ -77,7 +77,11 @@ internal sealed partial class DtlsSession : IDisposable
         catch (Exception exception)
         {
             // Thread boundary: any failure ends the session instead of the process.
-            if (!_disposed)
+            if (_client.PeerClosed)
+            {
+                Log.PeerClosed(_logger);
+            }
+            else if (!_disposed)
             {
                 Log.SessionFailed(_logger, exception);
             }
@@ -127,6 +131,9 @@ internal sealed partial class DtlsSession : IDisposable
 
         [LoggerMessage(EventId = 4003, Level = LogLevel.Warning, Message = "DTLS session failed")]
         public static partial void SessionFailed(ILogger logger, Exception exception);
+
+        [LoggerMessage(EventId = 4005, Level = LogLevel.Information, Message = "DTLS closed by the peer")]
+        public static partial void PeerClosed(ILogger logger);
 
         [LoggerMessage(EventId = 4004, Level = LogLevel.Debug, Message = "DTLS close failed")]
         public static partial void CloseFailed(ILogger logger, Exception exception);

@@ -1,0 +1,291 @@
+using System.Net;
+using System.Net.Sockets;
+using Vigil.WebRtc.Dtls;
+using Vigil.WebRtc.Ice;
+using Vigil.WebRtc.Rtcp;
+using Vigil.WebRtc.Sdp;
+using Vigil.WebRtc.Stun;
+using Vigil.WebRtc.Transport;
+using Vigil.WebRtc.Turn;
+
+namespace Vigil.WebRtc;
+
+public sealed partial class WebRtcPeerConnection
+{
+    // The event loop ticks this often to run ICE/TURN/RTCP timers.
+    private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(25);
+
+    private readonly List<UdpEndpoint> _sockets = [];
+    private readonly List<HostBase> _hostBases = [];
+    private volatile MediaPath? _path;
+
+    /// Binds the sockets, creates the DTLS session (started once a pair is selected) and starts
+    /// the event loop, the timer and one receive loop per socket. Called once, under _gate.
+    private void StartTransport(SdpNegotiation negotiation)
+    {
+        var addresses = _settings.BindAddresses.Count > 0 ? _settings.BindAddresses.ToList() : LocalAddresses.Discover();
+        foreach (var address in addresses)
+        {
+            try
+            {
+                _sockets.Add(UdpEndpoint.Bind(address, _settings.PortMin, _settings.PortMax, _settings.SocketSendBufferSize));
+            }
+            catch (IOException exception)
+            {
+                Log.ServerSkipped(_logger, address.ToString(), exception.Message);
+            }
+        }
+
+        if (_sockets.Count == 0)
+        {
+            throw new IOException("No local address could be bound for ICE.");
+        }
+
+        // Send limit: 1200-byte path MTU budget minus TURN Send-indication framing.
+        _dtls = new DtlsSession(_certificate, negotiation.RemoteFingerprints, _settings.SrtpProfiles.ToList(), SendDtls,
+            _settings.DtlsHandshakeTimeout, _logger, sendLimit: 1200 - TurnFraming.MaxSendIndicationOverhead);
+        _tasks.Add(ObserveDtlsAsync(_dtls));
+
+        var token = _stop.Token;
+        _tasks.Add(Task.Run(() => RunLoopAsync(token), token));
+        _tasks.Add(Task.Run(() => RunTimerAsync(token), token));
+        foreach (var socket in _sockets)
+        {
+            _tasks.Add(Task.Run(() => ReceiveAsync(socket, token), token));
+        }
+
+        var early = _earlyCandidates.ToList();
+        var earlyEnd = _earlyEndOfCandidates || negotiation.OfferedEndOfCandidates;
+        _earlyCandidates.Clear();
+        Post(() =>
+        {
+            _agent.SetRemoteCredentials(new IceCredentials(negotiation.RemoteUfrag, negotiation.RemotePwd), Now);
+            foreach (var candidate in negotiation.OfferedCandidates.Concat(early))
+            {
+                _agent.AddRemoteCandidate(candidate);
+            }
+
+            if (earlyEnd)
+            {
+                _agent.SetRemoteEndOfCandidates();
+            }
+
+            StartGathering();
+            UpdateState();
+        });
+    }
+
+    private async Task RunLoopAsync(CancellationToken token)
+    {
+        var reader = _work.Reader;
+        try
+        {
+            while (await reader.WaitToReadAsync(token))
+            {
+                while (reader.TryRead(out var work))
+                {
+                    try
+                    {
+                        work();
+                    }
+                    catch (Exception exception)
+                    {
+                        // One failing item (or event handler) must not stop the connection.
+                        Log.WorkFailed(_logger, exception);
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposed.
+        }
+    }
+
+    private async Task RunTimerAsync(CancellationToken token)
+    {
+        using var timer = new PeriodicTimer(TickInterval, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(token))
+            {
+                Post(Tick);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // Disposed.
+        }
+    }
+
+    private async Task ReceiveAsync(UdpEndpoint socket, CancellationToken token)
+    {
+        var buffer = new byte[65536];
+        var address = new SocketAddress(socket.Family);
+        var template = new IPEndPoint(socket.Family == AddressFamily.InterNetwork ? IPAddress.Any : IPAddress.IPv6Any, 0);
+        while (!token.IsCancellationRequested)
+        {
+            try
+            {
+                var length = await socket.Socket.ReceiveFromAsync(buffer, SocketFlags.None, address, token);
+                var source = StunAddress.Normalize((IPEndPoint)template.Create(address));
+                var datagram = buffer.AsSpan(0, length).ToArray();
+                Post(() => OnDatagram(socket, source, datagram));
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+            catch (SocketException exception)
+            {
+                // ICMP errors and the like: keep listening.
+                Log.ReceiveFailed(_logger, socket.LocalEndPoint, exception);
+            }
+        }
+    }
+
+    private void Tick()
+    {
+        var now = Now;
+        _agent.Poll(now);
+        foreach (var turn in _turnClients)
+        {
+            turn.Poll(now);
+        }
+
+        PollStunProbes(now);
+        PollRtcp(now);
+    }
+
+    /// RFC 7983 §7 demultiplexing of what arrives on a host socket.
+    private void OnDatagram(UdpEndpoint socket, IPEndPoint source, byte[] datagram)
+    {
+        if (datagram.Length == 0)
+        {
+            return;
+        }
+
+        foreach (var turn in _turnClients)
+        {
+            if (turn.Server.Equals(source) && _turnSockets[turn] == socket)
+            {
+                turn.HandleFromServer(datagram, Now);
+                return;
+            }
+        }
+
+        var host = _hostBases.Find(b => b.Socket == socket);
+        if (host is null)
+        {
+            return;
+        }
+
+        if (datagram[0] < 4 && StunMessage.TryParse(datagram, out var message) && message.Class is StunClass.SuccessResponse or StunClass.ErrorResponse
+            && HandleStunProbeResponse(host, source, message))
+        {
+            return;
+        }
+
+        // With a relay-only policy our host addresses are never signalled; nothing may use them.
+        if (_settings.IceTransportPolicy == IceTransportPolicy.Relay)
+        {
+            return;
+        }
+
+        HandleFromPeer(host, source, datagram);
+    }
+
+    /// Demultiplexes traffic from a peer address, received directly or unwrapped from TURN.
+    private void HandleFromPeer(IceLocalBase localBase, IPEndPoint source, ReadOnlySpan<byte> datagram)
+    {
+        var first = datagram[0];
+        if (first < 4)
+        {
+            if (StunMessage.TryParse(datagram, out var message))
+            {
+                _agent.HandleStun(localBase, source, message, Now);
+            }
+
+            return;
+        }
+
+        // Non-STUN traffic only from addresses ICE knows (design §1, sipsorcery #1559/#1731).
+        if (!_agent.IsKnownRemote(source))
+        {
+            Log.UnknownSource(_logger, source);
+            return;
+        }
+
+        if (first is >= 20 and <= 63)
+        {
+            _dtls?.Enqueue(datagram);
+        }
+        else if (first is >= 128 and <= 191 && RtcpPacketType.IsRtcp(datagram))
+        {
+            HandleRtcp(datagram);
+        }
+    }
+
+    private void OnSelectedPairChanged(IceCandidatePair pair)
+    {
+        _path = new MediaPath(pair);
+        if (pair.Local is RelayBase relay)
+        {
+            relay.Turn.BindChannel(pair.Remote.EndPoint, Now);
+        }
+
+        _dtls?.Start();
+        UpdateState();
+    }
+
+    private void SendDtls(ReadOnlyMemory<byte> datagram) => _path?.Send(datagram.Span);
+
+    private void UpdateState()
+    {
+        if (_disposed != 0 || State == PeerConnectionState.Closed)
+        {
+            return;
+        }
+
+        PeerConnectionState next;
+        if (_dtlsFailed || _agent.State == IceConnectionState.Failed)
+        {
+            next = PeerConnectionState.Failed;
+            _video?.Detach();
+        }
+        else if (_srtpReady && _agent.State == IceConnectionState.Connected)
+        {
+            next = PeerConnectionState.Connected;
+        }
+        else if (_srtpReady && _agent.State == IceConnectionState.Disconnected)
+        {
+            next = PeerConnectionState.Disconnected;
+        }
+        else
+        {
+            next = PeerConnectionState.Connecting;
+        }
+
+        if (State != PeerConnectionState.Failed)
+        {
+            SetState(next);
+        }
+    }
+
+    /// Runs on the loop when disposing: BYE, TURN allocations released, agent closed.
+    private void Shutdown()
+    {
+        SendGoodbye();
+        var now = Now;
+        foreach (var turn in _turnClients)
+        {
+            turn.Close(now);
+        }
+
+        _agent.Close();
+    }
+}
