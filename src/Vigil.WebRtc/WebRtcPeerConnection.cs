@@ -88,6 +88,9 @@ public sealed partial class WebRtcPeerConnection : IAsyncDisposable
 
     private TimeSpan Now => _time.GetElapsedTime(_epoch);
 
+    /// True when media goes through a TURN channel (ChannelData) rather than Send indications.
+    internal bool UsesTurnChannel => _path?.UsesChannel == true;
+
     /// <summary>Adds the H.264 video track (before <see cref="AcceptOfferAsync"/>; one per connection).</summary>
     /// <param name="settings">Profile, ids and pacing; defaults when null.</param>
     /// <exception cref="InvalidOperationException">A track was already added.</exception>

@@ -59,7 +59,7 @@ public sealed class CoturnServer : IAsyncDisposable
             .AppendLine("no-cli")
             .AppendLine("no-tcp-relay")
             .AppendLine("no-multicast-peers")
-            .AppendLine(options.AllowLoopbackPeers ? "allow-loopback-peers" : "no-loopback-peers")
+            .AppendLine(options.AllowLoopbackPeers ? "allow-loopback-peers" : "# loopback peers are refused by default")
             .AppendLine(CultureInfo.InvariantCulture, $"pidfile={Path.Combine(directory, "turnserver.pid")}")
             .AppendLine(CultureInfo.InvariantCulture, $"userdb={Path.Combine(directory, "turndb")}")
             .AppendLine("log-file=stdout")
