@@ -11,6 +11,7 @@ namespace Vigil.TestSupport;
 /// <param name="AllowLoopbackPeers">Allow relaying to 127.0.0.0/8 (only for loopback tests).</param>
 /// <param name="MinRelayPort">Lowest relay port.</param>
 /// <param name="MaxRelayPort">Highest relay port.</param>
+/// <param name="StaleNonceSeconds">Nonce lifetime (coturn <c>stale-nonce</c>); short values make coturn answer 438 soon.</param>
 public sealed record CoturnOptions(
     IPAddress ListeningAddress,
     int Port = 3478,
@@ -19,4 +20,5 @@ public sealed record CoturnOptions(
     NetworkNamespace? Namespace = null,
     bool AllowLoopbackPeers = false,
     int MinRelayPort = 49160,
-    int MaxRelayPort = 49200);
+    int MaxRelayPort = 49200,
+    int? StaleNonceSeconds = null);

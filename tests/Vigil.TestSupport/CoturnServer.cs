@@ -62,6 +62,7 @@ public sealed class CoturnServer : IAsyncDisposable
             .AppendLine(options.AllowLoopbackPeers ? "allow-loopback-peers" : "# loopback peers are refused by default")
             .AppendLine(CultureInfo.InvariantCulture, $"pidfile={Path.Combine(directory, "turnserver.pid")}")
             .AppendLine(CultureInfo.InvariantCulture, $"userdb={Path.Combine(directory, "turndb")}")
+            .AppendLine(options.StaleNonceSeconds is { } stale ? string.Create(CultureInfo.InvariantCulture, $"stale-nonce={stale}") : "# default nonce lifetime")
             .AppendLine("log-file=stdout")
             .AppendLine("simple-log")
             .AppendLine("verbose");

@@ -50,6 +50,9 @@ internal sealed partial class TurnClient
 
     public int RefreshCount { get; private set; }
 
+    /// 438 answers that were retried with a fresh nonce.
+    public int StaleNonceRetries { get; private set; }
+
     /// Raised once when the allocation succeeds or fails (check <see cref="State"/>).
     public Action<TurnClient>? AllocationFinished { get; set; }
 
@@ -360,6 +363,7 @@ internal sealed partial class TurnClient
             // (pion/turn #102, werift PR #384, sipsorcery PR #673).
             case StunErrorCode.StaleNonce when pending.StaleNonceRetries < _options.MaxStaleNonceRetries && TakeRealmAndNonce(response):
                 _key = StunCredentials.LongTermKey(_username, _realm!, _password);
+                StaleNonceRetries++;
                 Log.StaleNonce(_logger, pending.Kind.ToString());
                 SendRequest(pending.Kind, now, pending.Peer, pending.Channel, pending.Lifetime, pending.StaleNonceRetries + 1);
                 return;
