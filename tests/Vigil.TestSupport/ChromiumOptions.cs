@@ -4,9 +4,9 @@ namespace Vigil.TestSupport;
 /// <param name="Namespace">Run the browser inside this network namespace (needed for WebRTC ICE).</param>
 /// <param name="HideLocalIpsWithMdns">Keep Chromium's default of hiding host addresses behind <c>.local</c> mDNS names.</param>
 /// <param name="ExtraArguments">More command-line switches.</param>
-/// <param name="ExecutablePath">The browser binary (Debian: <c>/usr/bin/chromium</c>).</param>
+/// <param name="ExecutablePath">The browser binary; null means <c>$VIGIL_CHROMIUM</c> or Debian's <c>/usr/bin/chromium</c>.</param>
 public sealed record ChromiumOptions(
     NetworkNamespace? Namespace = null,
     bool HideLocalIpsWithMdns = true,
     IReadOnlyList<string>? ExtraArguments = null,
-    string ExecutablePath = "/usr/bin/chromium");
+    string? ExecutablePath = null);

@@ -26,7 +26,8 @@ public sealed class HeadlessChromium : IAsyncDisposable
     public static async Task<HeadlessChromium> LaunchAsync(ChromiumOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var executable = RequiredTool.Find(options.ExecutablePath, "chromium");
+        var executable = RequiredTool.Find(
+            options.ExecutablePath ?? Environment.GetEnvironmentVariable("VIGIL_CHROMIUM") ?? "/usr/bin/chromium", "chromium");
         var directory = Directory.CreateTempSubdirectory("vigil-chromium-").FullName;
         if (options.Namespace is { } ns)
         {
