@@ -113,7 +113,7 @@ public sealed class ChromiumInteropTests
         Assert.True(previous.FreezeCount <= 1, previous.ToString());
     }
 
-    private static void AssertDecodedH264(BrowserStats stats)
+    private static void AssertDecodedH264(WebRtcViewerStats stats)
     {
         Assert.True(stats.FramesDecoded >= 100, stats.ToString());
         Assert.True(stats.KeyFramesDecoded >= 1, stats.ToString());
@@ -137,7 +137,7 @@ public sealed class ChromiumInteropTests
 
         public required WebRtcPeerConnection Camera { get; init; }
 
-        public ChromiumViewer Viewer { get; private set; } = null!;
+        public WebRtcViewerPage Viewer { get; private set; } = null!;
 
         public CoturnServer? Coturn { get; private set; }
 
@@ -205,7 +205,7 @@ public sealed class ChromiumInteropTests
             }
         }
 
-        public void Report(BrowserStats stats)
+        public void Report(WebRtcViewerStats stats)
         {
             TestContext.Current.TestOutputHelper!.WriteLine("browser: " + stats);
             TestContext.Current.TestOutputHelper!.WriteLine("camera: " + Camera.GetStats());

@@ -1,7 +1,8 @@
-namespace Vigil.WebRtc.Tests.Interop;
+namespace Vigil.TestSupport;
 
-/// What the viewer page extracts from RTCPeerConnection.getStats() (inbound video, transport, selected pair).
-public sealed record BrowserStats
+/// <summary>What <see cref="WebRtcViewerPage"/> extracts from <c>RTCPeerConnection.getStats()</c>: inbound video, transport, selected pair.</summary>
+#pragma warning disable CS1591 // the property names are the W3C stats field names
+public sealed record WebRtcViewerStats
 {
     public long FramesDecoded { get; init; }
 
@@ -49,8 +50,10 @@ public sealed record BrowserStats
 
     public string? RemoteCandidateType { get; init; }
 
+    /// <inheritdoc/>
     public override string ToString() =>
         $"frames {FramesDecoded} (key {KeyFramesDecoded}, dropped {FramesDropped}, freezes {FreezeCount}) {FrameWidth}x{FrameHeight} {MimeType} [{SdpFmtpLine}], " +
         $"packets {PacketsReceived} lost {PacketsLost}, nack {NackCount} pli {PliCount} fir {FirCount}, " +
         $"ice {IceState}/{ConnectionState}, dtls {DtlsState} {DtlsRole} {TlsVersion} {SrtpCipher}, pair {PairState} nominated {PairNominated} {LocalCandidateType}->{RemoteCandidateType}";
 }
+#pragma warning restore CS1591
