@@ -72,6 +72,9 @@ public sealed record PeerConnectionStats
     /// <summary>Latest REMB estimate from the browser, bits per second.</summary>
     public ulong? EstimatedBitrate { get; init; }
 
+    /// <summary>UDP datagrams received on the connection's sockets (STUN, DTLS, SRTCP, TURN).</summary>
+    public long DatagramsReceived { get; init; }
+
     /// <summary>Consent-freshness requests answered by the browser.</summary>
     public long ConsentResponses { get; init; }
 }

@@ -55,7 +55,7 @@ public sealed partial class VideoTrack
         _nextIndex = settings.InitialSequenceNumber ?? (ushort)RandomNumberGenerator.GetInt32(0, 32768);
     }
 
-    /// <summary>Raised (from the connection's event loop) when an IDR picture is wanted; rate-limited.</summary>
+    /// <summary>Raised (outside the connection's lock, see <see cref="WebRtcPeerConnection"/>) when an IDR picture is wanted; rate-limited.</summary>
     public event EventHandler<KeyframeRequestedEventArgs>? KeyframeRequested;
 
     /// <summary>The RTP SSRC of the stream.</summary>
@@ -67,6 +67,10 @@ public sealed partial class VideoTrack
     internal VideoTrackSettings Settings => _settings;
 
     internal byte PayloadType { get; set; }
+
+    /// How the owning connection wants events raised (queued and invoked outside its lock);
+    /// direct invocation when null.
+    internal Action<Action>? EventSink { get; init; }
 
     internal long PacketsSent => Interlocked.Read(ref _packetsSent);
 
@@ -232,7 +236,15 @@ public sealed partial class VideoTrack
         }
 
         Log.KeyframeRequested(_logger, reason);
-        KeyframeRequested?.Invoke(this, new KeyframeRequestedEventArgs(reason));
+        var args = new KeyframeRequestedEventArgs(reason);
+        if (EventSink is { } sink)
+        {
+            sink(() => KeyframeRequested?.Invoke(this, args));
+        }
+        else
+        {
+            KeyframeRequested?.Invoke(this, args);
+        }
     }
 
     private sealed record Output(SrtpContext Srtp, Func<MediaPath?> Path);

@@ -86,7 +86,7 @@ public sealed partial class WebRtcPeerConnection
         }
         catch (Exception exception) when (exception is SocketException or TimeoutException or OperationCanceledException or ArgumentException)
         {
-            Post(() =>
+            Run(() =>
             {
                 Log.ServerSkipped(_logger, uri, "cannot resolve: " + exception.Message);
                 _gatheringPending--;
@@ -95,7 +95,7 @@ public sealed partial class WebRtcPeerConnection
             return;
         }
 
-        Post(() =>
+        Run(() =>
         {
             _gatheringPending--;
             var now = Now;
@@ -242,7 +242,8 @@ public sealed partial class WebRtcPeerConnection
         }
 
         Log.LocalCandidate(_logger, value);
-        LocalCandidate?.Invoke(this, new IceCandidateEventArgs(value, _negotiation.Video.Mid, _negotiation.Video.MLineIndex, _agent.Local.Ufrag));
+        var args = new IceCandidateEventArgs(value, _negotiation.Video.Mid, _negotiation.Video.MLineIndex, _agent.Local.Ufrag);
+        Raise(() => LocalCandidate?.Invoke(this, args));
     }
 
     private void CheckGatheringComplete()
@@ -254,6 +255,7 @@ public sealed partial class WebRtcPeerConnection
 
         _gatheringComplete = true;
         Log.GatheringComplete(_logger);
-        LocalCandidate?.Invoke(this, new IceCandidateEventArgs(null, _negotiation.Video.Mid, _negotiation.Video.MLineIndex, _agent.Local.Ufrag));
+        var args = new IceCandidateEventArgs(null, _negotiation.Video.Mid, _negotiation.Video.MLineIndex, _agent.Local.Ufrag);
+        Raise(() => LocalCandidate?.Invoke(this, args));
     }
 }

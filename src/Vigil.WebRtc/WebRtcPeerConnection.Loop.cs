@@ -12,15 +12,18 @@ namespace Vigil.WebRtc;
 
 public sealed partial class WebRtcPeerConnection
 {
-    // The event loop ticks this often to run ICE/TURN/RTCP timers.
-    private static readonly TimeSpan TickInterval = TimeSpan.FromMilliseconds(25);
+    // The timer is re-armed for the earliest deadline of ICE, TURN, gathering and RTCP after every
+    // step, but never sleeps longer than this (a safety net against a missed re-arm).
+    private static readonly TimeSpan MaxTimerSleep = TimeSpan.FromSeconds(1);
 
+    private readonly ITimer _timer;
     private readonly List<UdpEndpoint> _sockets = [];
     private readonly List<HostBase> _hostBases = [];
     private volatile MediaPath? _path;
+    private long _datagramsReceived;
 
-    /// Binds the sockets, creates the DTLS session (started once a pair is selected) and starts
-    /// the event loop, the timer and one receive loop per socket. Called once, under _gate.
+    /// Binds the sockets, creates the DTLS session (started once a pair is selected) and starts one
+    /// receive loop per socket. Called once, under _gate.
     private void StartTransport(SdpNegotiation negotiation)
     {
         var addresses = _settings.BindAddresses.Count > 0 ? _settings.BindAddresses.ToList() : LocalAddresses.Discover();
@@ -47,8 +50,6 @@ public sealed partial class WebRtcPeerConnection
         _tasks.Add(ObserveDtlsAsync(_dtls));
 
         var token = _stop.Token;
-        _tasks.Add(Task.Run(() => RunLoopAsync(token), token));
-        _tasks.Add(Task.Run(() => RunTimerAsync(token), token));
         foreach (var socket in _sockets)
         {
             _tasks.Add(Task.Run(() => ReceiveAsync(socket, token), token));
@@ -57,7 +58,7 @@ public sealed partial class WebRtcPeerConnection
         var early = _earlyCandidates.ToList();
         var earlyEnd = _earlyEndOfCandidates || negotiation.OfferedEndOfCandidates;
         _earlyCandidates.Clear();
-        Post(() =>
+        Run(() =>
         {
             _agent.SetRemoteCredentials(new IceCredentials(negotiation.RemoteUfrag, negotiation.RemotePwd), Now);
             foreach (var candidate in negotiation.OfferedCandidates.Concat(early))
@@ -75,49 +76,6 @@ public sealed partial class WebRtcPeerConnection
         });
     }
 
-    private async Task RunLoopAsync(CancellationToken token)
-    {
-        var reader = _work.Reader;
-        try
-        {
-            while (await reader.WaitToReadAsync(token))
-            {
-                while (reader.TryRead(out var work))
-                {
-                    try
-                    {
-                        work();
-                    }
-                    catch (Exception exception)
-                    {
-                        // One failing item (or event handler) must not stop the connection.
-                        Log.WorkFailed(_logger, exception);
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Disposed.
-        }
-    }
-
-    private async Task RunTimerAsync(CancellationToken token)
-    {
-        using var timer = new PeriodicTimer(TickInterval, _time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(token))
-            {
-                Post(Tick);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // Disposed.
-        }
-    }
-
     private async Task ReceiveAsync(UdpEndpoint socket, CancellationToken token)
     {
         var buffer = new byte[65536];
@@ -129,8 +87,8 @@ public sealed partial class WebRtcPeerConnection
             {
                 var length = await socket.Socket.ReceiveFromAsync(buffer, SocketFlags.None, address, token);
                 var source = StunAddress.Normalize((IPEndPoint)template.Create(address));
-                var datagram = buffer.AsSpan(0, length).ToArray();
-                Post(() => OnDatagram(socket, source, datagram));
+                // Handled right here under the lock; everything that keeps bytes copies them.
+                Run(() => OnDatagram(socket, source, buffer.AsSpan(0, length)));
             }
             catch (OperationCanceledException)
             {
@@ -150,6 +108,11 @@ public sealed partial class WebRtcPeerConnection
 
     private void Tick()
     {
+        if (_disposed != 0)
+        {
+            return;
+        }
+
         var now = Now;
         _agent.Poll(now);
         foreach (var turn in _turnClients)
@@ -161,9 +124,54 @@ public sealed partial class WebRtcPeerConnection
         PollRtcp(now);
     }
 
-    /// RFC 7983 §7 demultiplexing of what arrives on a host socket.
-    private void OnDatagram(UdpEndpoint socket, IPEndPoint source, byte[] datagram)
+    /// Arms the timer for the earliest pending deadline (under _gate). Nothing to poll before the
+    /// transport starts (candidates added before the offer only wait in a list) or after disposal.
+    private void ScheduleTimer()
     {
+        if (_disposed != 0 || _tasks.Count == 0)
+        {
+            return;
+        }
+
+        var now = Now;
+        var next = _agent.NextDeadline(now);
+        foreach (var turn in _turnClients)
+        {
+            next = Min(next, turn.NextDeadline);
+        }
+
+        foreach (var probe in _stunProbes)
+        {
+            if (!probe.Done)
+            {
+                next = Min(next, probe.Retransmission.Deadline);
+            }
+        }
+
+        if (_srtpReady)
+        {
+            next = Min(next, _nextReport);
+        }
+
+        var due = next == TimeSpan.MaxValue ? MaxTimerSleep : Clamp(next - now, TimeSpan.FromMilliseconds(1), MaxTimerSleep);
+        try
+        {
+            _timer.Change(due, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Disposed concurrently.
+        }
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    private static TimeSpan Clamp(TimeSpan value, TimeSpan min, TimeSpan max) => value < min ? min : value > max ? max : value;
+
+    /// RFC 7983 §7 demultiplexing of what arrives on a host socket.
+    private void OnDatagram(UdpEndpoint socket, IPEndPoint source, ReadOnlySpan<byte> datagram)
+    {
+        _datagramsReceived++;
         if (datagram.Length == 0)
         {
             return;

@@ -31,15 +31,15 @@ public sealed partial class WebRtcPeerConnection
         try
         {
             var keys = await dtls.Handshake;
-            Post(() => OnDtlsConnected(keys));
+            Run(() => OnDtlsConnected(keys));
         }
         catch (Exception exception) when (exception is IOException or ObjectDisposedException)
         {
-            Post(() => OnDtlsFailed(exception));
+            Run(() => OnDtlsFailed(exception));
         }
 
         await dtls.Closed;
-        Post(OnDtlsClosed);
+        Run(OnDtlsClosed);
     }
 
     private void OnDtlsFailed(Exception exception)

@@ -33,6 +33,13 @@ internal static class AnnexB
     public static List<ReadOnlyMemory<byte>> Split(ReadOnlyMemory<byte> data)
     {
         var result = new List<ReadOnlyMemory<byte>>();
+        Split(data, result);
+        return result;
+    }
+
+    /// Splits into a caller-owned list (appended to), so a sender can reuse it per frame.
+    public static void Split(ReadOnlyMemory<byte> data, List<ReadOnlyMemory<byte>> result)
+    {
         var span = data.Span;
         var start = IndexOfStartCode(span, 0);
         while (start >= 0)
@@ -48,8 +55,6 @@ internal static class AnnexB
 
             start = next;
         }
-
-        return result;
     }
 
     /// Length of <paramref name="nal"/> without its trailing zero bytes.

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 
 namespace Vigil.WebRtc.H264;
 
@@ -11,6 +12,9 @@ namespace Vigil.WebRtc.H264;
 /// loops, so the receiver sees one continuous stream (irregular timestamps make Chromium's playout lag,
 /// pion/webrtc #2427). Loop the file only if it starts with an IDR with parameter sets (ffmpeg with
 /// <c>repeat-headers=1</c> and a fixed GOP does).
+/// Frames are paced by a dedicated thread and handed over without a thread-pool hop: the consumer's
+/// loop body runs on that thread (keep it non-blocking). A timer per frame would cost a thread-pool
+/// dispatch per frame, a share of the per-stream CPU budget measured in docs/benchmarks.md.
 /// </remarks>
 public sealed class H264FileSource
 {
@@ -53,23 +57,98 @@ public sealed class H264FileSource
             throw new InvalidDataException($"{_path} holds no H.264 access unit.");
         }
 
-        var start = _time.GetTimestamp();
-        long frame = 0;
-        do
+        // Capacity 1 and synchronous continuations: the reader's continuation runs on the pacing thread.
+        var channel = Channel.CreateBounded<TimedAccessUnit>(new BoundedChannelOptions(1)
         {
-            foreach (var unit in units)
+            SingleReader = true,
+            SingleWriter = true,
+            AllowSynchronousContinuations = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pacer = new Thread(() => Pace(units, channel.Writer, stop.Token)) { IsBackground = true, Name = "vigil-h264-source" };
+        pacer.Start();
+        try
+        {
+            await foreach (var unit in channel.Reader.ReadAllAsync(cancellationToken))
             {
-                var due = TimeSpan.FromSeconds(frame / _framesPerSecond);
-                var wait = due - _time.GetElapsedTime(start);
-                if (wait > TimeSpan.Zero)
-                {
-                    await Task.Delay(wait, _time, cancellationToken);
-                }
-
-                yield return new TimedAccessUnit(unit, due);
-                frame++;
+                yield return unit;
             }
         }
-        while (_loop && !cancellationToken.IsCancellationRequested);
+        finally
+        {
+            await stop.CancelAsync();
+        }
+    }
+
+    private void Pace(List<H264AccessUnit> units, ChannelWriter<TimedAccessUnit> writer, CancellationToken cancellationToken)
+    {
+        using var idle = new ManualResetEventSlim();
+        var start = _time.GetTimestamp();
+        long frame = 0;
+        try
+        {
+            do
+            {
+                foreach (var unit in units)
+                {
+                    var due = TimeSpan.FromSeconds(frame / _framesPerSecond);
+                    var wait = due - _time.GetElapsedTime(start);
+                    if (wait > TimeSpan.Zero)
+                    {
+                        Sleep(idle, wait, cancellationToken);
+                    }
+
+                    var item = new TimedAccessUnit(unit, due);
+                    while (!writer.TryWrite(item))
+                    {
+                        // The consumer is still busy with the previous frame: wait for room.
+                        if (!Wait(writer.WaitToWriteAsync(cancellationToken)))
+                        {
+                            return;
+                        }
+                    }
+
+                    frame++;
+                }
+            }
+            while (_loop && !cancellationToken.IsCancellationRequested);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped.
+        }
+        finally
+        {
+            writer.TryComplete();
+        }
+    }
+
+    /// Waits on the pacing thread. With the system clock a timed wait on an event nobody sets is the
+    /// cheapest sleep; any other TimeProvider (a fake clock in tests) drives the wait through its own timer.
+    private void Sleep(ManualResetEventSlim idle, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        if (ReferenceEquals(_time, TimeProvider.System))
+        {
+            idle.Wait(wait, cancellationToken);
+            return;
+        }
+
+        idle.Reset();
+        using var timer = _time.CreateTimer(static state => ((ManualResetEventSlim)state!).Set(), idle, wait, Timeout.InfiniteTimeSpan);
+        idle.Wait(cancellationToken);
+    }
+
+    // Blocks this dedicated thread until the ValueTask completes (the banned APIs are about pool threads).
+    private static bool Wait(ValueTask<bool> pending)
+    {
+        if (!pending.IsCompleted)
+        {
+            using var ready = new ManualResetEventSlim();
+            pending.GetAwaiter().UnsafeOnCompleted(ready.Set);
+            ready.Wait();
+        }
+
+        return pending.GetAwaiter().GetResult();
     }
 }

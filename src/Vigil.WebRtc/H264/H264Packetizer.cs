@@ -11,6 +11,9 @@ internal sealed class H264Packetizer
     private readonly int _maxPayload;
     private readonly List<ReadOnlyMemory<byte>> _nals = [];
     private readonly List<H264Packet> _packets = [];
+    private readonly List<ReadOnlyMemory<byte>> _split = [];
+    private readonly List<ReadOnlyMemory<byte>> _parameterSets = [];
+    private readonly List<ReadOnlyMemory<byte>> _others = [];
     private byte[]? _sps;
     private byte[]? _pps;
 
@@ -31,13 +34,18 @@ internal sealed class H264Packetizer
 
     public void Prepare(ReadOnlyMemory<byte> annexB)
     {
+        // Lists are reused across access units: this runs for every frame of every stream.
         _nals.Clear();
         _packets.Clear();
+        _split.Clear();
+        _parameterSets.Clear();
+        _others.Clear();
         IsKeyframe = false;
-        var parameterSets = new List<ReadOnlyMemory<byte>>(2);
-        var others = new List<ReadOnlyMemory<byte>>();
+        var parameterSets = _parameterSets;
+        var others = _others;
         bool hasSps = false, hasPps = false;
-        foreach (var nal in AnnexB.Split(annexB))
+        AnnexB.Split(annexB, _split);
+        foreach (var nal in _split)
         {
             var type = H264NalUnitType.Of(nal.Span);
             switch (type)
@@ -46,17 +54,24 @@ internal sealed class H264Packetizer
                     break;
                 case H264NalUnitType.Sps:
                     hasSps = true;
-                    _sps = nal.ToArray();
-                    if (H264SequenceParameterSet.TryParse(nal.Span, out var sps))
+                    if (_sps is null || !nal.Span.SequenceEqual(_sps))
                     {
-                        Sps = sps;
+                        _sps = nal.ToArray();
+                        if (H264SequenceParameterSet.TryParse(nal.Span, out var sps))
+                        {
+                            Sps = sps;
+                        }
                     }
 
                     parameterSets.Add(nal);
                     break;
                 case H264NalUnitType.Pps:
                     hasPps = true;
-                    _pps = nal.ToArray();
+                    if (_pps is null || !nal.Span.SequenceEqual(_pps))
+                    {
+                        _pps = nal.ToArray();
+                    }
+
                     parameterSets.Add(nal);
                     break;
                 default:
@@ -153,5 +168,14 @@ internal sealed class H264Packetizer
         }
     }
 
-    private static int StapASize(List<ReadOnlyMemory<byte>> nals) => 1 + nals.Sum(n => 2 + n.Length);
+    private static int StapASize(List<ReadOnlyMemory<byte>> nals)
+    {
+        var size = 1;
+        foreach (var nal in nals)
+        {
+            size += 2 + nal.Length;
+        }
+
+        return size;
+    }
 }

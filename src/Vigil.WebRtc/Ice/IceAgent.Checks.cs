@@ -253,5 +253,46 @@ internal sealed partial class IceAgent
         }
     }
 
+    /// The earliest moment <see cref="Poll"/> has something to do: the next paced check while
+    /// pairs wait, retransmissions, consent, and the thresholds of the Disconnected/Failed rules.
+    /// MaxValue when idle. The owner arms a timer with it instead of ticking at a fixed rate.
+    public TimeSpan NextDeadline(TimeSpan now)
+    {
+        if (State is IceConnectionState.New or IceConnectionState.Closed or IceConnectionState.Failed || Remote is null)
+        {
+            return TimeSpan.MaxValue;
+        }
+
+        var next = TimeSpan.MaxValue;
+        if (_triggered.Count > 0 || _pairs.Exists(p => p.State == IceCandidatePairState.Waiting))
+        {
+            next = _nextCheck > now ? _nextCheck : now;
+        }
+
+        foreach (var check in _checks.Values)
+        {
+            next = Min(next, check.Retransmission.Deadline);
+        }
+
+        if (Selected is { } pair)
+        {
+            next = Min(next, _nextConsent);
+            next = Min(next, _lastConsent + _options.ConsentTimeout);
+            var lastHeard = Max(Max(pair.LastResponse, pair.LastRequest), _lastConsent);
+            if (State == IceConnectionState.Connected)
+            {
+                next = Min(next, lastHeard + _options.DisconnectedTimeout);
+            }
+        }
+        else if (State == IceConnectionState.Checking)
+        {
+            next = Min(next, _checkingSince + _options.FailureTimeout);
+        }
+
+        return next;
+    }
+
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 }

@@ -9,7 +9,7 @@ namespace Vigil.WebRtc.Ice;
 /// (RFC 8838) and consent freshness (RFC 7675). Sans-IO: the owner feeds STUN messages and
 /// candidates, calls <see cref="Poll"/> on a timer, and sends through the bases. One component,
 /// one data stream (BUNDLE + rtcp-mux), so the frozen-foundation algorithm reduces to starting
-/// every pair in Waiting. Not thread-safe: call it from one event loop.
+/// every pair in Waiting. Not thread-safe: the connection calls it under its lock.
 internal sealed partial class IceAgent
 {
     private readonly IceAgentOptions _options;

@@ -3,7 +3,7 @@ namespace Vigil.WebRtc.Rtp;
 /// The last N protected packets of a stream, for answering NACKs (design M9). The SRTP bytes are
 /// kept as sent: re-sending an identical packet keeps its index (and ROC), and the receiver never
 /// saw that index, so its replay check passes (libsrtp #567 failed when a resend was re-protected
-/// with a new ROC). Thread-safe: the media thread stores, the event loop reads.
+/// with a new ROC). Thread-safe: the media thread stores, NACK handling (under the connection lock) reads.
 internal sealed class RtpHistory
 {
     private readonly Lock _gate = new();

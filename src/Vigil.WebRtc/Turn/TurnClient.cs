@@ -8,7 +8,7 @@ namespace Vigil.WebRtc.Turn;
 /// handling (RFC 8489 §9.2), refreshes at half the lifetime, permissions per peer IP, channel
 /// bindings, and Send/Data indications or ChannelData for the payload. Sans-IO: the owner passes
 /// datagrams from the server in, calls <see cref="Poll"/> on a timer and provides the send path.
-/// Not thread-safe (one event loop), except the static framing used by the media path.
+/// Not thread-safe (called under the connection lock), except the static framing used by the media path.
 internal sealed partial class TurnClient
 {
     private readonly string _username;
@@ -198,6 +198,37 @@ internal sealed partial class TurnClient
         }
 
         return now + TimeSpan.FromMilliseconds(100);
+    }
+
+    /// The earliest moment <see cref="Poll"/> has something to do (MaxValue when idle).
+    public TimeSpan NextDeadline
+    {
+        get
+        {
+            var next = TimeSpan.MaxValue;
+            foreach (var pending in _pending.Values)
+            {
+                next = pending.Retransmission.Deadline < next ? pending.Retransmission.Deadline : next;
+            }
+
+            if (State != TurnAllocationState.Allocated)
+            {
+                return next;
+            }
+
+            next = _refreshAt < next ? _refreshAt : next;
+            foreach (var permission in _permissions.Values.Where(p => p.Installed))
+            {
+                next = permission.RefreshAt < next ? permission.RefreshAt : next;
+            }
+
+            foreach (var channel in _channelsByPeer.Values.Where(c => c.Bound))
+            {
+                next = channel.RefreshAt < next ? channel.RefreshAt : next;
+            }
+
+            return next;
+        }
     }
 
     /// Deletes the allocation (Refresh with LIFETIME 0, RFC 8656 §8). Best effort, no retransmission.

@@ -118,4 +118,42 @@ public sealed class H264ClipTests
         public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
             base.ReadAsync(buffer, offset, Math.Min(count, chunk), cancellationToken);
     }
+
+    [Fact]
+    public async Task The_file_source_paces_frames_by_its_time_provider_and_keeps_timestamps_rising_across_loops()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var path = await H264Clip.GenerateAsync(new H264ClipOptions(Width: 160, Height: 120, FramesPerSecond: 10, Seconds: 1, GopFrames: 10), cancellationToken: ct);
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        await using var frames = new H264FileSource(path, 10, time).ReadAsync(ct).GetAsyncEnumerator(ct);
+
+        Assert.True(await frames.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10), ct));
+        Assert.Equal(TimeSpan.Zero, frames.Current.Timestamp);
+        var second = frames.MoveNextAsync().AsTask();
+        // A negative observation: with the fake clock standing still, frame 1 (due at 100 ms) must not come.
+        await Task.Delay(TimeSpan.FromMilliseconds(300), ct);
+        Assert.False(second.IsCompleted, "a frame came before its time on the injected clock");
+
+        // Advance the fake clock in 20 ms steps until the pacing thread hands the frame over.
+        var advanced = TimeSpan.Zero;
+        while (!second.IsCompleted && advanced < TimeSpan.FromSeconds(5))
+        {
+            time.Advance(TimeSpan.FromMilliseconds(20));
+            advanced += TimeSpan.FromMilliseconds(20);
+            await Task.WhenAny(second, Task.Delay(TimeSpan.FromMilliseconds(250), ct));
+        }
+
+        Assert.True(await second.WaitAsync(TimeSpan.FromSeconds(5), ct));
+        Assert.Equal(TimeSpan.FromMilliseconds(100), frames.Current.Timestamp);
+        Assert.InRange(advanced, TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(300));
+
+        // The 10-frame clip loops; timestamps continue from the frame counter (12th frame = 1.1 s).
+        for (var i = 2; i < 12; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+            Assert.True(await frames.MoveNextAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10), ct));
+        }
+
+        Assert.Equal(TimeSpan.FromMilliseconds(1100), frames.Current.Timestamp);
+    }
 }

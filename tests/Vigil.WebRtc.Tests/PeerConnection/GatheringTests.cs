@@ -118,6 +118,51 @@ public sealed class GatheringTests
         await Assert.ThrowsAsync<WebRtc.Sdp.SdpException>(() => camera.AcceptOfferAsync(SdpNegotiationTests.ChromiumOffer, TestContext.Current.CancellationToken));
     }
 
+    [Fact]
+    public async Task Handlers_that_call_back_into_the_connection_from_other_threads_neither_deadlock_nor_lose_events()
+    {
+        // Events are raised outside the connection's lock. A handler that waits for another thread
+        // to use the connection would deadlock if they were raised under it; a late srflx result
+        // (the scripted STUN server) arrives on a socket thread while the host candidate came from
+        // AcceptOfferAsync's caller, and end-of-candidates must still come last and exactly once.
+        var ct = TestContext.Current.CancellationToken;
+        using var stun = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        stun.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var responder = RespondAsync(stun, new IPEndPoint(IPAddress.Parse("203.0.113.51"), 61001), ct);
+        await using var camera = NewCamera([$"stun:127.0.0.1:{((IPEndPoint)stun.LocalEndPoint!).Port}"]);
+        camera.AddVideoTrack();
+        var seen = Channel.CreateUnbounded<(string? Candidate, bool CrossThreadCallReturned)>();
+        var remotePort = 40100;
+        camera.LocalCandidate += (_, e) =>
+        {
+            using var done = new ManualResetEventSlim();
+            var port = Interlocked.Increment(ref remotePort);
+            ThreadPool.UnsafeQueueUserWorkItem(_ =>
+            {
+                camera.AddRemoteCandidate($"candidate:9 1 udp 2122260223 127.0.0.1 {port} typ host");
+                _ = camera.GetStats();
+                done.Set();
+            }, null);
+            seen.Writer.TryWrite((e.Candidate, done.Wait(TimeSpan.FromSeconds(5), ct)));
+        };
+
+        await camera.AcceptOfferAsync(SdpNegotiationTests.ChromiumOffer, ct);
+        var events = new List<(string? Candidate, bool CrossThreadCallReturned)>();
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        deadline.CancelAfter(TimeSpan.FromSeconds(20));
+        do
+        {
+            events.Add(await seen.Reader.ReadAsync(deadline.Token));
+        }
+        while (events[^1].Candidate is not null);
+
+        Assert.All(events, e => Assert.True(e.CrossThreadCallReturned, "a handler's cross-thread call into the connection blocked"));
+        Assert.Equal([IceCandidateType.Host, IceCandidateType.ServerReflexive], events.SkipLast(1).Select(e => Parse(e.Candidate).Type));
+        Assert.True(await responder > 0);
+        // Nothing after end-of-candidates.
+        Assert.False(seen.Reader.TryRead(out _));
+    }
+
     private static WebRtcPeerConnection NewCamera(IReadOnlyList<string> urls, string? username = null, string? credential = null)
     {
         var camera = new WebRtcPeerConnection(new WebRtcSettings
