@@ -75,6 +75,55 @@ public sealed class DtlsTests
         Assert.Equal(harness.Server.KeyingMaterial, keys.ClientKey.Concat(keys.ServerKey).Concat(keys.ClientSalt).Concat(keys.ServerSalt).ToArray());
     }
 
+    [Fact]
+    public async Task Truncated_random_and_oversized_records_between_the_servers_flights_are_dropped_and_the_handshake_completes()
+    {
+        // DTLS records are parsed by BouncyCastle; what reaches it is whatever the demux classed as
+        // DTLS (first byte 20..63). Garbage must be dropped and the handshake still complete.
+        var random = new FuzzRandom(5764);
+        var injected = 0;
+        using var harness = new InMemoryDtls(SrtpProfile.Aes128CmHmacSha1Tag80, noise: (client, datagram) =>
+        {
+            client.Enqueue(datagram.Span[..random.Next(0, datagram.Length)]); // truncated copy
+            var junk = random.Bytes(random.Next(1, 300));
+            junk[0] = (byte)random.Next(20, 64);
+            client.Enqueue(junk);
+            if (injected++ % 3 == 0)
+            {
+                client.Enqueue(random.Bytes(65_000)); // oversized
+            }
+        });
+
+        var keys = await harness.RunAsync();
+
+        Assert.True(injected > 0);
+        Assert.Equal(harness.Server.KeyingMaterial, keys.ClientKey.Concat(keys.ServerKey).Concat(keys.ClientSalt).Concat(keys.ServerSalt).ToArray());
+    }
+
+    [Fact]
+    public async Task Forged_plaintext_handshake_fragments_end_in_success_or_the_typed_handshake_error()
+    {
+        // A well-formed epoch-0 record header with a random body is a forged handshake fragment, which
+        // DTLS 1.2 cannot authenticate before Finished (it can stall reassembly: a known property of
+        // the protocol, not of the parser). The demux only admits DTLS from ICE-verified addresses; here
+        // the only acceptable outcomes are keys or the session's IOException, in bounded time.
+        var random = new FuzzRandom(6347);
+        using var harness = new InMemoryDtls(SrtpProfile.Aes128CmHmacSha1Tag80, handshakeTimeout: TimeSpan.FromSeconds(5), noise: (client, datagram) =>
+        {
+            var header = datagram.Span[..Math.Min(13, datagram.Length)].ToArray();
+            client.Enqueue([.. header, .. random.Bytes(random.Next(0, 200))]);
+        });
+
+        try
+        {
+            await harness.RunAsync();
+        }
+        catch (IOException exception)
+        {
+            Assert.Contains("DTLS handshake failed", exception.Message, StringComparison.Ordinal);
+        }
+    }
+
     /// Our DtlsSession (client) against BcDtlsSrtpServer, wired through two in-memory queues.
     private sealed class InMemoryDtls : IDisposable
     {
@@ -83,7 +132,8 @@ public sealed class DtlsTests
         private readonly Thread _serverThread;
         private readonly TaskCompletionSource _serverDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-        public InMemoryDtls(SrtpProfile profile, DtlsCertificate? fingerprintOf = null, Func<int, bool>? dropServerDatagram = null)
+        public InMemoryDtls(SrtpProfile profile, DtlsCertificate? fingerprintOf = null, Func<int, bool>? dropServerDatagram = null,
+            Action<DtlsSession, ReadOnlyMemory<byte>>? noise = null, TimeSpan? handshakeTimeout = null)
         {
             var serverCertificate = DtlsCertificate.Generate(TimeProvider.System);
             ClientCertificate = DtlsCertificate.Generate(TimeProvider.System);
@@ -96,11 +146,12 @@ public sealed class DtlsTests
                 {
                     if (dropServerDatagram?.Invoke(Interlocked.Increment(ref serverSends)) != true)
                     {
+                        noise?.Invoke(client!, datagram);
                         client!.Enqueue(datagram.Span);
                     }
                 },
                 1150);
-            client = new DtlsSession(ClientCertificate, [fingerprint!], [profile], datagram => _serverTransport.Enqueue(datagram.Span), TimeSpan.FromSeconds(20), NullLogger.Instance);
+            client = new DtlsSession(ClientCertificate, [fingerprint!], [profile], datagram => _serverTransport.Enqueue(datagram.Span), handshakeTimeout ?? TimeSpan.FromSeconds(20), NullLogger.Instance);
             _client = client;
             _serverThread = new Thread(() =>
             {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Vigil.TestSupport;
 using Vigil.WebRtc.Ice;
+using Vigil.WebRtc.Srtp;
 using Vigil.WebRtc.Turn;
 
 namespace Vigil.WebRtc.Tests.Interop;
@@ -32,6 +33,20 @@ public sealed class ChromiumInteropTests
         // Started at 65400: more than 136 packets means the ROC went from 0 to 1 while Chromium decoded.
         Assert.True(ours.PacketsSent > 200, $"only {ours.PacketsSent} packets: no rollover");
         Assert.True(ours.SenderReportsSent > 0);
+    }
+
+    [Fact]
+    public async Task Aes_128_gcm_offered_alone_is_negotiated_and_chromium_decodes_it()
+    {
+        // Chromium 156 picks AES-CM when both are offered (as DTLS server its own order wins), so
+        // GCM is offered alone here to prove that Chromium decrypts our AEAD_AES_128_GCM SRTP.
+        await using var run = await InteropRun.StartAsync(hideMdns: false, srtpProfiles: [SrtpProfile.AeadAes128Gcm]);
+
+        var stats = await run.Viewer.WaitForAsync(s => s.FramesDecoded >= 100, TimeSpan.FromSeconds(40), run.Token);
+        run.Report(stats);
+
+        AssertDecodedH264(stats, "SRTP_AEAD_AES_128_GCM");
+        Assert.Equal(SrtpProfile.AeadAes128Gcm, run.Camera.GetStats().SrtpProfile);
     }
 
     [Fact]
@@ -113,7 +128,7 @@ public sealed class ChromiumInteropTests
         Assert.True(previous.FreezeCount <= 1, previous.ToString());
     }
 
-    private static void AssertDecodedH264(WebRtcViewerStats stats)
+    private static void AssertDecodedH264(WebRtcViewerStats stats, string srtpCipher = "SRTP_AES128_CM_HMAC_SHA1_80")
     {
         Assert.True(stats.FramesDecoded >= 100, stats.ToString());
         Assert.True(stats.KeyFramesDecoded >= 1, stats.ToString());
@@ -122,7 +137,7 @@ public sealed class ChromiumInteropTests
         Assert.Contains("packetization-mode=1", stats.SdpFmtpLine, StringComparison.Ordinal);
         Assert.Equal("connected", stats.DtlsState);
         Assert.Equal("server", stats.DtlsRole);
-        Assert.Equal("SRTP_AES128_CM_HMAC_SHA1_80", stats.SrtpCipher);
+        Assert.Equal(srtpCipher, stats.SrtpCipher);
         Assert.Equal("FEFD", stats.TlsVersion); // DTLS 1.2
         Assert.Equal("succeeded", stats.PairState);
         Assert.True(stats.PairNominated);
@@ -143,7 +158,8 @@ public sealed class ChromiumInteropTests
 
         public CancellationToken Token => TestContext.Current.CancellationToken;
 
-        public static async Task<InteropRun> StartAsync(bool hideMdns, bool turn = false, bool relayOnly = false, int loss = 0, VideoTrackSettings? track = null)
+        public static async Task<InteropRun> StartAsync(bool hideMdns, bool turn = false, bool relayOnly = false, int loss = 0, VideoTrackSettings? track = null,
+            IList<SrtpProfile>? srtpProfiles = null)
         {
             var ct = TestContext.Current.CancellationToken;
             var clip = await H264Clip.GenerateAsync(Clip, cancellationToken: ct);
@@ -182,6 +198,7 @@ public sealed class ChromiumInteropTests
                     BindAddresses = [ns.HostAddress],
                     IceServers = iceServers,
                     IceTransportPolicy = relayOnly ? IceTransportPolicy.Relay : IceTransportPolicy.All,
+                    SrtpProfiles = srtpProfiles ?? [SrtpProfile.Aes128CmHmacSha1Tag80],
                     LoggerFactory = logs,
                 });
                 resources.Add(camera);

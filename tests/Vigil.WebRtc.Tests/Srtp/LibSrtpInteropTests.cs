@@ -12,6 +12,7 @@ public sealed class LibSrtpInteropTests
 {
     private static readonly byte[] MasterKey = new FuzzRandom(11).Bytes(16);
     private static readonly byte[] MasterSalt = new FuzzRandom(12).Bytes(14);
+    private static readonly byte[] GcmSalt = new FuzzRandom(13).Bytes(12);
 
     [Fact]
     public void Libsrtp_decrypts_our_packets_across_a_sequence_number_rollover()
@@ -88,9 +89,50 @@ public sealed class LibSrtpInteropTests
         }
     }
 
-    internal static byte[] Build(ulong index, byte[] payload, SrtpContext context)
+    [Fact]
+    public void Libsrtp_decrypts_our_aes_gcm_packets_across_a_rollover_and_we_decrypt_its_srtcp()
     {
-        var buffer = new byte[12 + payload.Length + 10];
+        using var ours = new SrtpContext(SrtpProfile.AeadAes128Gcm, MasterKey, GcmSalt);
+        using var inbound = LibSrtp.CreateAesGcm128(MasterKey, GcmSalt, inbound: true);
+        var random = new FuzzRandom(7714);
+        for (ulong index = 65400; index < 65800; index++)
+        {
+            var payload = random.Bytes(random.Next(1, 1188));
+            var packet = Build(index, payload, ours, tag: 16);
+            var length = packet.Length;
+            var status = inbound.UnprotectRtp(packet, ref length);
+            Assert.True(status == 0, $"libsrtp status {status} at index {index} (ROC {index >> 16}, SEQ {(ushort)index})");
+            Assert.Equal(payload, packet[12..length]);
+        }
+
+        using var outbound = LibSrtp.CreateAesGcm128(MasterKey, GcmSalt, inbound: false);
+        using var receiver = new SrtpContext(SrtpProfile.AeadAes128Gcm, MasterKey, GcmSalt);
+        for (var i = 0; i < 5; i++)
+        {
+            var rtcp = new byte[32 + 20];
+            rtcp[0] = 0x81;
+            rtcp[1] = 201;
+            rtcp[3] = 7;
+            BinaryPrimitives.WriteUInt32BigEndian(rtcp.AsSpan(4), 1);
+            rtcp[12] = (byte)i;
+            var length = outbound.ProtectRtcp(rtcp, 32);
+            Assert.Equal(52, length);
+            Assert.True(receiver.TryUnprotectRtcp(rtcp, length, out var plain), $"SRTCP {i}");
+            Assert.Equal(32, plain);
+            Assert.Equal((byte)i, rtcp[12]);
+        }
+
+        // A flipped bit in libsrtp's output must fail our tag check, not decrypt to garbage.
+        var tampered = new byte[12 + 40 + 16];
+        RtpHeader.Write(tampered, false, 108, 7, 1, 0x77);
+        var tamperedLength = outbound.ProtectRtp(tampered, 52);
+        tampered[20] ^= 1;
+        Assert.False(receiver.TryUnprotectRtp(tampered, tamperedLength, out _));
+    }
+
+    internal static byte[] Build(ulong index, byte[] payload, SrtpContext context, int tag = 10)
+    {
+        var buffer = new byte[12 + payload.Length + tag];
         RtpHeader.Write(buffer, marker: false, 108, (ushort)index, 90000, 0x5EED);
         payload.CopyTo(buffer, 12);
         var length = context.ProtectRtp(buffer, 12 + payload.Length, index);
