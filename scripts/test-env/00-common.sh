@@ -3,11 +3,6 @@
 # exports the environment variables the tests read. Nothing here reaches the internet except
 # Debian's package mirror and the npm registry.
 
-VIGIL_TEST_TMP="${VIGIL_TEST_TMP:-$(mktemp -d /tmp/vigil-test.XXXXXX)}"
-export VIGIL_TEST_TMP
-# Tests that need an external component fail (not skip) when it is missing: CI must notice.
-export VIGIL_TEST_STRICT=1
-
 _vigil_cleanups=()
 # on_exit CMD...: run CMD when test.sh exits, last registered first.
 on_exit() { _vigil_cleanups+=("$*"); }
@@ -15,6 +10,16 @@ run_cleanups() {
   local i
   for ((i = ${#_vigil_cleanups[@]} - 1; i >= 0; i--)); do eval "${_vigil_cleanups[i]}" >/dev/null 2>&1 || true; done
 }
+
+if [ -z "${VIGIL_TEST_TMP:-}" ]; then
+  VIGIL_TEST_TMP=$(mktemp -d /tmp/vigil-test.XXXXXX)
+  on_exit "rm -rf '$VIGIL_TEST_TMP'"
+fi
+# Services started for the tests run as their own users (PostgreSQL refuses root): let them in.
+chmod 0755 "$VIGIL_TEST_TMP"
+export VIGIL_TEST_TMP
+# Tests that need an external component fail (not skip) when it is missing: CI must notice.
+export VIGIL_TEST_STRICT=1
 
 _apt_updated=0
 # need_packages PKG...: apt-get install the Debian packages that are not installed yet.
@@ -52,3 +57,6 @@ wait_for_tcp() {
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
+
+# Certificates are checked against OpenSSL's command line, an implementation we did not write.
+need_packages openssl ca-certificates || true

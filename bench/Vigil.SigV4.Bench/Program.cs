@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(Vigil.SigV4.Bench.VerificationBenchmarks).Assembly).Run(args);

@@ -1,0 +1,62 @@
+using System.Globalization;
+using Vigil.Signaling.Bench;
+
+// Signaling hub load generator (issue 4: "concurrent signaling WebSockets held open, target at least
+// 10,000 on this 2-core machine, server RSS reported; offer/answer relay latency p50/p99 at 1,000
+// messages/s, target p99 under 5 ms on loopback"). Build the server first:
+//   dotnet build src/Vigil.Server -c Release
+//   dotnet run -c Release --project bench/Vigil.Signaling.Bench -- connections 10000 [runs]
+//   dotnet run -c Release --project bench/Vigil.Signaling.Bench -- latency 1000 [seconds] [runs]
+// Each run starts a fresh `vigil serve` process (SQLite, loopback); the median run is reported.
+// Results go to docs/benchmarks.md by hand.
+var mode = args.Length > 0 ? args[0] : "latency";
+var runs = 3;
+Console.WriteLine($"# machine: {Environment.ProcessorCount} cores, {CpuModel()}, .NET {Environment.Version}");
+switch (mode)
+{
+    case "connections":
+        {
+            var count = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
+            runs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : runs;
+            var results = new List<ConnectionResult>();
+            for (var run = 1; run <= runs; run++)
+            {
+                var result = await ConnectionBenchmark.RunAsync(count, parallelism: 64, hold: TimeSpan.FromSeconds(70));
+                Console.WriteLine($"run {run}: {result}");
+                results.Add(result);
+            }
+
+            var median = results.OrderBy(r => r.HeldKiB).ElementAt(results.Count / 2);
+            Console.WriteLine($"median (by RSS): {median}");
+            break;
+        }
+
+    case "latency":
+        {
+            var rate = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
+            var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
+            runs = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : runs;
+            var results = new List<LatencyResult>();
+            for (var run = 1; run <= runs; run++)
+            {
+                var result = await RelayLatencyBenchmark.RunAsync(rate, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(3));
+                Console.WriteLine($"run {run}: {result}");
+                results.Add(result);
+            }
+
+            var median = results.OrderBy(r => r.P99).ElementAt(results.Count / 2);
+            Console.WriteLine($"median (by p99): {median}");
+            break;
+        }
+
+    default:
+        Console.Error.WriteLine("usage: Vigil.Signaling.Bench connections [count] [runs] | latency [messages/s] [seconds] [runs]");
+        return 2;
+}
+
+return 0;
+
+static string CpuModel() =>
+    File.Exists("/proc/cpuinfo")
+        ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
+        : "unknown CPU";

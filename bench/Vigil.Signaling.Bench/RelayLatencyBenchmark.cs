@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+
+namespace Vigil.Signaling.Bench;
+
+/// <summary>
+/// Offer/answer relay latency at a fixed message rate: per channel one viewer and one master; viewers
+/// send SDP offers round-robin, each master answers every offer at once. Half the messages are offers
+/// (viewer → master), half answers (master → viewer); latency is measured one way, send to receive, in
+/// this process (one clock). Per-connection rates stay under the 5 SDP messages/s limit.
+/// </summary>
+internal static class RelayLatencyBenchmark
+{
+    public static async Task<LatencyResult> RunAsync(int messagesPerSecond, TimeSpan duration, TimeSpan warmUp)
+    {
+        // offers/s = rate/2 spread over enough channels that each connection sends at most 4 per second.
+        var offersPerSecond = messagesPerSecond / 2;
+        var channels = Math.Max(1, (offersPerSecond + 3) / 4);
+        // The bench measures latency, not the rate limits: after a stall of the (shared) machine a client
+        // catches up in a burst, which the 5/s SDP limit would partly refuse and so skew the figures.
+        await using var server = await VigilServerProcess.StartAsync(new Dictionary<string, string> { ["Signaling:SdpMessagesPerSecond"] = "100" });
+        using var kvs = server.CreateKvsClient(server.Admin);
+        var pairs = new (BenchSocket Master, BenchSocket Viewer)[channels];
+        for (var i = 0; i < channels; i++)
+        {
+            var arn = await server.CreateChannelAsync(kvs, $"latency-{i:D4}");
+            var master = await BenchSocket.ConnectAsync(server, server.Admin, arn, null, CancellationToken.None);
+            var viewer = await BenchSocket.ConnectAsync(server, server.Admin, arn, "viewer", CancellationToken.None);
+            pairs[i] = (master, viewer);
+        }
+
+        // A realistic browser offer is 4-6 KB of SDP; the payload is forwarded unchanged, so its size matters.
+        // Each message carries its sequence number (inside the base64 payload) to match send and receive times.
+        var sdp = string.Concat(Enumerable.Repeat("a=candidate:1 1 udp 2122260223 192.0.2.1 50000 typ host generation 0 network-id 1\r\n", 50));
+        var total = (long)(offersPerSecond * (warmUp + duration).TotalSeconds);
+        var sentAt = new long[total];
+        var answeredAt = new long[total];
+        var clock = Stopwatch.StartNew();
+        var measureFrom = (long)(warmUp.TotalSeconds * Stopwatch.Frequency);
+        var offerLatencies = new ConcurrentBag<double>();
+        var answerLatencies = new ConcurrentBag<double>();
+        using var stop = new CancellationTokenSource();
+        var loops = new List<Task>();
+        var payloadLength = 0;
+        foreach (var pair in pairs)
+        {
+            loops.Add(pair.Master.ReceiveLoopAsync(frame =>
+            {
+                var now = clock.ElapsedTicks;
+                if (Sequence(frame) is not { } seq)
+                {
+                    return;
+                }
+
+                if (sentAt[seq] >= measureFrom)
+                {
+                    offerLatencies.Add((now - sentAt[seq]) * 1000.0 / Stopwatch.Frequency);
+                }
+
+                answeredAt[seq] = clock.ElapsedTicks;
+                _ = pair.Master.SendAsync($$"""{"action":"SDP_ANSWER","recipientClientId":"viewer","messagePayload":"{{Payload("answer", sdp, seq)}}"}""", CancellationToken.None);
+            }, stop.Token));
+            loops.Add(pair.Viewer.ReceiveLoopAsync(frame =>
+            {
+                var now = clock.ElapsedTicks;
+                if (Sequence(frame) is { } seq && sentAt[seq] >= measureFrom)
+                {
+                    answerLatencies.Add((now - answeredAt[seq]) * 1000.0 / Stopwatch.Frequency);
+                }
+            }, stop.Token));
+        }
+
+        var interval = Stopwatch.Frequency / (double)offersPerSecond;
+        for (long k = 0; k < total; k++)
+        {
+            var due = (long)(k * interval);
+            var wait = due - clock.ElapsedTicks;
+            if (wait > Stopwatch.Frequency / 1000)
+            {
+                await Task.Delay(TimeSpan.FromTicks(wait * TimeSpan.TicksPerSecond / Stopwatch.Frequency));
+            }
+
+            var pair = pairs[k % channels];
+            var offer = Payload("offer", sdp, k);
+            payloadLength = offer.Length;
+            sentAt[k] = clock.ElapsedTicks;
+            await pair.Viewer.SendAsync($$"""{"action":"SDP_OFFER","messagePayload":"{{offer}}"}""", CancellationToken.None);
+        }
+
+        var sendTime = clock.Elapsed;
+        var deadline = Stopwatch.StartNew();
+        var expected = (int)(offersPerSecond * duration.TotalSeconds * 0.98);
+        while ((offerLatencies.Count < expected || answerLatencies.Count < expected) && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(50);
+        }
+
+        await stop.CancelAsync();
+        await Task.WhenAll(loops);
+        foreach (var pair in pairs)
+        {
+            await pair.Master.DisposeAsync();
+            await pair.Viewer.DisposeAsync();
+        }
+
+        return new LatencyResult(
+            (offerLatencies.Count + answerLatencies.Count) / (sendTime - warmUp).TotalSeconds,
+            offerLatencies.Count + answerLatencies.Count,
+            (long)(2 * offersPerSecond * duration.TotalSeconds),
+            Percentile(offerLatencies, 0.5), Percentile(offerLatencies, 0.99),
+            Percentile(answerLatencies, 0.5), Percentile(answerLatencies, 0.99),
+            Percentile([.. offerLatencies, .. answerLatencies], 0.5), Percentile([.. offerLatencies, .. answerLatencies], 0.99),
+            offerLatencies.Concat(answerLatencies).DefaultIfEmpty().Max(), payloadLength, channels);
+    }
+
+    private static string Payload(string type, string sdp, long seq) =>
+        Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new { type, sdp, seq }));
+
+    /// <summary>The sequence number inside a relayed frame's payload; null for frames that are not relayed messages.</summary>
+    private static long? Sequence(string frame)
+    {
+        const string marker = "\"messagePayload\":\"";
+        var start = frame.IndexOf(marker, StringComparison.Ordinal);
+        if (start < 0)
+        {
+            return null;
+        }
+
+        start += marker.Length;
+        var end = frame.IndexOf('"', start);
+        using var document = JsonDocument.Parse(Convert.FromBase64String(frame[start..end]));
+        return document.RootElement.TryGetProperty("seq", out var seq) ? seq.GetInt64() : null;
+    }
+
+    private static double Percentile(IEnumerable<double> values, double p)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(p * sorted.Length) - 1)];
+    }
+}
+
+internal sealed record LatencyResult(double Rate, int Measured, long Expected, double OfferP50, double OfferP99, double AnswerP50, double AnswerP99, double P50, double P99, double Max, int PayloadChars, int Channels)
+{
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture,
+        $"{Rate:F0} msg/s over {Channels} channels, {Measured}/{Expected} measured, payload {PayloadChars} chars: p50 {P50:F2} ms, p99 {P99:F2} ms, max {Max:F1} ms (offers p50 {OfferP50:F2} / p99 {OfferP99:F2}; answers p50 {AnswerP50:F2} / p99 {AnswerP99:F2})");
+}

@@ -1,0 +1,179 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Vigil.SigV4;
+
+namespace Vigil.Signaling.Bench;
+
+/// <summary>The built <c>vigil</c> binary serving on free loopback ports, with a fresh data directory and an admin key.</summary>
+internal sealed class VigilServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly DirectoryInfo _data;
+
+    private VigilServerProcess(Process process, DirectoryInfo data, int httpsPort, X509Certificate2 root, SigV4Credentials admin)
+    {
+        _process = process;
+        _data = data;
+        HttpsPort = httpsPort;
+        Root = root;
+        Admin = admin;
+    }
+
+    public int HttpsPort { get; }
+
+    public X509Certificate2 Root { get; }
+
+    public SigV4Credentials Admin { get; }
+
+    public int ProcessId => _process.Id;
+
+    public static async Task<VigilServerProcess> StartAsync(IDictionary<string, string> settings)
+    {
+        var vigil = LocateBinary();
+        var data = Directory.CreateTempSubdirectory("vigil-signaling-bench-");
+        var keyJson = await RunAsync(vigil, ["--data", data.FullName, "keys", "create", "--user", "bench@example.com", "--json"]);
+        var key = JsonDocument.Parse(keyJson).RootElement.GetProperty("AccessKey");
+        var admin = new SigV4Credentials(key.GetProperty("AccessKeyId").GetString()!, key.GetProperty("SecretAccessKey").GetString()!);
+        var root = X509Certificate2.CreateFromPem(await RunAsync(vigil, ["--data", data.FullName, "ca", "export"]));
+
+        var httpPort = FreePort();
+        var httpsPort = FreePort();
+        var start = new ProcessStartInfo(vigil) { ArgumentList = { "--data", data.FullName, "serve" }, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["VIGIL__Server__ListenAddress"] = "127.0.0.1";
+        start.Environment["VIGIL__Server__HttpPort"] = httpPort.ToString(CultureInfo.InvariantCulture);
+        start.Environment["VIGIL__Server__HttpsPort"] = httpsPort.ToString(CultureInfo.InvariantCulture);
+        start.Environment["VIGIL__Server__PublicHost"] = "localhost";
+        start.Environment["VIGIL__Signaling__StunPort"] = "0";
+        start.Environment["VIGIL__Logging__LogLevel__Default"] = "Warning";
+        foreach (var (name, value) in settings)
+        {
+            start.Environment["VIGIL__" + name.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"[vigil] {e.Data}"); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new VigilServerProcess(process, data, httpsPort, root, admin);
+        using var http = new HttpClient();
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                if ((await http.GetAsync($"http://127.0.0.1:{httpPort}/readyz")).IsSuccessStatusCode)
+                {
+                    return server;
+                }
+            }
+            catch (HttpRequestException) when (attempt < 300 && !process.HasExited)
+            {
+            }
+
+            if (process.HasExited || attempt >= 300)
+            {
+                await server.DisposeAsync();
+                throw new InvalidOperationException("vigil serve did not become ready");
+            }
+
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Resident set size (and its peak) of the server process, from /proc.</summary>
+    public (long RssKiB, long PeakKiB) Memory()
+    {
+        long rss = 0, peak = 0;
+        foreach (var line in File.ReadLines($"/proc/{_process.Id}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                rss = long.Parse(line.Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+            else if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+            {
+                peak = long.Parse(line.Split(':')[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+            }
+        }
+
+        return (rss, peak);
+    }
+
+    public HttpClient CreateKvsClient(SigV4Credentials credentials)
+    {
+        var handler = new SocketsHttpHandler { SslOptions = TrustRoot(), MaxConnectionsPerServer = 32 };
+        return new HttpClient(new SigV4SigningHandler(credentials, "us-east-1", "kinesisvideo", TimeProvider.System) { InnerHandler = handler })
+        {
+            BaseAddress = new Uri($"https://localhost:{HttpsPort}"),
+        };
+    }
+
+    public SslClientAuthenticationOptions TrustRoot() => new()
+    {
+        CertificateChainPolicy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            CustomTrustStore = { Root },
+            RevocationMode = X509RevocationMode.NoCheck,
+        },
+    };
+
+    public async Task<string> CreateChannelAsync(HttpClient kvs, string name)
+    {
+        using var response = await kvs.PostAsync("/createSignalingChannel", JsonContent.Create(new { ChannelName = name }));
+        var body = await response.Content.ReadFromJsonAsync<JsonElement>();
+        return response.IsSuccessStatusCode ? body.GetProperty("ChannelARN").GetString()! : throw new InvalidOperationException($"create {name}: {body}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill();
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        _data.Delete(recursive: true);
+    }
+
+    private static async Task<string> RunAsync(string file, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0 ? output : throw new InvalidOperationException($"{file} {string.Join(' ', arguments)}: {error}");
+    }
+
+    private static string LocateBinary()
+    {
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Vigil.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        var path = directory is null ? "" : Path.Combine(directory.FullName, "src", "Vigil.Server", "bin", "Release", "net10.0", "vigil");
+        return File.Exists(path) ? path : throw new InvalidOperationException("build the server first: dotnet build src/Vigil.Server -c Release");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

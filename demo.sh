@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Vigil demo: builds the server, starts it on a fresh data directory with one demo camera in
+# the manufacturing registry and a claim bundle for camera firmware, and prints where everything
+# is. Ctrl+C stops it. Needs only the .NET 10 SDK.
+#   VIGIL__Server__HttpPort / VIGIL__Server__HttpsPort   change the ports (default 8080 / 8443)
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+demo="$root/.demo"
+data="$demo/data"
+http_port="${VIGIL__Server__HttpPort:-8080}"
+https_port="${VIGIL__Server__HttpsPort:-8443}"
+export VIGIL__Server__PublicHost="${VIGIL__Server__PublicHost:-localhost}"
+
+command -v dotnet >/dev/null || { echo "demo.sh: the .NET 10 SDK (dotnet) is required: https://dot.net" >&2; exit 1; }
+
+echo "demo.sh: building (first time takes a minute)..." >&2
+dotnet build src/Vigil.Server -c Release -nologo -v quiet -clp:ErrorsOnly >&2
+vigil="$root/src/Vigil.Server/bin/Release/net10.0/vigil"
+
+rm -rf "$demo"
+mkdir -p "$demo"
+serial="DEMO-CAM-0001"
+secret=$(head -c 9 /dev/urandom | base64 | tr '+/' 'xy')
+printf 'serial,secret,model\n%s,%s,%s\n' "$serial" "$secret" "Vigil Demo Camera" > "$demo/registry.csv"
+"$vigil" --data "$data" registry import "$demo/registry.csv" >/dev/null
+"$vigil" --data "$data" claim create --out "$demo/claim-bundle" >/dev/null
+"$vigil" --data "$data" ca export > "$demo/root-ca.pem"
+# Snapshot AI: a camera that e-mails pictures, owned by the demo user.
+smtp_port="${VIGIL__Ingest__SmtpPort:-2525}"
+snapshot_camera=$("$vigil" --data "$data" cameras add-snapshot --owner demo@example.com --name "Demo snapshot camera" | sed -n 's/^  \(SMTP username\|SMTP password\|Send pictures to\|Upload token\) */\1|/p')
+
+"$vigil" --data "$data" serve > "$demo/server.log" 2>&1 &
+server=$!
+trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null' EXIT INT TERM
+
+ready=0
+for _ in $(seq 1 300); do
+  if ! kill -0 $server 2>/dev/null; then break; fi
+  if (exec 3<>"/dev/tcp/127.0.0.1/$http_port" && printf 'GET /readyz HTTP/1.0\r\nHost: localhost\r\n\r\n' >&3 && head -n 1 <&3 | grep -q ' 200 ') 2>/dev/null; then
+    ready=1; break
+  fi
+  sleep 0.2
+done
+if [ $ready -ne 1 ]; then
+  echo "demo.sh: the server did not start; its log ($demo/server.log):" >&2
+  tail -n 20 "$demo/server.log" >&2
+  exit 1
+fi
+
+cat <<TXT
+
+  Vigil is running.
+
+  Web        http://localhost:$http_port    https://localhost:$https_port  (health: /healthz, /readyz; API description: /openapi/v1.json)
+  Trust      $demo/root-ca.pem   (e.g. curl --cacert $demo/root-ca.pem https://localhost:$https_port/readyz)
+
+  Demo camera in the manufacturing registry
+    serial   $serial
+    secret   $secret
+  Claim bundle for camera firmware: $demo/claim-bundle  (claim.cert.pem, claim.private.key, root-ca.pem, agent.json)
+
+  Demo snapshot camera of demo@example.com (e-mail pictures to SMTP localhost:$smtp_port, STARTTLS)
+$(printf '%s\n' "$snapshot_camera" | awk -F'|' '{printf "    %-16s %s\n", $1, $2}')
+  Try: swaks --server localhost:$smtp_port --tls --auth PLAIN --auth-user USER --auth-password PASSWORD \\
+         --to demo@example.com --attach-type image/jpeg --attach @picture.jpg;  then $vigil --data $data events list
+
+  Data directory $data   Server log $demo/server.log
+  Try: $vigil --data $data registry list
+
+  Press Ctrl+C to stop.
+TXT
+wait $server

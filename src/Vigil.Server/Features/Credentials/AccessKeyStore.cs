@@ -1,0 +1,115 @@
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.EntityFrameworkCore;
+using Vigil.Server.Features.Credentials.Policies;
+using Vigil.Server.Storage;
+
+namespace Vigil.Server.Features.Credentials;
+
+/// <summary>Creates, lists, revokes and (for SigV4 verification) resolves long-term access keys.</summary>
+internal sealed partial class AccessKeyStore(VigilDbContext db, IDataProtectionProvider protection, TimeProvider time, ILogger<AccessKeyStore> logger)
+{
+    public const string Purpose = "Vigil.Credentials.AccessKeySecret.v1";
+    public const int MaxDescriptionLength = 256;
+
+    public async Task<CreatedAccessKey> CreateAsync(string principalName, AccessPolicy policy, string? description, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(principalName);
+        ArgumentNullException.ThrowIfNull(policy);
+        if (description is { Length: > MaxDescriptionLength })
+        {
+            throw new ArgumentOutOfRangeException(nameof(description), $"At most {MaxDescriptionLength} characters.");
+        }
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var id = AccessKeyIds.NewLongTerm();
+            var secret = AccessKeyIds.NewSecret();
+            var key = new AccessKey
+            {
+                Id = id,
+                PrincipalName = principalName,
+                ProtectedSecret = Protector(id).Protect(secret),
+                Policy = policy.Json,
+                Description = description,
+                CreatedAt = time.GetUtcNow(),
+            };
+            db.AccessKeys.Add(key);
+            try
+            {
+                await db.SaveChangesAsync(cancellationToken);
+                db.ChangeTracker.Clear();
+                Log.Created(logger, id, principalName);
+                return new CreatedAccessKey(key, secret);
+            }
+            catch (DbUpdateException) when (attempt < 3)
+            {
+                // 80 random bits collide essentially never; a retry costs nothing if they do.
+                db.ChangeTracker.Clear();
+            }
+        }
+    }
+
+    public IAsyncEnumerable<AccessKey> ListAsync(string? principalName = null) =>
+        db.AccessKeys.AsNoTracking()
+            .Where(k => principalName == null || k.PrincipalName == principalName)
+            .OrderBy(k => k.PrincipalName).ThenBy(k => k.CreatedAt).ThenBy(k => k.Id)
+            .AsAsyncEnumerable();
+
+    public async Task<RevokeKeyOutcome> RevokeAsync(string id, CancellationToken cancellationToken)
+    {
+        var key = await db.AccessKeys.SingleOrDefaultAsync(k => k.Id == id, cancellationToken);
+        if (key is null)
+        {
+            return RevokeKeyOutcome.NotFound;
+        }
+
+        if (key.RevokedAt is not null)
+        {
+            return RevokeKeyOutcome.AlreadyRevoked;
+        }
+
+        key.RevokedAt = time.GetUtcNow();
+        await db.SaveChangesAsync(cancellationToken);
+        Log.Revoked(logger, id, key.PrincipalName);
+        return RevokeKeyOutcome.Revoked;
+    }
+
+    /// <summary>The caller behind an active key and its secret, or null when the key is unknown, revoked or unreadable.</summary>
+    public async Task<(CallerIdentity Caller, string Secret)?> ResolveAsync(string id, CancellationToken cancellationToken)
+    {
+        var key = await db.AccessKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Id == id, cancellationToken);
+        if (key is null || key.RevokedAt is not null)
+        {
+            return null;
+        }
+
+        string secret;
+        try
+        {
+            secret = Protector(id).Unprotect(key.ProtectedSecret);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            // The Data Protection key ring that encrypted it is gone (keys/ lost or not shared with this node).
+            Log.SecretUnreadable(logger, id);
+            return null;
+        }
+
+        var caller = new CallerIdentity(CredentialPrincipal.User(key.PrincipalName), id, AccessPolicy.ParseNormalized(key.Policy), null, null);
+        return (caller, secret);
+    }
+
+    private IDataProtector Protector(string id) => protection.CreateProtector(Purpose, id);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Access key {AccessKeyId} created for {Principal}")]
+        public static partial void Created(ILogger logger, string accessKeyId, string principal);
+
+        [LoggerMessage(EventId = 4011, Level = LogLevel.Information, Message = "Access key {AccessKeyId} of {Principal} revoked")]
+        public static partial void Revoked(ILogger logger, string accessKeyId, string principal);
+
+        [LoggerMessage(EventId = 4012, Level = LogLevel.Error, Message = "The secret of access key {AccessKeyId} cannot be decrypted: the Data Protection key ring in keys/data-protection does not hold its key (restore keys/ from the backup made with the database)")]
+        public static partial void SecretUnreadable(ILogger logger, string accessKeyId);
+    }
+}

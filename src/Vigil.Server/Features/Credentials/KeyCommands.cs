@@ -1,0 +1,218 @@
+using System.CommandLine;
+using System.Net.Mail;
+using System.Text.Json;
+using Vigil.Server.Cli;
+using Vigil.Server.Features.Credentials.Policies;
+
+namespace Vigil.Server.Features.Credentials;
+
+/// <summary><c>vigil keys create|list|revoke</c>: long-term access keys for administrators and automation.</summary>
+internal static class KeyCommands
+{
+    public static Command Create()
+    {
+        var keys = new Command("keys", "Long-term access keys (AKIA…) for AWS SDKs, the AWS CLI and scripts that call Vigil's KVS-compatible APIs");
+        keys.Subcommands.Add(CreateCreate());
+        keys.Subcommands.Add(CreateList());
+        keys.Subcommands.Add(CreateRevoke());
+        return keys;
+    }
+
+    private static Command CreateCreate()
+    {
+        var user = new Option<string>("--user") { Description = "E-mail address of the person or automation account the key belongs to", HelpName = "EMAIL", Required = true };
+        var policy = new Option<string?>("--policy") { Description = "IAM-style policy JSON file limiting the key (default: kinesisvideo:* on every resource); - reads standard input", HelpName = "FILE" };
+        var description = new Option<string?>("--description") { Description = "A note shown by 'vigil keys list', e.g. what the key is for", HelpName = "TEXT" };
+        var command = new Command("create", "Create an access key; its secret is printed once and never stored in plain text") { user, policy, description, CliOptions.Json };
+        command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, async (services, ct) =>
+        {
+            var email = parseResult.GetValue(user)!.Trim();
+            if (!IsEmail(email))
+            {
+                await Console.Error.WriteLineAsync($"vigil: --user must be an e-mail address, not '{Printable(email)}'");
+                return CommandRunner.Failure;
+            }
+
+            var note = parseResult.GetValue(description);
+            if (note is { Length: > AccessKeyStore.MaxDescriptionLength })
+            {
+                await Console.Error.WriteLineAsync($"vigil: --description is longer than {AccessKeyStore.MaxDescriptionLength} characters");
+                return CommandRunner.Failure;
+            }
+
+            var policyPath = parseResult.GetValue(policy);
+            var accessPolicy = AccessPolicy.KinesisVideoFullAccess;
+            if (policyPath is not null)
+            {
+                var loaded = await LoadPolicyAsync(policyPath, ct);
+                if (loaded is null)
+                {
+                    return CommandRunner.Failure;
+                }
+
+                accessPolicy = loaded;
+            }
+
+            var created = await services.GetRequiredService<AccessKeyStore>().CreateAsync(email, accessPolicy, note, ct);
+            if (parseResult.GetValue(CliOptions.Json))
+            {
+                // The shape of `aws iam create-access-key`, so scripts written for it read this too.
+                await using var output = Console.OpenStandardOutput();
+                await using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true }))
+                {
+                    writer.WriteStartObject();
+                    writer.WriteStartObject("AccessKey");
+                    writer.WriteString("UserName", created.Key.PrincipalName);
+                    writer.WriteString("AccessKeyId", created.Key.Id);
+                    writer.WriteString("Status", "Active");
+                    writer.WriteString("SecretAccessKey", created.SecretAccessKey);
+                    writer.WriteString("CreateDate", created.Key.CreatedAt.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
+                    writer.WriteEndObject();
+                    writer.WriteEndObject();
+                }
+
+                await output.WriteAsync("\n"u8.ToArray(), ct);
+                return CommandRunner.Success;
+            }
+
+            Console.Write(
+                $"""
+                Access key for {created.Key.PrincipalName}. The secret is shown only now: store it safely.
+                  AccessKeyId      {created.Key.Id}
+                  SecretAccessKey  {created.SecretAccessKey}
+                  Policy           {(policyPath is null ? "kinesisvideo:* on every resource (default; --policy FILE restricts it)" : policyPath)}
+
+                """);
+            return CommandRunner.Success;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command CreateList()
+    {
+        var user = new Option<string?>("--user") { Description = "Only the keys of this e-mail address", HelpName = "EMAIL" };
+        var command = new Command("list", "List access keys (never their secrets)") { user, CliOptions.Json };
+        command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, async (services, ct) =>
+        {
+            var keys = services.GetRequiredService<AccessKeyStore>().ListAsync(parseResult.GetValue(user)?.Trim());
+            if (parseResult.GetValue(CliOptions.Json))
+            {
+                await using var output = Console.OpenStandardOutput();
+                await using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true }))
+                {
+                    writer.WriteStartArray();
+                    await foreach (var key in keys.WithCancellation(ct))
+                    {
+                        writer.WriteStartObject();
+                        writer.WriteString("accessKeyId", key.Id);
+                        writer.WriteString("user", key.PrincipalName);
+                        writer.WriteString("status", key.RevokedAt is null ? "Active" : "Revoked");
+                        writer.WriteString("createdAt", key.CreatedAt);
+                        if (key.RevokedAt is { } revoked)
+                        {
+                            writer.WriteString("revokedAt", revoked);
+                        }
+                        else
+                        {
+                            writer.WriteNull("revokedAt");
+                        }
+
+                        writer.WriteString("description", key.Description);
+                        writer.WritePropertyName("policy");
+                        using (var policy = JsonDocument.Parse(key.Policy))
+                        {
+                            policy.RootElement.WriteTo(writer);
+                        }
+
+                        writer.WriteEndObject();
+                    }
+
+                    writer.WriteEndArray();
+                }
+
+                await output.WriteAsync("\n"u8.ToArray(), ct);
+                return CommandRunner.Success;
+            }
+
+            var table = new TextTable("ACCESS KEY ID", "USER", "CREATED", "STATUS", "DESCRIPTION");
+            await foreach (var key in keys.WithCancellation(ct))
+            {
+                table.Add(key.Id, key.PrincipalName, key.CreatedAt.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+                    key.RevokedAt is { } r ? $"revoked {r:yyyy-MM-dd}" : "active", key.Description ?? "");
+            }
+
+            Console.Write(table.Count == 0 ? "No access keys; create one with: vigil keys create --user EMAIL\n" : table.ToString());
+            return CommandRunner.Success;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command CreateRevoke()
+    {
+        var id = new Argument<string>("ACCESS_KEY_ID") { Description = "The key to revoke (AKIA…)" };
+        var command = new Command("revoke", "Revoke an access key: every request signed with it is refused from now on, on every node") { id };
+        command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, async (services, ct) =>
+        {
+            var value = parseResult.GetValue(id)!.Trim();
+            switch (await services.GetRequiredService<AccessKeyStore>().RevokeAsync(value, ct))
+            {
+                case RevokeKeyOutcome.Revoked:
+                    Console.WriteLine($"Revoked {value}.");
+                    return CommandRunner.Success;
+                case RevokeKeyOutcome.AlreadyRevoked:
+                    Console.WriteLine($"{value} was already revoked.");
+                    return CommandRunner.Success;
+                default:
+                    await Console.Error.WriteLineAsync($"vigil: no access key {Printable(value)}");
+                    return CommandRunner.Failure;
+            }
+        }, cancellationToken));
+        return command;
+    }
+
+    private static async Task<AccessPolicy?> LoadPolicyAsync(string path, CancellationToken cancellationToken)
+    {
+        string text;
+        try
+        {
+            if (path == "-")
+            {
+                text = await Console.In.ReadToEndAsync(cancellationToken);
+            }
+            else
+            {
+                if (new FileInfo(path) is { Exists: true } info && info.Length > 4 * AccessPolicy.MaxDocumentLength)
+                {
+                    await Console.Error.WriteLineAsync($"vigil: {path}: the policy is larger than {AccessPolicy.MaxDocumentLength} characters");
+                    return null;
+                }
+
+                text = await File.ReadAllTextAsync(path, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            await Console.Error.WriteLineAsync($"vigil: cannot read {path}: {e.Message}");
+            return null;
+        }
+
+        if (!AccessPolicy.TryParse(text, out var policy, out var error))
+        {
+            await Console.Error.WriteLineAsync($"vigil: {path}: {error}");
+            return null;
+        }
+
+        return policy;
+    }
+
+    private static bool IsEmail(string value) =>
+        value.Length <= CredentialPrincipal.MaxNameLength
+        && MailAddress.TryCreate(value, out var address)
+        && address.Address == value
+        && !value.AsSpan().ContainsAny(UnwantedInEmail);
+
+    private static readonly System.Buffers.SearchValues<char> UnwantedInEmail = System.Buffers.SearchValues.Create(" /\\\"'<>");
+
+    private static string Printable(string text) =>
+        new([.. (text.Length > 64 ? text[..64] : text).Select(c => char.IsControl(c) ? '?' : c)]);
+}

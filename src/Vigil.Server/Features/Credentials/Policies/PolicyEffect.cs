@@ -1,0 +1,7 @@
+namespace Vigil.Server.Features.Credentials.Policies;
+
+internal enum PolicyEffect
+{
+    Allow,
+    Deny,
+}

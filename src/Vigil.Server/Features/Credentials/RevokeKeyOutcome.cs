@@ -1,0 +1,8 @@
+namespace Vigil.Server.Features.Credentials;
+
+internal enum RevokeKeyOutcome
+{
+    Revoked,
+    AlreadyRevoked,
+    NotFound,
+}

@@ -1,0 +1,8 @@
+namespace Vigil.Server.Features.Devices;
+
+internal enum RevokeOutcome
+{
+    Revoked,
+    AlreadyRevoked,
+    NotFound,
+}

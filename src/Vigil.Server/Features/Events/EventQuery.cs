@@ -1,0 +1,106 @@
+using Microsoft.EntityFrameworkCore;
+using Vigil.Server.Features.Vision;
+using Vigil.Server.Storage;
+
+namespace Vigil.Server.Features.Events;
+
+/// <summary>
+/// Reads events for <c>vigil events list</c> and (when accounts exist) <c>GET /api/events</c>
+/// and picture downloads: filters by owner, camera, label and time; keyset paging by id.
+/// </summary>
+internal sealed class EventQuery(VigilDbContext db, PictureStore pictures)
+{
+    public async Task<EventPage> ListAsync(EventFilter filter, CancellationToken cancellationToken)
+    {
+        if (filter.Limit is < 1 or > EventFilter.MaxLimit)
+        {
+            throw new ArgumentOutOfRangeException(nameof(filter), $"limit must be from 1 to {EventFilter.MaxLimit}");
+        }
+
+        var query = db.Events.AsNoTracking().AsQueryable();
+        if (filter.OwnerEmail is { } owner)
+        {
+            var normalized = owner.Trim().ToLowerInvariant();
+            query = query.Where(e => e.OwnerEmail == normalized);
+        }
+
+        if (filter.CameraId is { } cameraId)
+        {
+            query = query.Where(e => e.CameraId == cameraId);
+        }
+
+        if (filter.CameraName is { } cameraName)
+        {
+            query = query.Where(e => e.CameraName == cameraName);
+        }
+
+        if (filter.Label is { } label)
+        {
+            var friendly = CocoLabels.Normalize(label) ?? label;
+            query = query.Where(e => e.Detections.Any(d => d.Label == friendly));
+        }
+
+        if (filter.From is { } from)
+        {
+            query = query.Where(e => e.OccurredAt >= from);
+        }
+
+        if (filter.To is { } to)
+        {
+            query = query.Where(e => e.OccurredAt < to);
+        }
+
+        if (filter.Before is { } before)
+        {
+            query = query.Where(e => e.Id < before);
+        }
+
+        var page = await query
+            .OrderByDescending(e => e.Id)
+            .Take(filter.Limit + 1)
+            .Include(e => e.Pictures)
+            .Include(e => e.Detections)
+            .AsSplitQuery()
+            .ToListAsync(cancellationToken);
+        var more = page.Count > filter.Limit;
+        var events = page.Take(filter.Limit).Select(ToView).ToList();
+        return new EventPage(events, more ? events[^1].Id : null);
+    }
+
+    /// <summary>An event's picture file, or null when there is no such event for this owner, picture or variant.</summary>
+    public async Task<PictureFile?> GetPictureAsync(string? ownerEmail, long eventId, int index, PictureVariant variant, CancellationToken cancellationToken)
+    {
+        var owner = ownerEmail?.Trim().ToLowerInvariant();
+        var picture = await db.Events.AsNoTracking()
+            .Where(e => e.Id == eventId && (owner == null || e.OwnerEmail == owner))
+            .SelectMany(e => e.Pictures)
+            .Where(p => p.Index == index)
+            .SingleOrDefaultAsync(cancellationToken);
+        var relative = variant switch
+        {
+            PictureVariant.Original => picture?.Path,
+            PictureVariant.Thumbnail => picture?.ThumbnailPath,
+            _ => picture?.AnnotatedPath,
+        };
+        if (picture is null || relative is null || pictures.Resolve(relative) is not { } path || !File.Exists(path))
+        {
+            return null;
+        }
+
+        return new PictureFile(path, variant == PictureVariant.Original ? picture.ContentType : "image/jpeg");
+    }
+
+    private static EventView ToView(SnapshotEvent e) => new(
+        e.Id,
+        e.CameraId,
+        e.CameraName,
+        e.OwnerEmail,
+        e.OccurredAt,
+        e.Source,
+        e.Subject,
+        e.DetectionAvailable,
+        e.DetectionProblem,
+        e.Labels.Length == 0 ? [] : e.Labels.Split(", "),
+        e.Pictures.OrderBy(p => p.Index).Select(p => new EventPictureView(p.Index, p.FileName, p.ContentType, p.Width, p.Height, p.ThumbnailPath is not null, p.AnnotatedPath is not null)).ToList(),
+        e.Detections.OrderBy(d => d.PictureIndex).ThenByDescending(d => d.Confidence).Select(d => new EventDetectionView(d.PictureIndex, d.Label, d.Confidence, d.X, d.Y, d.Width, d.Height)).ToList());
+}

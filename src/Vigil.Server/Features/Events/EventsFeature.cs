@@ -1,0 +1,24 @@
+using Vigil.Server.Hosting;
+
+namespace Vigil.Server.Features.Events;
+
+internal static class EventsFeature
+{
+    public static IServiceCollection AddEvents(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<EventsOptions>(EventsOptions.Section);
+        services.AddSingleton<PictureStore>();
+        services.AddScoped<EventQuery>();
+        services.AddScoped<EventPruner>();
+        return services;
+    }
+
+    /// <summary>What only <c>vigil serve</c> runs: the spool processor and retention.</summary>
+    public static IServiceCollection AddEventsServer(this IServiceCollection services)
+    {
+        services.AddSingleton<SnapshotProcessor>();
+        services.AddHostedService(sp => sp.GetRequiredService<SnapshotProcessor>());
+        services.AddHostedService<EventRetentionService>();
+        return services;
+    }
+}

@@ -1,0 +1,8 @@
+namespace Vigil.Server.Features.Events;
+
+internal enum PictureVariant
+{
+    Original,
+    Thumbnail,
+    Annotated,
+}

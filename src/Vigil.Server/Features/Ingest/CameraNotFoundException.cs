@@ -1,0 +1,20 @@
+using Vigil.Server.Hosting;
+
+namespace Vigil.Server.Features.Ingest;
+
+internal sealed class CameraNotFoundException : OperatorException
+{
+    public CameraNotFoundException(string message)
+        : base(message)
+    {
+    }
+
+    public CameraNotFoundException(string message, Exception innerException)
+        : base(message, innerException)
+    {
+    }
+
+    public CameraNotFoundException()
+    {
+    }
+}

@@ -1,0 +1,32 @@
+using Vigil.Server.Features.Ingest.Smtp;
+using Vigil.Server.Hosting;
+
+namespace Vigil.Server.Features.Ingest;
+
+internal static class IngestFeature
+{
+    public static IServiceCollection AddIngest(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<IngestOptions>(IngestOptions.Section);
+        services.AddScoped<SnapshotCameraDirectory>();
+        services.AddSingleton<IngestWebhookKey>();
+        services.AddSingleton<IDataInitializer>(sp => sp.GetRequiredService<IngestWebhookKey>());
+        return services;
+    }
+
+    /// <summary>What only <c>vigil serve</c> runs: the spool, its replay, and the SMTP listener.</summary>
+    public static IServiceCollection AddIngestServer(this IServiceCollection services)
+    {
+        services.AddSingleton<SnapshotSpool>();
+        services.AddSingleton<SnapshotQueue>();
+        services.AddSingleton<IngestRateLimiter>();
+        services.AddSingleton<SnapshotIngestor>();
+        services.AddSingleton<SmtpSessionDependencies>();
+        services.AddSingleton<SmtpListener>();
+        services.AddHostedService<SpoolReplayer>();
+        services.AddHostedService(sp => sp.GetRequiredService<SmtpListener>());
+        return services;
+    }
+
+    public static IEndpointRouteBuilder MapIngestEndpoints(this IEndpointRouteBuilder app) => app.MapIngest();
+}

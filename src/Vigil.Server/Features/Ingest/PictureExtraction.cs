@@ -1,0 +1,11 @@
+namespace Vigil.Server.Features.Ingest;
+
+/// <summary>
+/// The pictures of a message, the attachments skipped (with the reason, for the log), and when
+/// there is no usable picture at all, the <see cref="Problem"/> to tell the sender.
+/// </summary>
+internal sealed record PictureExtraction(
+    IReadOnlyList<ExtractedPicture> Pictures,
+    IReadOnlyList<string> Skipped,
+    string? Subject,
+    string? Problem);

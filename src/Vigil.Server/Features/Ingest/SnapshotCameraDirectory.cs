@@ -1,0 +1,138 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Vigil.Server.Hosting;
+using Vigil.Server.Storage;
+
+namespace Vigil.Server.Features.Ingest;
+
+/// <summary>Creates snapshot cameras and recognises them by their SMTP credentials, ingest address or upload token.</summary>
+internal sealed class SnapshotCameraDirectory(
+    VigilDbContext db,
+    IOptions<IngestOptions> ingestOptions,
+    IOptions<ServerOptions> serverOptions,
+    TimeProvider time)
+{
+    public string Domain => ingestOptions.Value.EffectiveDomain(serverOptions.Value.EffectivePublicHost);
+
+    public async Task<CameraCredentials> AddAsync(string ownerEmail, string name, CancellationToken cancellationToken)
+    {
+        var owner = CameraRules.NormalizeEmail(ownerEmail) ?? throw new OperatorException($"'{ownerEmail}' is not an e-mail address");
+        name = name.Trim();
+        if (CameraRules.NameProblem(name) is { } problem)
+        {
+            throw new OperatorException(problem);
+        }
+
+        if (await db.SnapshotCameras.AnyAsync(c => c.OwnerEmail == owner && c.Name == name, cancellationToken))
+        {
+            throw new OperatorException($"{owner} already has a camera named '{name}'");
+        }
+
+        var password = CameraRules.NewSecret();
+        var ingestToken = CameraRules.NewSecret();
+        var uploadToken = CameraRules.NewSecret();
+        var camera = new SnapshotCamera
+        {
+            Id = Guid.CreateVersion7(time.GetUtcNow()),
+            Name = name,
+            OwnerEmail = owner,
+            SmtpUsername = "cam-" + CameraRules.NewSecret()[..10],
+            SmtpPasswordHash = CameraRules.Hash(password),
+            IngestTokenHash = CameraRules.Hash(ingestToken),
+            UploadTokenHash = CameraRules.Hash(uploadToken),
+            CreatedAt = time.GetUtcNow(),
+        };
+        db.SnapshotCameras.Add(camera);
+        await db.SaveChangesAsync(cancellationToken);
+        return new CameraCredentials(Identity(camera), camera.SmtpUsername, password, $"{ingestToken}@{Domain}", uploadToken);
+    }
+
+    /// <summary>Issues new secrets for a camera; the old ones stop working at once.</summary>
+    public async Task<CameraCredentials> RotateAsync(string nameOrId, string? ownerEmail, CancellationToken cancellationToken)
+    {
+        var camera = await FindAsync(nameOrId, ownerEmail, cancellationToken);
+        var password = CameraRules.NewSecret();
+        var ingestToken = CameraRules.NewSecret();
+        var uploadToken = CameraRules.NewSecret();
+        camera.SmtpPasswordHash = CameraRules.Hash(password);
+        camera.IngestTokenHash = CameraRules.Hash(ingestToken);
+        camera.UploadTokenHash = CameraRules.Hash(uploadToken);
+        await db.SaveChangesAsync(cancellationToken);
+        return new CameraCredentials(Identity(camera), camera.SmtpUsername, password, $"{ingestToken}@{Domain}", uploadToken);
+    }
+
+    public async Task<CameraIdentity> RemoveAsync(string nameOrId, string? ownerEmail, CancellationToken cancellationToken)
+    {
+        var camera = await FindAsync(nameOrId, ownerEmail, cancellationToken);
+        db.SnapshotCameras.Remove(camera);
+        await db.SaveChangesAsync(cancellationToken);
+        return Identity(camera);
+    }
+
+    public async Task<IReadOnlyList<SnapshotCamera>> ListAsync(string? ownerEmail, CancellationToken cancellationToken)
+    {
+        var query = db.SnapshotCameras.AsNoTracking();
+        if (ownerEmail is not null)
+        {
+            var owner = CameraRules.NormalizeEmail(ownerEmail) ?? ownerEmail;
+            query = query.Where(c => c.OwnerEmail == owner);
+        }
+
+        return await query.OrderBy(c => c.OwnerEmail).ThenBy(c => c.Name).ToListAsync(cancellationToken);
+    }
+
+    public async Task<CameraIdentity?> FindBySmtpCredentialsAsync(string username, string password, CancellationToken cancellationToken)
+    {
+        var camera = await db.SnapshotCameras.AsNoTracking().SingleOrDefaultAsync(c => c.SmtpUsername == username, cancellationToken);
+        return camera is not null && CameraRules.Matches(password, camera.SmtpPasswordHash) ? Identity(camera) : null;
+    }
+
+    /// <summary>The camera whose private ingest address is <paramref name="address"/>, or null (also for another domain).</summary>
+    public async Task<CameraIdentity?> FindByIngestAddressAsync(string address, CancellationToken cancellationToken)
+    {
+        var at = address.LastIndexOf('@');
+        if (at <= 0 || !string.Equals(address[(at + 1)..], Domain, StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var hash = CameraRules.Hash(address[..at].ToLowerInvariant());
+        var camera = await db.SnapshotCameras.AsNoTracking().SingleOrDefaultAsync(c => c.IngestTokenHash == hash, cancellationToken);
+        return camera is null ? null : Identity(camera);
+    }
+
+    public bool IsIngestDomain(string address)
+    {
+        var at = address.LastIndexOf('@');
+        return at > 0 && string.Equals(address[(at + 1)..], Domain, StringComparison.OrdinalIgnoreCase);
+    }
+
+    public async Task<CameraIdentity?> FindByUploadTokenAsync(string token, CancellationToken cancellationToken)
+    {
+        var hash = CameraRules.Hash(token);
+        var camera = await db.SnapshotCameras.AsNoTracking().SingleOrDefaultAsync(c => c.UploadTokenHash == hash, cancellationToken);
+        return camera is null ? null : Identity(camera);
+    }
+
+    private async Task<SnapshotCamera> FindAsync(string nameOrId, string? ownerEmail, CancellationToken cancellationToken)
+    {
+        var query = db.SnapshotCameras.AsQueryable();
+        if (ownerEmail is not null)
+        {
+            var owner = CameraRules.NormalizeEmail(ownerEmail) ?? ownerEmail;
+            query = query.Where(c => c.OwnerEmail == owner);
+        }
+
+        var matches = Guid.TryParse(nameOrId, out var id)
+            ? await query.Where(c => c.Id == id).ToListAsync(cancellationToken)
+            : await query.Where(c => c.Name == nameOrId).ToListAsync(cancellationToken);
+        return matches.Count switch
+        {
+            1 => matches[0],
+            0 => throw new CameraNotFoundException($"no snapshot camera '{nameOrId}'{(ownerEmail is null ? "" : $" belongs to {ownerEmail}")}"),
+            _ => throw new OperatorException($"{matches.Count} cameras are named '{nameOrId}'; give --owner or the camera id"),
+        };
+    }
+
+    private static CameraIdentity Identity(SnapshotCamera camera) => new(camera.Id, camera.Name, camera.OwnerEmail);
+}

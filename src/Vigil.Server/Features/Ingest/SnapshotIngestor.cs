@@ -1,0 +1,76 @@
+using Microsoft.Extensions.Options;
+using Vigil.Server.Features.Vision;
+
+namespace Vigil.Server.Features.Ingest;
+
+/// <summary>
+/// The one way into the spool for SMTP, the webhook and the upload: checks the message has a
+/// usable picture (so a camera hears why it was refused), writes one spool entry per camera
+/// (flushed to disk before this returns), then hands the ids to the next stage.
+/// </summary>
+internal sealed partial class SnapshotIngestor(
+    SnapshotSpool spool,
+    SnapshotQueue queue,
+    IOptions<IngestOptions> ingestOptions,
+    IOptions<VisionOptions> visionOptions,
+    TimeProvider time,
+    ILogger<SnapshotIngestor> logger)
+{
+    public async Task<IngestResult> AcceptAsync(
+        IReadOnlyCollection<CameraIdentity> cameras,
+        ReadOnlyMemory<byte> message,
+        SnapshotSource source,
+        string? remoteAddress,
+        string? sender,
+        CancellationToken cancellationToken)
+    {
+        if (message.Length > ingestOptions.Value.MaxMessageBytes)
+        {
+            return IngestResult.Refused($"the message is larger than {ingestOptions.Value.MaxMessageBytes} bytes");
+        }
+
+        var extraction = PictureExtractor.Extract(message, visionOptions.Value.MaxImagePixels, ingestOptions.Value.MaxHeaderBytes);
+        foreach (var camera in cameras)
+        {
+            foreach (var skipped in extraction.Skipped)
+            {
+                Log.AttachmentSkipped(logger, camera.Id, source, skipped);
+            }
+        }
+
+        if (extraction.Problem is { } problem)
+        {
+            Log.Refused(logger, source, remoteAddress, problem);
+            return IngestResult.Refused(problem);
+        }
+
+        var ids = new List<Guid>();
+        foreach (var camera in cameras.DistinctBy(c => c.Id))
+        {
+            var now = time.GetUtcNow();
+            var envelope = new SpoolEnvelope(Guid.CreateVersion7(now), camera.Id, camera.Name, camera.OwnerEmail, source, now, remoteAddress, sender);
+            await spool.WriteAsync(envelope, message, cancellationToken);
+            ids.Add(envelope.Id);
+            Log.Spooled(logger, envelope.Id, camera.Id, source, message.Length, extraction.Pictures.Count);
+        }
+
+        foreach (var id in ids)
+        {
+            queue.Enqueue(id);
+        }
+
+        return new IngestResult(ids, null);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 7002, Level = LogLevel.Debug, Message = "Spooled {SpoolId} from camera {CameraId} via {Source}: {Bytes} bytes, {Pictures} picture(s)")]
+        public static partial void Spooled(ILogger logger, Guid spoolId, Guid cameraId, SnapshotSource source, int bytes, int pictures);
+
+        [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "Camera {CameraId} ({Source}): skipped {Reason}")]
+        public static partial void AttachmentSkipped(ILogger logger, Guid cameraId, SnapshotSource source, string reason);
+
+        [LoggerMessage(EventId = 7004, Level = LogLevel.Warning, Message = "Refused a message via {Source} from {Remote}: {Problem}")]
+        public static partial void Refused(ILogger logger, SnapshotSource source, string? remote, string problem);
+    }
+}

@@ -1,0 +1,8 @@
+namespace Vigil.Server.Features.Ingest;
+
+internal enum SnapshotSource
+{
+    Smtp,
+    Webhook,
+    Upload,
+}

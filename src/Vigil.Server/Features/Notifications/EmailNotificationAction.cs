@@ -1,0 +1,73 @@
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using Microsoft.Extensions.Options;
+using MimeKit;
+using Vigil.Server.Hosting;
+
+namespace Vigil.Server.Features.Notifications;
+
+/// <summary>
+/// E-mail through the configured relay (MailKit): the subject names the labels and the camera,
+/// the annotated picture is attached.
+/// </summary>
+internal sealed class EmailNotificationAction(IOptions<NotificationsOptions> options, IOptions<ServerOptions> server) : INotificationAction
+{
+    public const string Kind = "Email";
+
+    public string Name => Kind;
+
+    public async Task SendAsync(NotificationDelivery delivery, NotificationPayload payload, NotificationRule rule, CancellationToken cancellationToken)
+    {
+        var settings = options.Value;
+        if (string.IsNullOrWhiteSpace(settings.SmtpHost))
+        {
+            throw new NotificationDeliveryException("no mail relay is configured (Notifications:SmtpHost)");
+        }
+
+        var message = Compose(delivery, payload, settings.From ?? $"vigil@{server.Value.EffectivePublicHost}");
+        using var client = new SmtpClient { Timeout = (int)settings.DeliveryTimeout.TotalMilliseconds };
+        try
+        {
+            await client.ConnectAsync(settings.SmtpHost, settings.SmtpPort, Enum.Parse<SecureSocketOptions>(settings.SmtpSecurity), cancellationToken);
+            if (!string.IsNullOrEmpty(settings.SmtpUsername))
+            {
+                await client.AuthenticateAsync(settings.SmtpUsername, settings.SmtpPassword ?? "", cancellationToken);
+            }
+
+            await client.SendAsync(message, cancellationToken);
+            await client.DisconnectAsync(quit: true, cancellationToken);
+        }
+        catch (Exception e) when (e is MailKit.ProtocolException or MailKit.CommandException or IOException or System.Net.Sockets.SocketException or AuthenticationException or TimeoutException or SslHandshakeException)
+        {
+            throw new NotificationDeliveryException($"the relay {settings.SmtpHost}:{settings.SmtpPort} failed: {e.Message.ReplaceLineEndings(" ")}", e);
+        }
+    }
+
+    internal static MimeMessage Compose(NotificationDelivery delivery, NotificationPayload payload, string from)
+    {
+        var labels = payload.Labels.Count == 0 ? "Motion" : string.Join(", ", payload.Labels.Select(l => l.Label));
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(from));
+        message.To.Add(MailboxAddress.Parse(delivery.Target));
+        message.Subject = $"{labels} at {payload.CameraName}";
+        message.Headers.Add("X-Vigil-Event", payload.EventKey.ToString("N"));
+        var text = new System.Text.StringBuilder();
+        text.AppendLine($"{payload.CameraName} saw: {labels}");
+        text.AppendLine($"Time: {payload.OccurredAt:yyyy-MM-dd HH:mm:ss} UTC (via {payload.Source})");
+        foreach (var label in payload.Labels)
+        {
+            text.AppendLine($"  {label.Label}: {label.Confidence:P0}");
+        }
+
+        text.AppendLine();
+        text.AppendLine($"Rule: {payload.RuleName}");
+        var body = new BodyBuilder { TextBody = text.ToString() };
+        if (payload.PicturePath is { } path && File.Exists(path))
+        {
+            body.Attachments.Add(Path.GetFileName(path), File.ReadAllBytes(path), new ContentType("image", "jpeg"));
+        }
+
+        message.Body = body.ToMessageBody();
+        return message;
+    }
+}

@@ -1,0 +1,174 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+using Vigil.Server.Features.Events;
+using Vigil.Server.Storage;
+
+namespace Vigil.Server.Features.Notifications;
+
+/// <summary>
+/// Decides, for a new event, which of its owner's rules notify, and records each decision in the
+/// event's own transaction: a pending delivery per action, or a suppressed one with its reason
+/// (quiet hours, cooldown per user/camera/label, hourly cap per user).
+/// </summary>
+internal sealed partial class NotificationPlanner(
+    VigilDbContext db,
+    NotificationSignal signal,
+    IOptions<NotificationsOptions> options,
+    TimeProvider time,
+    ILogger<NotificationPlanner> logger) : IEventListener
+{
+    private bool _planned;
+
+    public async Task OnRecordingAsync(RecordedEvent recorded, CancellationToken cancellationToken)
+    {
+        var rules = await db.NotificationRules.AsNoTracking()
+            .Where(r => r.OwnerEmail == recorded.OwnerEmail && r.Enabled)
+            .OrderBy(r => r.CreatedAt)
+            .ToListAsync(cancellationToken);
+        var now = time.GetUtcNow();
+        var settings = options.Value;
+        var added = new List<NotificationDelivery>();
+        foreach (var rule in rules)
+        {
+            if (rule.CameraList is { Count: > 0 } cameras && !cameras.Contains(recorded.CameraId))
+            {
+                continue;
+            }
+
+            if (Match(rule, recorded) is not { } match)
+            {
+                continue;
+            }
+
+            var reason = await SuppressionReasonAsync(rule, recorded, match.Label, now, added, settings, cancellationToken);
+            var payload = new NotificationPayload(
+                recorded.Key,
+                recorded.CameraId,
+                recorded.CameraName,
+                recorded.OccurredAt,
+                recorded.Source,
+                rule.Name,
+                match.Labels,
+                recorded.AnnotatedPicturePath ?? recorded.PicturePath);
+            foreach (var (action, target) in Actions(rule))
+            {
+                var delivery = new NotificationDelivery
+                {
+                    EventKey = recorded.Key,
+                    RuleId = rule.Id,
+                    OwnerEmail = recorded.OwnerEmail,
+                    CameraId = recorded.CameraId,
+                    Label = match.Label,
+                    Action = action,
+                    Target = target,
+                    Status = reason is null ? DeliveryStatus.Pending : DeliveryStatus.Suppressed,
+                    Reason = reason,
+                    CreatedAt = now,
+                    NextAttemptAt = reason is null ? now : null,
+                    Payload = JsonSerializer.Serialize(payload, NotificationsJsonContext.Default.NotificationPayload),
+                };
+                added.Add(delivery);
+                db.NotificationDeliveries.Add(delivery);
+                if (reason is null)
+                {
+                    _planned = true;
+                }
+                else
+                {
+                    Log.Suppressed(logger, rule.Id, recorded.CameraId, match.Label, action, reason);
+                }
+            }
+        }
+    }
+
+    public void OnRecorded()
+    {
+        if (_planned)
+        {
+            signal.Wake();
+        }
+    }
+
+    /// <summary>The label that triggers the rule (its best detection at or above the rule's confidence), or null when the rule does not apply.</summary>
+    internal static RuleMatch? Match(NotificationRule rule, RecordedEvent recorded)
+    {
+        var wanted = rule.LabelList;
+        var hits = recorded.Detections
+            .Where(d => d.Confidence >= rule.MinConfidence && (wanted.Count == 0 || wanted.Contains(d.Label, StringComparer.OrdinalIgnoreCase)))
+            .GroupBy(d => d.Label)
+            .Select(g => new NotificationLabel(g.Key, g.Max(d => d.Confidence)))
+            .OrderByDescending(l => l.Confidence)
+            .ToList();
+        if (hits.Count > 0)
+        {
+            return new RuleMatch(hits[0].Label, hits);
+        }
+
+        // A rule without labels notifies of every event, even one nothing was detected in.
+        return wanted.Count == 0 ? new RuleMatch("", []) : null;
+    }
+
+    private async Task<string?> SuppressionReasonAsync(
+        NotificationRule rule,
+        RecordedEvent recorded,
+        string label,
+        DateTimeOffset now,
+        List<NotificationDelivery> added,
+        NotificationsOptions settings,
+        CancellationToken cancellationToken)
+    {
+        if (QuietHours.TryParse(rule.QuietHours, out var quiet))
+        {
+            var local = TimeZoneInfo.ConvertTime(now, settings.EffectiveTimeZone);
+            if (quiet.Contains(TimeOnly.FromDateTime(local.DateTime)))
+            {
+                return $"quiet hours {quiet}";
+            }
+        }
+
+        if (settings.Cooldown > TimeSpan.Zero)
+        {
+            var since = now - settings.Cooldown;
+            var owner = recorded.OwnerEmail;
+            var cooling = await db.NotificationDeliveries.AnyAsync(
+                d => d.OwnerEmail == owner && d.CameraId == recorded.CameraId && d.Label == label
+                    && (d.Status == DeliveryStatus.Pending || d.Status == DeliveryStatus.Sent)
+                    && d.CreatedAt > since && d.EventKey != recorded.Key,
+                cancellationToken);
+            if (cooling)
+            {
+                return $"cooldown: a notification for {(label.Length == 0 ? "this camera" : label)} from {recorded.CameraName} was sent less than {settings.Cooldown} ago";
+            }
+        }
+
+        var hourAgo = now - TimeSpan.FromHours(1);
+        var owned = recorded.OwnerEmail;
+        var lastHour = await db.NotificationDeliveries.CountAsync(
+            d => d.OwnerEmail == owned && (d.Status == DeliveryStatus.Pending || d.Status == DeliveryStatus.Sent) && d.CreatedAt > hourAgo,
+            cancellationToken);
+        lastHour += added.Count(d => d.Status == DeliveryStatus.Pending);
+        return lastHour >= settings.MaxPerUserPerHour
+            ? $"hourly cap: {settings.MaxPerUserPerHour} notifications per hour reached"
+            : null;
+    }
+
+    private static IEnumerable<(string Action, string Target)> Actions(NotificationRule rule)
+    {
+        if (rule.EmailTo is { Length: > 0 } email)
+        {
+            yield return (EmailNotificationAction.Kind, email);
+        }
+
+        if (rule.WebhookUrl is { Length: > 0 } url)
+        {
+            yield return (WebhookNotificationAction.Kind, url);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 7401, Level = LogLevel.Information, Message = "Notification suppressed: rule {RuleId}, camera {CameraId}, label {Label}, action {Action}: {Reason}")]
+        public static partial void Suppressed(ILogger logger, Guid ruleId, Guid cameraId, string label, string action, string reason);
+    }
+}

@@ -1,0 +1,40 @@
+namespace Vigil.Server.Features.Notifications;
+
+/// <summary>
+/// A user's rule: which cameras (none = all) and labels (none = any event), the minimum
+/// confidence, quiet hours, and the actions (e-mail, webhook; MQTT when the broker exists).
+/// </summary>
+internal sealed class NotificationRule
+{
+    public required Guid Id { get; init; }
+
+    public required string OwnerEmail { get; init; }
+
+    public required string Name { get; set; }
+
+    /// <summary>Camera ids, comma-separated; empty for every camera of the owner.</summary>
+    public required string CameraIds { get; set; }
+
+    /// <summary>Friendly labels (Person, Car), comma-separated; empty for any event.</summary>
+    public required string Labels { get; set; }
+
+    public required double MinConfidence { get; set; }
+
+    /// <summary><c>HH:mm-HH:mm</c> in <c>Notifications:TimeZone</c>, or null.</summary>
+    public string? QuietHours { get; set; }
+
+    public string? EmailTo { get; set; }
+
+    public string? WebhookUrl { get; set; }
+
+    /// <summary>The HMAC key of the webhook signature (shown once at creation; needed in clear to sign).</summary>
+    public string? WebhookSecret { get; set; }
+
+    public required bool Enabled { get; set; }
+
+    public required DateTimeOffset CreatedAt { get; init; }
+
+    public IReadOnlyList<Guid> CameraList => CameraIds.Length == 0 ? [] : CameraIds.Split(',').Select(Guid.Parse).ToList();
+
+    public IReadOnlyList<string> LabelList => Labels.Length == 0 ? [] : Labels.Split(',');
+}

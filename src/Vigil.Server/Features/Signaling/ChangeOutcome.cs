@@ -1,0 +1,8 @@
+namespace Vigil.Server.Features.Signaling;
+
+internal enum ChangeOutcome
+{
+    Done,
+    NotFound,
+    VersionMismatch,
+}

@@ -1,0 +1,8 @@
+namespace Vigil.Server.Features.Signaling;
+
+internal enum CreateChannelOutcome
+{
+    Created,
+    NameInUse,
+    LimitReached,
+}

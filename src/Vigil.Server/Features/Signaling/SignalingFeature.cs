@@ -1,0 +1,50 @@
+using Vigil.Contracts.Kvs;
+using Vigil.Server.Features.Signaling.Stun;
+using Vigil.Server.Hosting;
+
+namespace Vigil.Server.Features.Signaling;
+
+internal static class SignalingFeature
+{
+    public static IServiceCollection AddSignaling(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<SignalingOptions>(SignalingOptions.Section);
+        services.AddSingleton<SignalingUrls>();
+        services.AddScoped<ChannelStore>();
+        services.AddScoped<ChannelApi>();
+        services.AddScoped<TagApi>();
+        services.AddSingleton<SignalingHub>();
+        services.AddHostedService<SignalingSweeper>();
+        services.AddScoped<IceServerApi>();
+        // Hosted services run only in `vigil serve`; other commands build the services but never start them.
+        services.AddSingleton<StunServer>();
+        services.AddHostedService(sp => sp.GetRequiredService<StunServer>());
+        return services;
+    }
+
+    /// <summary>
+    /// The KVS control plane at the root of the HTTPS listener, with AWS's paths (a KVS or AWS SDK client
+    /// is pointed at <c>https://host</c> as its endpoint). SigV4 only, AWS-style errors: see <see cref="KvsEndpoint"/>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapSignaling(this IEndpointRouteBuilder app)
+    {
+        var json = KvsJsonContext.Default;
+        var kvs = app.MapGroup("").ExcludeFromDescription();
+        kvs.MapPost("/createSignalingChannel", (HttpContext c, ChannelApi api) => KvsEndpoint.HandleAsync(c, json.CreateSignalingChannelRequest, api.CreateAsync));
+        kvs.MapPost("/describeSignalingChannel", (HttpContext c, ChannelApi api) => KvsEndpoint.HandleAsync(c, json.DescribeSignalingChannelRequest, api.DescribeAsync));
+        kvs.MapPost("/listSignalingChannels", (HttpContext c, ChannelApi api) => KvsEndpoint.HandleAsync(c, json.ListSignalingChannelsRequest, api.ListAsync));
+        kvs.MapPost("/updateSignalingChannel", (HttpContext c, ChannelApi api) => KvsEndpoint.HandleAsync(c, json.UpdateSignalingChannelRequest, api.UpdateAsync));
+        kvs.MapPost("/deleteSignalingChannel", (HttpContext c, ChannelApi api) => KvsEndpoint.HandleAsync(c, json.DeleteSignalingChannelRequest, api.DeleteAsync));
+        kvs.MapPost("/getSignalingChannelEndpoint", (HttpContext c, ChannelApi api) => KvsEndpoint.HandleAsync(c, json.GetSignalingChannelEndpointRequest, api.GetEndpointAsync));
+        kvs.MapPost("/describeMediaStorageConfiguration", (HttpContext c, ChannelApi api) => KvsEndpoint.HandleAsync(c, json.DescribeMediaStorageConfigurationRequest, api.DescribeMediaStorageAsync));
+        kvs.MapPost("/TagResource", (HttpContext c, TagApi api) => KvsEndpoint.HandleAsync(c, json.TagResourceRequest, api.TagAsync));
+        kvs.MapPost("/UntagResource", (HttpContext c, TagApi api) => KvsEndpoint.HandleAsync(c, json.UntagResourceRequest, api.UntagAsync));
+        kvs.MapPost("/ListTagsForResource", (HttpContext c, TagApi api) => KvsEndpoint.HandleAsync(c, json.ListTagsForResourceRequest, api.ListAsync));
+        kvs.MapPost("/v1/get-ice-server-config", (HttpContext c, IceServerApi api) => KvsEndpoint.HandleAsync(c, json.GetIceServerConfigRequest, api.GetAsync));
+
+        // The WebSocket data plane. GET only (a WebSocket upgrade); the presigned query authenticates it.
+        kvs.MapGet(SignalingUrls.MasterPath, (HttpContext c) => SignalingSocketEndpoint.HandleAsync(c, master: true));
+        kvs.MapGet(SignalingUrls.ViewerPath, (HttpContext c) => SignalingSocketEndpoint.HandleAsync(c, master: false));
+        return app;
+    }
+}

@@ -1,0 +1,8 @@
+namespace Vigil.Server.Features.Vision;
+
+internal enum DetectorState
+{
+    NotLoaded,
+    Available,
+    Unavailable,
+}

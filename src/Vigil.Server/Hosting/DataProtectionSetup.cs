@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.DataProtection;
+
+namespace Vigil.Server.Hosting;
+
+/// <summary>
+/// ASP.NET Core Data Protection: the authenticated encryption behind cookies, anti-forgery tokens
+/// and the stateless session tokens of temporary credentials. The key ring lives in
+/// <c>&lt;data&gt;/keys/data-protection/</c> (a private directory, like every other key, outside the
+/// database), so every process on this data directory (the server and CLI commands) and every
+/// node given the same <c>keys/</c> directory reads what the others protected.
+/// </summary>
+internal static class DataProtectionSetup
+{
+    public const string ApplicationName = "Vigil";
+
+    public static IServiceCollection AddVigilDataProtection(this IServiceCollection services, DataDirectory data)
+    {
+        var directory = new DirectoryInfo(data.PathOf("keys", "data-protection"));
+        services.AddDataProtection()
+            .SetApplicationName(ApplicationName)
+            .PersistKeysToFileSystem(directory);
+        services.AddSingleton<IDataInitializer>(new KeyDirectoryInitializer(data, directory));
+        return services;
+    }
+
+    /// <summary>Creates the key directory private (0700) before Data Protection writes its first key there.</summary>
+    private sealed class KeyDirectoryInitializer(DataDirectory data, DirectoryInfo directory) : IDataInitializer
+    {
+        public int Order => 10;
+
+        public Task InitializeAsync(CancellationToken cancellationToken)
+        {
+            data.Subdirectory("keys");
+            if (!directory.Exists)
+            {
+                Directory.CreateDirectory(directory.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
+            return Task.CompletedTask;
+        }
+    }
+}

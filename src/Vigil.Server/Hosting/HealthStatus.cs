@@ -1,0 +1,3 @@
+namespace Vigil.Server.Hosting;
+
+internal sealed record HealthStatus(string Status);

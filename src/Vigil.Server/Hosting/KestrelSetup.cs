@@ -1,0 +1,47 @@
+using System.Net;
+using System.Security.Authentication;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using Vigil.Server.Features.Pki;
+
+namespace Vigil.Server.Hosting;
+
+/// <summary>The HTTP and HTTPS listeners, with the certificate Vigil's CA issued for this server.</summary>
+internal static class KestrelSetup
+{
+    public static WebApplicationBuilder ConfigureListeners(this WebApplicationBuilder builder)
+    {
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var options = kestrel.ApplicationServices.GetRequiredService<IOptions<ServerOptions>>().Value;
+            var certificates = kestrel.ApplicationServices.GetRequiredService<ServerCertificateProvider>();
+            kestrel.AddServerHeader = false;
+            Listen(kestrel, options.ListenAddress, options.HttpPort, _ => { });
+            Listen(kestrel, options.ListenAddress, options.HttpsPort, listen => listen.UseHttps(https =>
+            {
+                https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+                // Read at each handshake, so a certificate reissued by a later initialisation is used at once.
+                https.ServerCertificateSelector = (_, _) => certificates.Current;
+            }));
+        });
+        builder.Services.AddOptions<HostOptions>()
+            .Configure<IOptions<ServerOptions>>((host, server) => host.ShutdownTimeout = server.Value.ShutdownTimeout);
+        return builder;
+    }
+
+    private static void Listen(KestrelServerOptions kestrel, string address, int port, Action<ListenOptions> configure)
+    {
+        switch (address)
+        {
+            case "*":
+                kestrel.ListenAnyIP(port, configure);
+                break;
+            case "localhost":
+                kestrel.ListenLocalhost(port, configure);
+                break;
+            default:
+                kestrel.Listen(IPAddress.Parse(address), port, configure);
+                break;
+        }
+    }
+}

@@ -1,0 +1,8 @@
+namespace Vigil.Server.Hosting;
+
+internal enum LogFormat
+{
+    Auto,
+    Text,
+    Json,
+}

@@ -1,0 +1,59 @@
+using System.ComponentModel.DataAnnotations;
+using System.Net;
+
+namespace Vigil.Server.Hosting;
+
+/// <summary>Section <c>Server</c>: where the web server listens and how the process behaves.</summary>
+internal sealed class ServerOptions : IValidatableObject
+{
+    public const string Section = "Server";
+
+    /// <summary><c>*</c> (every interface), <c>localhost</c>, or one IP address.</summary>
+    public string ListenAddress { get; set; } = "*";
+
+    /// <summary>Plain HTTP port; 0 picks a free port (tests).</summary>
+    [Range(0, 65535, ErrorMessage = "must be a port number from 0 to 65535")]
+    public int HttpPort { get; set; } = 8080;
+
+    /// <summary>HTTPS port (server certificate from Vigil's CA); 0 picks a free port.</summary>
+    [Range(0, 65535, ErrorMessage = "must be a port number from 0 to 65535")]
+    public int HttpsPort { get; set; } = 8443;
+
+    /// <summary>
+    /// The host name cameras and browsers use to reach this server; it goes into agent.json and
+    /// the server certificate. Default: this machine's host name.
+    /// </summary>
+    public string? PublicHost { get; set; }
+
+    /// <summary><c>Auto</c> (JSON when standard output is not a terminal), <c>Text</c> or <c>Json</c>.</summary>
+    public LogFormat LogFormat { get; set; } = LogFormat.Auto;
+
+    /// <summary>How long a SIGTERM waits for requests and background work to finish.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    public string EffectivePublicHost => string.IsNullOrWhiteSpace(PublicHost) ? Dns.GetHostName() : PublicHost;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (ListenAddress is not ("*" or "localhost") && !IPAddress.TryParse(ListenAddress, out _))
+        {
+            yield return new ValidationResult(
+                $"'{ListenAddress}' is not '*', 'localhost' or an IP address", [nameof(ListenAddress)]);
+        }
+
+        if (HttpPort != 0 && HttpPort == HttpsPort)
+        {
+            yield return new ValidationResult($"HTTP and HTTPS cannot share port {HttpPort}", [nameof(HttpsPort)]);
+        }
+
+        if (PublicHost is { Length: > 0 } host && Uri.CheckHostName(host) == UriHostNameType.Unknown)
+        {
+            yield return new ValidationResult($"'{host}' is not a valid host name or address", [nameof(PublicHost)]);
+        }
+
+        if (ShutdownTimeout < TimeSpan.FromSeconds(1) || ShutdownTimeout > TimeSpan.FromMinutes(10))
+        {
+            yield return new ValidationResult("must be between 00:00:01 and 00:10:00", [nameof(ShutdownTimeout)]);
+        }
+    }
+}

@@ -1,0 +1,67 @@
+using Vigil.Server.Cli;
+using Vigil.Server.Features.Credentials;
+using Vigil.Server.Features.Devices;
+using Vigil.Server.Features.Events;
+using Vigil.Server.Features.Ingest;
+using Vigil.Server.Features.Notifications;
+using Vigil.Server.Features.Pki;
+using Vigil.Server.Features.Provisioning;
+using Vigil.Server.Features.Signaling;
+using Vigil.Server.Features.Vision;
+using Vigil.Server.Hosting;
+using Vigil.Server.Storage;
+
+namespace Vigil.Server;
+
+/// <summary>Wires the features together; nothing else belongs here.</summary>
+internal static class Program
+{
+    public static Task<int> Main(string[] args) => VigilCli.RunAsync(args);
+
+    /// <summary>What every command needs, with or without the web server.</summary>
+    public static void AddCoreServices(IServiceCollection services, DataDirectory data)
+    {
+        services.AddSingleton(data);
+        services.AddSingleton(TimeProvider.System);
+        services.AddValidatedOptions<ServerOptions>(ServerOptions.Section);
+        services.AddValidatedOptions<AwsOptions>(AwsOptions.Section);
+        services.AddVigilDataProtection(data);
+        services.AddStorage();
+        services.AddPki();
+        services.AddDevices();
+        services.AddProvisioning();
+        services.AddCredentials();
+        services.AddIngest();
+        services.AddVision();
+        services.AddEvents();
+        services.AddNotifications();
+        services.AddSignaling();
+        services.AddSingleton<VigilInitializer>();
+    }
+
+    /// <summary>What only <c>vigil serve</c> needs.</summary>
+    public static void AddWebFeatures(WebApplicationBuilder builder)
+    {
+        builder.ConfigureListeners();
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<UnexpectedExceptionHandler>();
+        builder.Services.AddOpenApi();
+        builder.Services.AddIngestServer();
+        builder.Services.AddVisionServer();
+        builder.Services.AddEventsServer();
+        builder.Services.AddNotificationsServer();
+    }
+
+    public static void MapFeatures(WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseSecurityHeaders();
+        app.UseWebSockets();
+        app.MapOpenApi();
+        app.MapHealth();
+        app.MapIngestEndpoints();
+        app.MapVision();
+        app.MapSignaling();
+    }
+}

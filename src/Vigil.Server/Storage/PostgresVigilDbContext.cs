@@ -1,0 +1,5 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace Vigil.Server.Storage;
+
+internal sealed class PostgresVigilDbContext(DbContextOptions<PostgresVigilDbContext> options) : VigilDbContext(options);

@@ -1,0 +1,7 @@
+namespace Vigil.Server.Storage;
+
+internal enum StorageProvider
+{
+    Sqlite,
+    Postgres,
+}

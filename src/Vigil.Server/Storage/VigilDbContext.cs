@@ -1,0 +1,39 @@
+using Microsoft.EntityFrameworkCore;
+using Vigil.Server.Features.Credentials;
+using Vigil.Server.Features.Devices;
+using Vigil.Server.Features.Events;
+using Vigil.Server.Features.Ingest;
+using Vigil.Server.Features.Notifications;
+using Vigil.Server.Features.Pki;
+using Vigil.Server.Features.Signaling;
+
+namespace Vigil.Server.Storage;
+
+/// <summary>
+/// Vigil's state. Each feature owns its entities and their mapping (an
+/// <see cref="IEntityTypeConfiguration{TEntity}"/> beside the entity); this class only lists them.
+/// One subclass per database provider carries that provider's migrations.
+/// </summary>
+internal abstract class VigilDbContext(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<RegistryEntry> RegistryEntries => Set<RegistryEntry>();
+
+    public DbSet<RegistryImport> RegistryImports => Set<RegistryImport>();
+
+    public DbSet<CertificateRecord> Certificates => Set<CertificateRecord>();
+
+    public DbSet<AccessKey> AccessKeys => Set<AccessKey>();
+
+    public DbSet<SnapshotCamera> SnapshotCameras => Set<SnapshotCamera>();
+
+    public DbSet<SnapshotEvent> Events => Set<SnapshotEvent>();
+
+    public DbSet<NotificationRule> NotificationRules => Set<NotificationRule>();
+
+    public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
+
+    public DbSet<SignalingChannel> SignalingChannels => Set<SignalingChannel>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(VigilDbContext).Assembly);
+}

@@ -1,0 +1,116 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+using Vigil.Server.Features.Events;
+using Vigil.Server.Features.Notifications;
+using Vigil.Server.Storage;
+using Vigil.Server.Tests.Support;
+
+namespace Vigil.Server.Tests.Features.Notifications;
+
+/// <summary>Which rules fire and which notifications are suppressed, and why (on SQLite and PostgreSQL).</summary>
+public sealed class NotificationPlannerTests
+{
+    private static readonly Guid Camera = Guid.CreateVersion7();
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [MemberData(nameof(StorageProviders.All), MemberType = typeof(StorageProviders))]
+    public async Task The_cooldown_counts_only_notifications_actually_sent_and_expires(string provider)
+    {
+        await using var vigil = await TestVigil.StartAsync(provider, cancellationToken: Ct);
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+        await vigil.InScopeAsync<RuleService, NotificationRule>(r => r.AddAsync(new RuleSpecification("eve@example.com", null, [], ["Person"], 0.5, null, "eve@example.com", null), Ct));
+
+        var first = await PlanAsync(vigil, time, Event(("Person", 0.9f)));
+        time.Advance(TimeSpan.FromMinutes(1));
+        var second = await PlanAsync(vigil, time, Event(("Person", 0.8f)));
+        time.Advance(TimeSpan.FromMinutes(1));
+        var third = await PlanAsync(vigil, time, Event(("Person", 0.8f)));
+        time.Advance(TimeSpan.FromMinutes(4)); // 6 min after the one sent: the cooldown (5 min) is over, suppressed ones did not extend it
+        var fourth = await PlanAsync(vigil, time, Event(("Person", 0.8f)));
+
+        Assert.Equal(DeliveryStatus.Pending, Assert.Single(first).Status);
+        Assert.Equal(DeliveryStatus.Suppressed, Assert.Single(second).Status);
+        Assert.StartsWith("cooldown", second[0].Reason, StringComparison.Ordinal);
+        Assert.Equal(DeliveryStatus.Suppressed, Assert.Single(third).Status);
+        Assert.Equal(DeliveryStatus.Pending, Assert.Single(fourth).Status);
+    }
+
+    [Theory]
+    [MemberData(nameof(StorageProviders.All), MemberType = typeof(StorageProviders))]
+    public async Task The_hourly_cap_per_user_suppresses_with_its_reason(string provider)
+    {
+        await using var vigil = await TestVigil.StartAsync(provider, new Dictionary<string, string?> { ["Notifications:MaxPerUserPerHour"] = "2", ["Notifications:Cooldown"] = "00:00:00" }, Ct);
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+        await vigil.InScopeAsync<RuleService, NotificationRule>(r => r.AddAsync(new RuleSpecification("eve@example.com", null, [], [], 0.5, null, "eve@example.com", null), Ct));
+
+        var statuses = new List<DeliveryStatus>();
+        for (var i = 0; i < 3; i++)
+        {
+            statuses.AddRange((await PlanAsync(vigil, time, Event(("Car", 0.9f)))).Select(d => d.Status));
+            time.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        time.Advance(TimeSpan.FromHours(1));
+        statuses.AddRange((await PlanAsync(vigil, time, Event(("Car", 0.9f)))).Select(d => d.Status));
+
+        Assert.Equal([DeliveryStatus.Pending, DeliveryStatus.Pending, DeliveryStatus.Suppressed, DeliveryStatus.Pending], statuses);
+        var reasons = await vigil.InScopeAsync<VigilDbContext, List<string?>>(db => db.NotificationDeliveries.Where(d => d.Status == DeliveryStatus.Suppressed).Select(d => d.Reason).ToListAsync(Ct));
+        Assert.StartsWith("hourly cap", Assert.Single(reasons), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Quiet_hours_wrap_midnight_in_the_configured_time_zone()
+    {
+        await using var vigil = await TestVigil.StartAsync("Sqlite", new Dictionary<string, string?> { ["Notifications:TimeZone"] = "Europe/Paris" }, Ct);
+        await vigil.InScopeAsync<RuleService, NotificationRule>(r => r.AddAsync(new RuleSpecification("eve@example.com", null, [], ["Person"], 0.5, "22:00-07:00", "eve@example.com", null), Ct));
+
+        // 23:30 in Paris (UTC+1 in November) is quiet; 07:30 is not.
+        var night = await PlanAsync(vigil, new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 22, 30, 0, TimeSpan.Zero)), Event(("Person", 0.9f)));
+        var morning = await PlanAsync(vigil, new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 6, 30, 0, TimeSpan.Zero)), Event(("Person", 0.9f)));
+
+        Assert.Equal("quiet hours 22:00-07:00", Assert.Single(night).Reason);
+        Assert.Equal(DeliveryStatus.Pending, Assert.Single(morning).Status);
+    }
+
+    [Fact]
+    public async Task Rules_match_only_their_labels_cameras_confidence_and_owner()
+    {
+        await using var vigil = await TestVigil.StartAsync("Sqlite", new Dictionary<string, string?> { ["Notifications:Cooldown"] = "00:00:00" }, Ct);
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+        await vigil.InScopeAsync<RuleService, NotificationRule>(r => r.AddAsync(new RuleSpecification("eve@example.com", null, [], ["Dog"], 0.6, null, "eve@example.com", "https://hooks.example/vigil"), Ct));
+        await vigil.InScopeAsync<RuleService, NotificationRule>(r => r.AddAsync(new RuleSpecification("eve@example.com", null, [Guid.CreateVersion7()], [], 0, null, "eve@example.com", null), Ct));
+        await vigil.InScopeAsync<RuleService, NotificationRule>(r => r.AddAsync(new RuleSpecification("mallory@example.com", null, [], [], 0, null, "mallory@example.com", null), Ct));
+
+        Assert.Empty(await PlanAsync(vigil, time, Event(("Dog", 0.55f))));
+        Assert.Empty(await PlanAsync(vigil, time, Event(("Cat", 0.95f))));
+        var dog = await PlanAsync(vigil, time, Event(("Dog", 0.7f), ("Person", 0.9f)));
+
+        Assert.Equal(["Email", "Webhook"], dog.Select(d => d.Action).Order());
+        Assert.All(dog, d => Assert.Equal(("Dog", "eve@example.com"), (d.Label, d.OwnerEmail)));
+    }
+
+    private static RecordedEvent Event(params (string Label, float Confidence)[] detections) => new(
+        Guid.CreateVersion7(),
+        Camera,
+        "Hall",
+        "eve@example.com",
+        DateTimeOffset.UnixEpoch,
+        "Smtp",
+        true,
+        detections.Select(d => new RecordedDetection(d.Label, d.Confidence, 0, 1, 1, 10, 10)).ToList(),
+        null,
+        null);
+
+    private static async Task<List<NotificationDelivery>> PlanAsync(TestVigil vigil, TimeProvider time, RecordedEvent recorded)
+    {
+        await using var scope = vigil.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
+        var planner = new NotificationPlanner(db, new NotificationSignal(), scope.ServiceProvider.GetRequiredService<IOptions<NotificationsOptions>>(), time, NullLogger<NotificationPlanner>.Instance);
+        await planner.OnRecordingAsync(recorded, Ct);
+        await db.SaveChangesAsync(Ct);
+        return await db.NotificationDeliveries.AsNoTracking().Where(d => d.EventKey == recorded.Key).ToListAsync(Ct);
+    }
+}

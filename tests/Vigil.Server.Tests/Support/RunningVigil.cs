@@ -1,0 +1,114 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Vigil.Server.Features.Pki;
+using Vigil.Server.Hosting;
+
+namespace Vigil.Server.Tests.Support;
+
+/// <summary>
+/// The real web server, in this process, listening on 127.0.0.1 on free ports, with a fresh data
+/// directory and database. Clients reach it over real sockets.
+/// </summary>
+internal sealed class RunningVigil : IAsyncDisposable
+{
+    private readonly TempDirectory _directory;
+    private readonly PostgresDatabase? _postgres;
+
+    private RunningVigil(WebApplication app, TempDirectory directory, PostgresDatabase? postgres)
+    {
+        App = app;
+        _directory = directory;
+        _postgres = postgres;
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        Http = new Uri(addresses.Single(a => a.StartsWith("http://", StringComparison.Ordinal)));
+        Https = new Uri(addresses.Single(a => a.StartsWith("https://", StringComparison.Ordinal)));
+        RootCertificate = app.Services.GetRequiredService<CertificateAuthority>().Certificate;
+    }
+
+    public WebApplication App { get; }
+
+    public Uri Http { get; }
+
+    public Uri Https { get; }
+
+    public X509Certificate2 RootCertificate { get; }
+
+    public PostgresDatabase? Postgres => _postgres;
+
+    public string DataPath => _directory.Path;
+
+    /// <summary>The SMTP ingest listener's address (Snapshot AI).</summary>
+    public System.Net.IPEndPoint Smtp => App.Services.GetRequiredService<Vigil.Server.Features.Ingest.Smtp.SmtpListener>().LocalEndPoint!;
+
+    public static async Task<RunningVigil> StartAsync(string provider = "Sqlite", IDictionary<string, string?>? settings = null, CancellationToken cancellationToken = default)
+    {
+        var directory = new TempDirectory("server");
+        var (overrides, postgres) = await TestVigil.SettingsForAsync(provider, cancellationToken);
+        overrides["Server:ListenAddress"] = "127.0.0.1";
+        overrides["Server:HttpPort"] = "0";
+        overrides["Server:HttpsPort"] = "0";
+        // Snapshot AI: a free SMTP port, and never a model download in tests.
+        overrides["Ingest:SmtpPort"] = "0";
+        overrides["Vision:ModelUrl"] = "";
+        overrides["Signaling:StunPort"] = "0";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            overrides[key] = value;
+        }
+
+        var app = VigilHost.BuildWebApplication(new DataDirectory(directory.Path), overrides);
+        try
+        {
+            await VigilHost.StartAsync(app, cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            if (postgres is not null)
+            {
+                await postgres.DisposeAsync();
+            }
+
+            directory.Dispose();
+            throw;
+        }
+
+        return new RunningVigil(app, directory, postgres);
+    }
+
+    /// <summary>An HTTP client that trusts exactly Vigil's root CA (and checks the host name).</summary>
+    public HttpClient CreateClient(bool https = true) => CreateClient(RootCertificate, https ? Https : Http);
+
+    public static HttpClient CreateClient(X509Certificate2 root, Uri baseAddress)
+    {
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                CertificateChainPolicy = new X509ChainPolicy
+                {
+                    TrustMode = X509ChainTrustMode.CustomRootTrust,
+                    CustomTrustStore = { root },
+                    RevocationMode = X509RevocationMode.NoCheck,
+                },
+            },
+        };
+        return new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _directory.Dispose();
+    }
+}

@@ -1,0 +1,43 @@
+using Vigil.Server.Features.Events;
+using Vigil.Server.Features.Ingest;
+using Vigil.Server.Features.Notifications;
+using Vigil.Server.Storage;
+
+namespace Vigil.Server.Tests.Support;
+
+/// <summary>Cameras, rules and queries against a running test server's services.</summary>
+internal static class SnapshotTestData
+{
+    public static async Task<CameraCredentials> AddCameraAsync(IServiceProvider services, string owner, string name, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<SnapshotCameraDirectory>().AddAsync(owner, name, cancellationToken);
+    }
+
+    public static async Task<NotificationRule> AddRuleAsync(IServiceProvider services, RuleSpecification rule, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<RuleService>().AddAsync(rule, cancellationToken);
+    }
+
+    public static async Task<IReadOnlyList<EventView>> EventsAsync(IServiceProvider services, CancellationToken cancellationToken, EventFilter? filter = null)
+    {
+        await using var scope = services.CreateAsyncScope();
+        return (await scope.ServiceProvider.GetRequiredService<EventQuery>().ListAsync(filter ?? new EventFilter(Limit: EventFilter.MaxLimit), cancellationToken)).Events;
+    }
+
+    public static async Task<IReadOnlyList<EventView>> WaitForEventsAsync(IServiceProvider services, int count, CancellationToken cancellationToken) =>
+        await Eventually.WaitAsync(
+            async () => await EventsAsync(services, cancellationToken) is { } events && events.Count >= count ? events : null,
+            TimeSpan.FromSeconds(60),
+            $"{count} event(s) stored",
+            cancellationToken);
+
+    public static async Task<List<NotificationDelivery>> DeliveriesAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
+        return await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(
+            System.Linq.Queryable.OrderBy(db.NotificationDeliveries, d => d.Id), cancellationToken);
+    }
+}

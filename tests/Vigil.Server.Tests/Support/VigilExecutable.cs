@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Reflection;
+
+namespace Vigil.Server.Tests.Support;
+
+/// <summary>The built <c>vigil</c> executable, run as a real process the way an operator runs it.</summary>
+internal static class VigilExecutable
+{
+    public static string Path { get; } = Locate();
+
+    private static string Locate()
+    {
+        var configuration = typeof(VigilExecutable).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        while (directory is not null && !File.Exists(System.IO.Path.Combine(directory.FullName, "Vigil.slnx")))
+        {
+            directory = directory.Parent;
+        }
+
+        if (directory is null)
+        {
+            throw new InvalidOperationException("cannot find the repository root (Vigil.slnx) above " + AppContext.BaseDirectory);
+        }
+
+        var path = System.IO.Path.Combine(directory.FullName, "src", "Vigil.Server", "bin", configuration, "net10.0", "vigil");
+        return File.Exists(path) ? path : throw new InvalidOperationException($"{path} is missing: build the solution first");
+    }
+
+    /// <summary>Environment for a child process: no inherited VIGIL_* settings, plus the given ones.</summary>
+    public static Dictionary<string, string?> Environment(IDictionary<string, string?>? settings = null)
+    {
+        var environment = System.Environment.GetEnvironmentVariables().Keys.Cast<string>()
+            .Where(k => k.StartsWith("VIGIL", StringComparison.Ordinal) && k != "VIGIL_TEST_TMP")
+            .ToDictionary(k => k, _ => (string?)null);
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            environment[key] = value;
+        }
+
+        return environment;
+    }
+
+    public static Task<ProcessResult> RunAsync(string dataDirectory, IEnumerable<string> arguments, IDictionary<string, string?>? settings = null, string? standardInput = null, CancellationToken cancellationToken = default) =>
+        ProcessRunner.RunAsync(Path, ["--data", dataDirectory, .. arguments], Environment(settings), standardInput, cancellationToken: cancellationToken);
+
+    /// <summary>Starts <c>vigil serve</c> on free loopback ports; the caller stops it.</summary>
+    public static Process StartServer(string dataDirectory, int httpPort, int httpsPort, IDictionary<string, string?>? settings = null)
+    {
+        var start = new ProcessStartInfo(Path)
+        {
+            ArgumentList = { "--data", dataDirectory, "serve" },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        var environment = Environment(settings);
+        environment["VIGIL__Server__ListenAddress"] = "127.0.0.1";
+        environment["VIGIL__Server__HttpPort"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        environment["VIGIL__Server__HttpsPort"] = httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // Unless a test chooses: a free SMTP port, no model download, and a free STUN port (tests run
+        // servers side by side, so never 3478).
+        foreach (var (key, value) in new[] { ("VIGIL__Ingest__SmtpPort", "0"), ("VIGIL__Vision__ModelUrl", ""), ("VIGIL__Signaling__StunPort", "0") })
+        {
+            if (environment.GetValueOrDefault(key) is null)
+            {
+                environment[key] = value;
+            }
+        }
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start)!;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
