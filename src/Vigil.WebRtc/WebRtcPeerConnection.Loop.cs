@@ -52,7 +52,7 @@ public sealed partial class WebRtcPeerConnection
         var token = _stop.Token;
         foreach (var socket in _sockets)
         {
-            _tasks.Add(Task.Run(() => ReceiveAsync(socket, token), token));
+            _tasks.Add(StartReceiveThread(socket, token));
         }
 
         var early = _earlyCandidates.ToList();
@@ -76,7 +76,35 @@ public sealed partial class WebRtcPeerConnection
         });
     }
 
-    private async Task ReceiveAsync(UdpEndpoint socket, CancellationToken token)
+    /// One blocking receive thread per socket, ended by closing the socket. Not ReceiveFromAsync:
+    /// an async operation registers the socket with the runtime's epoll loop (EPOLLIN|EPOLLOUT,
+    /// edge-triggered), and then every datagram we send wakes it when its buffer is freed, which
+    /// costs a thread-pool work item (and the pool's idle spinning after it) per burst of media
+    /// packets: on the 2-core benchmark machine that alone was more than the 2 %-of-a-core budget
+    /// of a stream (docs/benchmarks.md).
+    private Task StartReceiveThread(UdpEndpoint socket, CancellationToken token)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var thread = new Thread(() =>
+        {
+            try
+            {
+                Receive(socket, token);
+            }
+            finally
+            {
+                done.TrySetResult();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "vigil-webrtc-rx",
+        };
+        thread.Start();
+        return done.Task;
+    }
+
+    private void Receive(UdpEndpoint socket, CancellationToken token)
     {
         var buffer = new byte[65536];
         var address = new SocketAddress(socket.Family);
@@ -85,18 +113,18 @@ public sealed partial class WebRtcPeerConnection
         {
             try
             {
-                var length = await socket.Socket.ReceiveFromAsync(buffer, SocketFlags.None, address, token);
+                var length = socket.Socket.ReceiveFrom(buffer, SocketFlags.None, address);
                 var source = StunAddress.Normalize((IPEndPoint)template.Create(address));
                 // Handled right here under the lock; everything that keeps bytes copies them.
                 Run(() => OnDatagram(socket, source, buffer.AsSpan(0, length)));
             }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
             catch (ObjectDisposedException)
             {
                 return;
+            }
+            catch (SocketException) when (token.IsCancellationRequested)
+            {
+                return; // the socket was closed to end this thread
             }
             catch (SocketException exception)
             {

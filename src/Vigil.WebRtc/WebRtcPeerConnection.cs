@@ -242,6 +242,12 @@ public sealed partial class WebRtcPeerConnection : IAsyncDisposable
         _video?.Detach();
         _dtls?.Dispose();
         await _stop.CancelAsync();
+        // Closing the sockets ends the blocking receive threads (after BYE and close_notify went out).
+        foreach (var socket in _sockets)
+        {
+            socket.Dispose();
+        }
+
         try
         {
             await Task.WhenAll(_tasks).WaitAsync(TimeSpan.FromSeconds(5), _time);
@@ -249,11 +255,6 @@ public sealed partial class WebRtcPeerConnection : IAsyncDisposable
         catch (Exception exception) when (exception is OperationCanceledException or TimeoutException or IOException or System.Net.Sockets.SocketException)
         {
             // Loops end by cancellation; sockets may throw while closing.
-        }
-
-        foreach (var socket in _sockets)
-        {
-            socket.Dispose();
         }
 
         _rtcpOut?.Dispose();

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Org.BouncyCastle.Tls;
 
 namespace Vigil.WebRtc.Dtls;
@@ -10,23 +9,37 @@ namespace Vigil.WebRtc.Dtls;
 internal sealed class DtlsDatagramQueue(Action<ReadOnlyMemory<byte>> send, int sendLimit) : DatagramTransport, IDisposable
 {
     private const int Capacity = 128;
-    private readonly BlockingCollection<byte[]> _incoming = new(Capacity);
+    private readonly Queue<byte[]> _incoming = new();
+    // A monitor, not a Lock or a BlockingCollection: BC's thread waits here with a timeout for its
+    // whole life, and a monitor wait blocks at once where SemaphoreSlim (inside BlockingCollection)
+    // spins with sched_yield first, a visible share of a stream's CPU on a busy 2-core machine.
+    private readonly object _gate = new();
+    private bool _closed;
 
-    public bool IsClosed => _incoming.IsAddingCompleted;
+    public bool IsClosed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _closed;
+            }
+        }
+    }
 
     /// Queues one record from the network; drops it when the queue is full or closed.
     public void Enqueue(ReadOnlySpan<byte> record)
     {
-        if (!_incoming.IsAddingCompleted)
+        var copy = record.ToArray();
+        lock (_gate)
         {
-            try
+            if (_closed || _incoming.Count >= Capacity)
             {
-                _incoming.TryAdd(record.ToArray());
+                return;
             }
-            catch (InvalidOperationException)
-            {
-                // Closed concurrently.
-            }
+
+            _incoming.Enqueue(copy);
+            Monitor.Pulse(_gate);
         }
     }
 
@@ -40,15 +53,29 @@ internal sealed class DtlsDatagramQueue(Action<ReadOnlyMemory<byte>> send, int s
 
     public int Receive(Span<byte> buffer, int waitMillis)
     {
-        if (_incoming.IsCompleted)
+        byte[] record;
+        lock (_gate)
         {
-            // Unblocks BC for good once the session is torn down.
-            throw new TlsFatalAlert(AlertDescription.close_notify);
-        }
+            if (_incoming.Count == 0)
+            {
+                if (_closed)
+                {
+                    // Unblocks BC for good once the session is torn down.
+                    throw new TlsFatalAlert(AlertDescription.close_notify);
+                }
 
-        if (!_incoming.TryTake(out var record, Math.Max(0, waitMillis)))
-        {
-            return -1;
+                if (waitMillis > 0)
+                {
+                    Monitor.Wait(_gate, waitMillis);
+                }
+
+                if (_incoming.Count == 0)
+                {
+                    return -1; // timed out, or closed (the next call throws)
+                }
+            }
+
+            record = _incoming.Dequeue();
         }
 
         var length = Math.Min(record.Length, buffer.Length);
@@ -60,11 +87,14 @@ internal sealed class DtlsDatagramQueue(Action<ReadOnlyMemory<byte>> send, int s
 
     public void Send(ReadOnlySpan<byte> buffer) => send(buffer.ToArray());
 
-    public void Close() => _incoming.CompleteAdding();
-
-    public void Dispose()
+    public void Close()
     {
-        _incoming.CompleteAdding();
-        _incoming.Dispose();
+        lock (_gate)
+        {
+            _closed = true;
+            Monitor.PulseAll(_gate);
+        }
     }
+
+    public void Dispose() => Close();
 }
