@@ -1,0 +1,4 @@
+using System.Runtime.Versioning;
+
+// libsrtp from Debian, network namespaces and Chromium: the benchmark runs on Linux.
+[assembly: SupportedOSPlatform("linux")]

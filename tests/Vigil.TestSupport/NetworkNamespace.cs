@@ -1,0 +1,191 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace Vigil.TestSupport;
+
+/// <summary>
+/// A Linux network namespace joined to the host by a veth pair, for tests that need a "remote" network
+/// peer on the same machine (Chromium gathers no ICE candidates on a loopback-only host).
+/// </summary>
+/// <remarks>
+/// <para>Addresses come from 198.18.0.0/15 (RFC 2544 benchmarking space): the host end gets
+/// <c>198.18.N.1/24</c>, the namespace end <c>198.18.N.2/24</c> with a default route via the host end, where N
+/// is free on this machine. Nothing is routed beyond the pair, so no traffic leaves the machine.</para>
+/// <para>Names embed the creating process id (<c>vigil-&lt;pid&gt;-&lt;n&gt;</c>); <see cref="CreateAsync"/> first deletes
+/// namespaces whose creator is gone, so a crashed run leaves nothing behind for long. Needs root (CAP_NET_ADMIN)
+/// and <c>iproute2</c>; <see cref="AddUdpLossAsync"/> also needs <c>nftables</c>.</para>
+/// </remarks>
+public sealed partial class NetworkNamespace : IAsyncDisposable
+{
+    private const string Prefix = "vigil-";
+    private static readonly SemaphoreSlim CreationGate = new(1, 1);
+    private static int _counter;
+    private bool _disposed;
+
+    private NetworkNamespace(string name, string hostInterface, string namespaceInterface, int subnet)
+    {
+        Name = name;
+        HostInterface = hostInterface;
+        NamespaceInterface = namespaceInterface;
+        HostAddress = IPAddress.Parse(string.Create(CultureInfo.InvariantCulture, $"198.18.{subnet}.1"));
+        NamespaceAddress = IPAddress.Parse(string.Create(CultureInfo.InvariantCulture, $"198.18.{subnet}.2"));
+    }
+
+    /// <summary>The namespace name (for <c>ip netns exec</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>The veth end that stays on the host.</summary>
+    public string HostInterface { get; }
+
+    /// <summary>The veth end inside the namespace.</summary>
+    public string NamespaceInterface { get; }
+
+    /// <summary>Host-side address of the pair (bind test servers/senders here).</summary>
+    public IPAddress HostAddress { get; }
+
+    /// <summary>Namespace-side address of the pair.</summary>
+    public IPAddress NamespaceAddress { get; }
+
+    /// <summary>Creates the namespace, the veth pair, addresses, and a default route inside the namespace.</summary>
+    /// <exception cref="InvalidOperationException">Not root, or <c>ip</c> is missing, or a command failed (message holds its output).</exception>
+    public static async Task<NetworkNamespace> CreateAsync(CancellationToken cancellationToken = default)
+    {
+        var ip = RequiredTool.Find("ip", "iproute2");
+        await CreationGate.WaitAsync(cancellationToken);
+        try
+        {
+            await DeleteStaleAsync(cancellationToken);
+            var n = Interlocked.Increment(ref _counter);
+            var pid = Environment.ProcessId;
+            var name = string.Create(CultureInfo.InvariantCulture, $"{Prefix}{pid}-{n}");
+            // Interface names are limited to 15 characters.
+            var tag = string.Create(CultureInfo.InvariantCulture, $"{pid % 100000}{n % 100}");
+            var subnet = await FreeSubnetAsync(ip, cancellationToken);
+            var result = new NetworkNamespace(name, "vgh" + tag, "vgn" + tag, subnet);
+            try
+            {
+                await Run(ip, cancellationToken, "netns", "add", name);
+                await Run(ip, cancellationToken, "link", "add", result.HostInterface, "type", "veth", "peer", "name", result.NamespaceInterface);
+                await Run(ip, cancellationToken, "link", "set", result.NamespaceInterface, "netns", name);
+                await Run(ip, cancellationToken, "addr", "add", result.HostAddress + "/24", "dev", result.HostInterface);
+                await Run(ip, cancellationToken, "link", "set", result.HostInterface, "up");
+                await Run(ip, cancellationToken, "-n", name, "addr", "add", result.NamespaceAddress + "/24", "dev", result.NamespaceInterface);
+                await Run(ip, cancellationToken, "-n", name, "link", "set", result.NamespaceInterface, "up");
+                await Run(ip, cancellationToken, "-n", name, "link", "set", "lo", "up");
+                await Run(ip, cancellationToken, "-n", name, "route", "add", "default", "via", result.HostAddress.ToString());
+                return result;
+            }
+            catch
+            {
+                await result.DisposeAsync();
+                throw;
+            }
+        }
+        finally
+        {
+            CreationGate.Release();
+        }
+    }
+
+    /// <summary>Runs a command inside the namespace and waits for it (throws on a non-zero exit).</summary>
+    public Task<string> ExecAsync(IEnumerable<string> command, CancellationToken cancellationToken = default) =>
+        ExternalProcess.RunCheckedAsync(RequiredTool.Find("ip", "iproute2"), ["netns", "exec", Name, .. command], TimeSpan.FromSeconds(30), cancellationToken);
+
+    /// <summary>Starts a long-running process inside the namespace.</summary>
+    public ExternalProcess Start(string program, IEnumerable<string> arguments) =>
+        ExternalProcess.Start(RequiredTool.Find("ip", "iproute2"), ["netns", "exec", Name, program, .. arguments]);
+
+    /// <summary>
+    /// Writes a shell script that runs <paramref name="program"/> inside the namespace with the arguments it is given,
+    /// for tools that take an executable path (e.g. Playwright's <c>ExecutablePath</c>); file descriptors pass through.
+    /// </summary>
+    public string WriteWrapperScript(string program, string directory)
+    {
+        var path = Path.Combine(directory, $"{Name}-{Path.GetFileName(program)}.sh");
+        File.WriteAllText(path, $"#!/bin/sh\nexec {RequiredTool.Find("ip", "iproute2")} netns exec {Name} {program} \"$@\"\n");
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
+
+    /// <summary>
+    /// Drops <paramref name="percent"/> % of UDP datagrams arriving in the namespace, chosen at random, with an nftables
+    /// rule (the role <c>tc netem loss</c> plays where the kernel has netem; this one has not).
+    /// </summary>
+    public async Task AddUdpLossAsync(int percent, CancellationToken cancellationToken = default)
+    {
+        var nft = RequiredTool.Find("nft", "nftables");
+        await ExecAsync([nft, "add", "table", "inet", "vigil_loss"], cancellationToken);
+        await ExecAsync([nft, "add", "chain", "inet", "vigil_loss", "input", "{ type filter hook input priority 0; policy accept; }"], cancellationToken);
+        await ExecAsync([nft, "add", "rule", "inet", "vigil_loss", "input", "meta", "l4proto", "udp", "numgen", "random", "mod", "100", "<",
+            percent.ToString(CultureInfo.InvariantCulture), "counter", "drop"], cancellationToken);
+    }
+
+    /// <summary>Packets dropped so far by the <see cref="AddUdpLossAsync"/> rule.</summary>
+    public async Task<long> DroppedPacketsAsync(CancellationToken cancellationToken = default)
+    {
+        var output = await ExecAsync([RequiredTool.Find("nft", "nftables"), "list", "table", "inet", "vigil_loss"], cancellationToken);
+        var match = CounterPattern().Match(output);
+        return match.Success ? long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+    }
+
+    /// <summary>Deletes the namespace (which removes both veth ends).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        var ip = RequiredTool.Find("ip", "iproute2");
+        await ExternalProcess.RunAsync(ip, ["netns", "delete", Name], TimeSpan.FromSeconds(30));
+        await ExternalProcess.RunAsync(ip, ["link", "delete", HostInterface], TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>Deletes namespaces left by test processes that no longer exist.</summary>
+    public static async Task DeleteStaleAsync(CancellationToken cancellationToken = default)
+    {
+        var ip = RequiredTool.Find("ip", "iproute2");
+        var (_, list) = await ExternalProcess.RunAsync(ip, ["netns", "list"], TimeSpan.FromSeconds(30), cancellationToken);
+        foreach (Match match in StalePattern().Matches(list))
+        {
+            var pid = int.Parse(match.Groups[2].Value, CultureInfo.InvariantCulture);
+            if (pid != Environment.ProcessId && !Directory.Exists($"/proc/{pid}"))
+            {
+                await ExternalProcess.RunAsync(ip, ["netns", "delete", match.Groups[1].Value], TimeSpan.FromSeconds(30), cancellationToken);
+            }
+        }
+    }
+
+    private static async Task<int> FreeSubnetAsync(string ip, CancellationToken cancellationToken)
+    {
+        var (_, addresses) = await ExternalProcess.RunAsync(ip, ["-4", "addr", "show"], TimeSpan.FromSeconds(30), cancellationToken);
+        var start = (Environment.ProcessId * 7 + Interlocked.Increment(ref _counter)) % 250;
+        for (var i = 0; i < 250; i++)
+        {
+            var subnet = 1 + ((start + i) % 250);
+            if (!addresses.Contains(string.Create(CultureInfo.InvariantCulture, $"198.18.{subnet}."), StringComparison.Ordinal))
+            {
+                return subnet;
+            }
+        }
+
+        throw new InvalidOperationException("No free 198.18.x.0/24 subnet for a test namespace.");
+    }
+
+    private static async Task Run(string ip, CancellationToken cancellationToken, params string[] arguments)
+    {
+        var (code, output) = await ExternalProcess.RunAsync(ip, arguments, TimeSpan.FromSeconds(30), cancellationToken);
+        if (code != 0)
+        {
+            throw new InvalidOperationException($"ip {string.Join(' ', arguments)} failed ({code}): {output}. Network namespaces need root (CAP_NET_ADMIN).");
+        }
+    }
+
+    [GeneratedRegex(@"^(vigil-(\d+)-\d+)", RegexOptions.Multiline)]
+    private static partial Regex StalePattern();
+
+    [GeneratedRegex(@"counter packets (\d+)")]
+    private static partial Regex CounterPattern();
+}
