@@ -38,7 +38,7 @@ demo_password=$("$vigil" --data "$data" user add "$demo_user" --admin | sed -n '
 "$vigil" --data "$data" ca export > "$demo/root-ca.pem"
 # Snapshot AI: a camera that e-mails pictures, owned by the demo user.
 smtp_port="${VIGIL__Ingest__SmtpPort:-2525}"
-snapshot_camera=$("$vigil" --data "$data" cameras add-snapshot --owner demo@example.com --name "Demo snapshot camera" | sed -n 's/^  \(SMTP username\|SMTP password\|Send pictures to\|Upload token\) */\1|/p')
+snapshot_camera=$("$vigil" --data "$data" cameras add-snapshot --owner "$demo_user" --name "Demo snapshot camera" | sed -n 's/^  \(SMTP username\|SMTP password\|Send pictures to\|Upload token\) */\1|/p')
 
 "$vigil" --data "$data" serve > "$demo/server.log" 2>&1 &
 server=$!
@@ -85,10 +85,10 @@ cat <<TXT
 
   Devices    MQTT (mutual TLS) localhost:$mqtt_port    credentials provider https://localhost:$credentials_port
 
-  Demo snapshot camera of demo@example.com (e-mail pictures to SMTP localhost:$smtp_port, STARTTLS)
+  Demo snapshot camera of $demo_user (e-mail pictures to SMTP localhost:$smtp_port, STARTTLS)
 $(printf '%s\n' "$snapshot_camera" | awk -F'|' '{printf "    %-16s %s\n", $1, $2}')
   Try: swaks --server localhost:$smtp_port --tls --auth PLAIN --auth-user USER --auth-password PASSWORD \\
-         --to demo@example.com --attach-type image/jpeg --attach @picture.jpg;  then $vigil --data $data events list
+         --to $demo_user --attach-type image/jpeg --attach @picture.jpg;  then $vigil --data $data events list
 
   Data directory $data   Server log $demo/server.log
   Try: $vigil --data $data registry list

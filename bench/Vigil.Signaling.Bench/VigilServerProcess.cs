@@ -37,6 +37,8 @@ internal sealed class VigilServerProcess : IAsyncDisposable
     {
         var vigil = LocateBinary();
         var data = Directory.CreateTempSubdirectory("vigil-signaling-bench-");
+        // Keys belong to accounts: the bench's automation account first.
+        await RunAsync(vigil, ["--data", data.FullName, "user", "add", "bench@example.com"]);
         var keyJson = await RunAsync(vigil, ["--data", data.FullName, "keys", "create", "--user", "bench@example.com", "--json"]);
         var key = JsonDocument.Parse(keyJson).RootElement.GetProperty("AccessKey");
         var admin = new SigV4Credentials(key.GetProperty("AccessKeyId").GetString()!, key.GetProperty("SecretAccessKey").GetString()!);

@@ -251,10 +251,12 @@ internal sealed class BenchServer : IAsyncDisposable
         var app = VigilHost.BuildWebApplication(new DataDirectory(data.Path), settings);
         await VigilHost.StartAsync(app, CancellationToken.None);
         await using var scope = app.Services.CreateAsyncScope();
-        var camera = await scope.ServiceProvider.GetRequiredService<SnapshotCameraDirectory>().AddAsync("owner@example.com", "Bench camera", CancellationToken.None);
+        // Cameras and rules belong to an account: the bench's owner first.
+        var (owner, _) = await scope.ServiceProvider.GetRequiredService<Vigil.Server.Features.Identity.UserAccounts>().CreateWithTemporaryPasswordAsync("owner@example.com", admin: false, temporaryPassword: null, CancellationToken.None);
+        var camera = await scope.ServiceProvider.GetRequiredService<SnapshotCameraDirectory>().AddAsync(owner.Id, "Bench camera", CancellationToken.None);
         if (relayPort is not null)
         {
-            await scope.ServiceProvider.GetRequiredService<RuleService>().AddAsync(new RuleSpecification("owner@example.com", "Everything", [], [], 0, null, "owner@example.com", null), CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<RuleService>().AddAsync(new RuleSpecification(owner.Id, "Everything", [], [], 0, null, null, null, EmailOwner: true), CancellationToken.None);
         }
 
         return new BenchServer(app, data, camera);

@@ -70,5 +70,8 @@ internal static class Program
         app.MapVision();
         app.MapSignaling();
         app.MapCredentialsProvider();
+        app.MapCameraApi();
+        app.MapEventApi();
+        app.MapRuleApi();
     }
 }

@@ -1,4 +1,5 @@
 using Vigil.Server.Features.Events;
+using Vigil.Server.Features.Identity;
 using Vigil.Server.Features.Ingest;
 using Vigil.Server.Features.Notifications;
 using Vigil.Server.Storage;
@@ -8,10 +9,25 @@ namespace Vigil.Server.Tests.Support;
 /// <summary>Cameras, rules and queries against a running test server's services.</summary>
 internal static class SnapshotTestData
 {
-    public static async Task<CameraCredentials> AddCameraAsync(IServiceProvider services, string owner, string name, CancellationToken cancellationToken)
+    /// <summary>The id of the account with this e-mail address, created (as <c>vigil user add</c> does) when there is none yet.</summary>
+    public static async Task<Guid> AccountAsync(IServiceProvider services, string email, CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<SnapshotCameraDirectory>().AddAsync(owner, name, cancellationToken);
+        if (await scope.ServiceProvider.GetRequiredService<IUserDirectory>().FindByEmailAsync(email, cancellationToken) is { } existing)
+        {
+            return existing.Id;
+        }
+
+        var (created, _) = await scope.ServiceProvider.GetRequiredService<UserAccounts>().CreateWithTemporaryPasswordAsync(email, admin: false, temporaryPassword: null, cancellationToken);
+        return created.Id;
+    }
+
+    /// <summary>A camera of the account <paramref name="owner"/> (an e-mail address; the account is created if needed).</summary>
+    public static async Task<CameraCredentials> AddCameraAsync(IServiceProvider services, string owner, string name, CancellationToken cancellationToken)
+    {
+        var ownerId = await AccountAsync(services, owner, cancellationToken);
+        await using var scope = services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<SnapshotCameraDirectory>().AddAsync(ownerId, name, cancellationToken);
     }
 
     public static async Task<NotificationRule> AddRuleAsync(IServiceProvider services, RuleSpecification rule, CancellationToken cancellationToken)

@@ -1,7 +1,8 @@
 namespace Vigil.Server.Features.Credentials;
 
 /// <summary>
-/// A long-term access key (<c>AKIA…</c>) of a named principal, for administrators and automation. SigV4
+/// A long-term access key (<c>AKIA…</c>) of an account, for administrators and automation (an
+/// automation is given an account of its own: <c>vigil user add robot@example.com</c>). SigV4
 /// verification needs the secret itself (an HMAC key, not a password), so it is stored encrypted with Data
 /// Protection (purpose bound to the key id), never in plain text: the database alone does not reveal it.
 /// </summary>
@@ -9,8 +10,11 @@ internal sealed class AccessKey
 {
     public required string Id { get; init; }
 
-    /// <summary>The principal the key belongs to: a user's e-mail address until Identity links keys to accounts.</summary>
-    public required string PrincipalName { get; init; }
+    /// <summary>
+    /// The account the key belongs to. Requests signed with it act as that account, under the name
+    /// its e-mail address has at the time of the request; a disabled account's keys stop working.
+    /// </summary>
+    public required Guid UserId { get; init; }
 
     public required string ProtectedSecret { get; init; }
 

@@ -10,10 +10,9 @@ internal sealed class AccessKeyConfiguration : IEntityTypeConfiguration<AccessKe
         builder.ToTable("AccessKeys");
         builder.HasKey(k => k.Id);
         builder.Property(k => k.Id).HasMaxLength(AccessKeyIds.Length).IsUnicode(false);
-        builder.Property(k => k.PrincipalName).HasMaxLength(CredentialPrincipal.MaxNameLength);
         builder.Property(k => k.ProtectedSecret).HasMaxLength(1024).IsUnicode(false);
         builder.Property(k => k.Policy).HasMaxLength(2 * Policies.AccessPolicy.MaxDocumentLength);
         builder.Property(k => k.Description).HasMaxLength(AccessKeyStore.MaxDescriptionLength);
-        builder.HasIndex(k => k.PrincipalName);
+        builder.HasIndex(k => k.UserId);
     }
 }

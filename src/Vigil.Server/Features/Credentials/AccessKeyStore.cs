@@ -1,19 +1,24 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Vigil.Server.Features.Credentials.Policies;
+using Vigil.Server.Features.Identity;
 using Vigil.Server.Storage;
 
 namespace Vigil.Server.Features.Credentials;
 
-/// <summary>Creates, lists, revokes and (for SigV4 verification) resolves long-term access keys.</summary>
-internal sealed partial class AccessKeyStore(VigilDbContext db, IDataProtectionProvider protection, TimeProvider time, ILogger<AccessKeyStore> logger)
+/// <summary>Creates, lists, revokes and (for SigV4 verification) resolves long-term access keys of accounts.</summary>
+internal sealed partial class AccessKeyStore(VigilDbContext db, IUserDirectory users, IDataProtectionProvider protection, TimeProvider time, ILogger<AccessKeyStore> logger)
 {
     public const string Purpose = "Vigil.Credentials.AccessKeySecret.v1";
     public const int MaxDescriptionLength = 256;
 
-    public async Task<CreatedAccessKey> CreateAsync(string principalName, AccessPolicy policy, string? description, CancellationToken cancellationToken)
+    public async Task<CreatedAccessKey> CreateAsync(Guid userId, AccessPolicy policy, string? description, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(principalName);
+        if (userId == Guid.Empty)
+        {
+            throw new ArgumentOutOfRangeException(nameof(userId), "An account id is required.");
+        }
+
         ArgumentNullException.ThrowIfNull(policy);
         if (description is { Length: > MaxDescriptionLength })
         {
@@ -27,7 +32,7 @@ internal sealed partial class AccessKeyStore(VigilDbContext db, IDataProtectionP
             var key = new AccessKey
             {
                 Id = id,
-                PrincipalName = principalName,
+                UserId = userId,
                 ProtectedSecret = Protector(id).Protect(secret),
                 Policy = policy.Json,
                 Description = description,
@@ -38,7 +43,7 @@ internal sealed partial class AccessKeyStore(VigilDbContext db, IDataProtectionP
             {
                 await db.SaveChangesAsync(cancellationToken);
                 db.ChangeTracker.Clear();
-                Log.Created(logger, id, principalName);
+                Log.Created(logger, id, userId);
                 return new CreatedAccessKey(key, secret);
             }
             catch (DbUpdateException) when (attempt < 3)
@@ -49,11 +54,11 @@ internal sealed partial class AccessKeyStore(VigilDbContext db, IDataProtectionP
         }
     }
 
-    public IAsyncEnumerable<AccessKey> ListAsync(string? principalName = null) =>
+    public Task<List<AccessKey>> ListAsync(Guid? userId, CancellationToken cancellationToken) =>
         db.AccessKeys.AsNoTracking()
-            .Where(k => principalName == null || k.PrincipalName == principalName)
-            .OrderBy(k => k.PrincipalName).ThenBy(k => k.CreatedAt).ThenBy(k => k.Id)
-            .AsAsyncEnumerable();
+            .Where(k => userId == null || k.UserId == userId)
+            .OrderBy(k => k.UserId).ThenBy(k => k.CreatedAt).ThenBy(k => k.Id)
+            .ToListAsync(cancellationToken);
 
     public async Task<RevokeKeyOutcome> RevokeAsync(string id, CancellationToken cancellationToken)
     {
@@ -70,11 +75,14 @@ internal sealed partial class AccessKeyStore(VigilDbContext db, IDataProtectionP
 
         key.RevokedAt = time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
-        Log.Revoked(logger, id, key.PrincipalName);
+        Log.Revoked(logger, id, key.UserId);
         return RevokeKeyOutcome.Revoked;
     }
 
-    /// <summary>The caller behind an active key and its secret, or null when the key is unknown, revoked or unreadable.</summary>
+    /// <summary>
+    /// The caller behind an active key and its secret, or null when the key is unknown, revoked or
+    /// unreadable, or its account is disabled or gone (read on every request, like revocation).
+    /// </summary>
     public async Task<(CallerIdentity Caller, string Secret)?> ResolveAsync(string id, CancellationToken cancellationToken)
     {
         var key = await db.AccessKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Id == id, cancellationToken);
@@ -95,7 +103,14 @@ internal sealed partial class AccessKeyStore(VigilDbContext db, IDataProtectionP
             return null;
         }
 
-        var caller = new CallerIdentity(CredentialPrincipal.User(key.PrincipalName), id, AccessPolicy.ParseNormalized(key.Policy), null, null);
+        var account = await users.FindByIdAsync(key.UserId, cancellationToken);
+        if (account is null || account.IsDisabled)
+        {
+            Log.AccountInactive(logger, id, key.UserId);
+            return null;
+        }
+
+        var caller = new CallerIdentity(CredentialPrincipal.User(account.Email, account.Id), id, AccessPolicy.ParseNormalized(key.Policy), null, null);
         return (caller, secret);
     }
 
@@ -103,11 +118,14 @@ internal sealed partial class AccessKeyStore(VigilDbContext db, IDataProtectionP
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Access key {AccessKeyId} created for {Principal}")]
-        public static partial void Created(ILogger logger, string accessKeyId, string principal);
+        [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Access key {AccessKeyId} created for account {UserId}")]
+        public static partial void Created(ILogger logger, string accessKeyId, Guid userId);
 
-        [LoggerMessage(EventId = 4011, Level = LogLevel.Information, Message = "Access key {AccessKeyId} of {Principal} revoked")]
-        public static partial void Revoked(ILogger logger, string accessKeyId, string principal);
+        [LoggerMessage(EventId = 4011, Level = LogLevel.Information, Message = "Access key {AccessKeyId} of account {UserId} revoked")]
+        public static partial void Revoked(ILogger logger, string accessKeyId, Guid userId);
+
+        [LoggerMessage(EventId = 4013, Level = LogLevel.Information, Message = "Access key {AccessKeyId} refused: its account {UserId} is disabled or no longer exists")]
+        public static partial void AccountInactive(ILogger logger, string accessKeyId, Guid userId);
 
         [LoggerMessage(EventId = 4012, Level = LogLevel.Error, Message = "The secret of access key {AccessKeyId} cannot be decrypted: the Data Protection key ring in keys/data-protection does not hold its key (restore keys/ from the backup made with the database)")]
         public static partial void SecretUnreadable(ILogger logger, string accessKeyId);

@@ -13,6 +13,7 @@ internal sealed class CredentialPrincipal
     public const string ThingTypeNameVariable = "credentials-iot:ThingTypeName";
     public const string CertificateIdVariable = "credentials-iot:AwsCertificateId";
     public const string UserNameVariable = "aws:username";
+    public const string UserIdVariable = "aws:userid";
 
     public const int MaxNameLength = 320;
     public const int MaxVariables = 16;
@@ -48,9 +49,14 @@ internal sealed class CredentialPrincipal
 
     public IReadOnlyDictionary<string, string> Variables { get; }
 
-    /// <summary>A user (or automation account) named by e-mail; policies may use <c>${aws:username}</c>.</summary>
-    public static CredentialPrincipal User(string email) =>
-        new(PrincipalKind.User, email, [new(UserNameVariable, email)]);
+    /// <summary>
+    /// A user (or automation account) named by e-mail; policies may use <c>${aws:username}</c> (the
+    /// e-mail address) and, when the account is known, <c>${aws:userid}</c> (its id, which never changes).
+    /// </summary>
+    public static CredentialPrincipal User(string email, Guid? accountId = null) =>
+        new(PrincipalKind.User, email, accountId is { } id
+            ? [new(UserNameVariable, email), new(UserIdVariable, id.ToString())]
+            : [new(UserNameVariable, email)]);
 
     /// <summary>
     /// A camera, as the AWS IoT credentials provider describes it: policies may use

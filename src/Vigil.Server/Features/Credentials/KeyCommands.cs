@@ -3,6 +3,7 @@ using System.Net.Mail;
 using System.Text.Json;
 using Vigil.Server.Cli;
 using Vigil.Server.Features.Credentials.Policies;
+using Vigil.Server.Features.Identity;
 
 namespace Vigil.Server.Features.Credentials;
 
@@ -20,7 +21,7 @@ internal static class KeyCommands
 
     private static Command CreateCreate()
     {
-        var user = new Option<string>("--user") { Description = "E-mail address of the person or automation account the key belongs to", HelpName = "EMAIL", Required = true };
+        var user = new Option<string>("--user") { Description = "E-mail address of the account (person or automation; create it with 'vigil user add') the key belongs to", HelpName = "EMAIL", Required = true };
         var policy = new Option<string?>("--policy") { Description = "IAM-style policy JSON file limiting the key (default: kinesisvideo:* on every resource); - reads standard input", HelpName = "FILE" };
         var description = new Option<string?>("--description") { Description = "A note shown by 'vigil keys list', e.g. what the key is for", HelpName = "TEXT" };
         var command = new Command("create", "Create an access key; its secret is printed once and never stored in plain text") { user, policy, description, CliOptions.Json };
@@ -53,7 +54,8 @@ internal static class KeyCommands
                 accessPolicy = loaded;
             }
 
-            var created = await services.GetRequiredService<AccessKeyStore>().CreateAsync(email, accessPolicy, note, ct);
+            var account = await services.GetRequiredService<IUserDirectory>().RequireByEmailAsync(email, ct);
+            var created = await services.GetRequiredService<AccessKeyStore>().CreateAsync(account.Id, accessPolicy, note, ct);
             if (parseResult.GetValue(CliOptions.Json))
             {
                 // The shape of `aws iam create-access-key`, so scripts written for it read this too.
@@ -62,7 +64,8 @@ internal static class KeyCommands
                 {
                     writer.WriteStartObject();
                     writer.WriteStartObject("AccessKey");
-                    writer.WriteString("UserName", created.Key.PrincipalName);
+                    writer.WriteString("UserName", account.Email);
+                    writer.WriteString("UserId", account.Id);
                     writer.WriteString("AccessKeyId", created.Key.Id);
                     writer.WriteString("Status", "Active");
                     writer.WriteString("SecretAccessKey", created.SecretAccessKey);
@@ -77,7 +80,7 @@ internal static class KeyCommands
 
             Console.Write(
                 $"""
-                Access key for {created.Key.PrincipalName}. The secret is shown only now: store it safely.
+                Access key for {account.Email}. The secret is shown only now: store it safely.
                   AccessKeyId      {created.Key.Id}
                   SecretAccessKey  {created.SecretAccessKey}
                   Policy           {(policyPath is null ? "kinesisvideo:* on every resource (default; --policy FILE restricts it)" : policyPath)}
@@ -94,18 +97,23 @@ internal static class KeyCommands
         var command = new Command("list", "List access keys (never their secrets)") { user, CliOptions.Json };
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, async (services, ct) =>
         {
-            var keys = services.GetRequiredService<AccessKeyStore>().ListAsync(parseResult.GetValue(user)?.Trim());
+            var directory = services.GetRequiredService<IUserDirectory>();
+            var userId = parseResult.GetValue(user) is { } filter ? (await directory.RequireByEmailAsync(filter, ct)).Id : (Guid?)null;
+            var found = await services.GetRequiredService<AccessKeyStore>().ListAsync(userId, ct);
+            var emails = await directory.EmailsAsync(found.Select(k => k.UserId), ct);
+            var keys = found.OrderBy(k => emails[k.UserId], StringComparer.Ordinal).ThenBy(k => k.CreatedAt).ThenBy(k => k.Id, StringComparer.Ordinal).ToList();
             if (parseResult.GetValue(CliOptions.Json))
             {
                 await using var output = Console.OpenStandardOutput();
                 await using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true }))
                 {
                     writer.WriteStartArray();
-                    await foreach (var key in keys.WithCancellation(ct))
+                    foreach (var key in keys)
                     {
                         writer.WriteStartObject();
                         writer.WriteString("accessKeyId", key.Id);
-                        writer.WriteString("user", key.PrincipalName);
+                        writer.WriteString("user", emails[key.UserId]);
+                        writer.WriteString("userId", key.UserId);
                         writer.WriteString("status", key.RevokedAt is null ? "Active" : "Revoked");
                         writer.WriteString("createdAt", key.CreatedAt);
                         if (key.RevokedAt is { } revoked)
@@ -135,9 +143,9 @@ internal static class KeyCommands
             }
 
             var table = new TextTable("ACCESS KEY ID", "USER", "CREATED", "STATUS", "DESCRIPTION");
-            await foreach (var key in keys.WithCancellation(ct))
+            foreach (var key in keys)
             {
-                table.Add(key.Id, key.PrincipalName, key.CreatedAt.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture),
+                table.Add(key.Id, emails[key.UserId], key.CreatedAt.ToString("yyyy-MM-dd HH:mm", System.Globalization.CultureInfo.InvariantCulture),
                     key.RevokedAt is { } r ? $"revoked {r:yyyy-MM-dd}" : "active", key.Description ?? "");
             }
 

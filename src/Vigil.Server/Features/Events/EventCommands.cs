@@ -2,6 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Vigil.Server.Cli;
+using Vigil.Server.Features.Identity;
+using Vigil.Server.Features.Ingest;
 
 namespace Vigil.Server.Features.Events;
 
@@ -36,7 +38,7 @@ internal static class EventCommands
 
             var cameraText = parseResult.GetValue(camera);
             var filter = new EventFilter(
-                parseResult.GetValue(owner),
+                await CameraCommands.OwnerIdAsync(services, parseResult.GetValue(owner), ct),
                 Guid.TryParse(cameraText, out var cameraId) ? cameraId : null,
                 cameraText is not null && !Guid.TryParse(cameraText, out _) ? cameraText : null,
                 parseResult.GetValue(label),
@@ -53,13 +55,14 @@ internal static class EventCommands
                 return CommandRunner.Success;
             }
 
+            var emails = await services.GetRequiredService<IUserDirectory>().EmailsAsync(page.Events.Select(e => e.OwnerId), ct);
             var table = new TextTable("ID", "TIME (UTC)", "CAMERA", "OWNER", "SOURCE", "PICTURES", "DETECTED");
             foreach (var e in page.Events)
             {
                 var detected = !e.DetectionAvailable ? "(detection unavailable)"
                     : e.Detections.Count == 0 ? "-"
                     : string.Join(", ", e.Detections.GroupBy(d => d.Label).Select(g => $"{g.Key} {g.Max(d => d.Confidence).ToString("0.00", CultureInfo.InvariantCulture)}"));
-                table.Add(e.Id.ToString(CultureInfo.InvariantCulture), e.OccurredAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), e.Camera, e.Owner, e.Source, e.Pictures.Count.ToString(CultureInfo.InvariantCulture), detected);
+                table.Add(e.Id.ToString(CultureInfo.InvariantCulture), e.OccurredAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), e.Camera, emails[e.OwnerId], e.Source, e.Pictures.Count.ToString(CultureInfo.InvariantCulture), detected);
             }
 
             Console.Write(table.Count == 0 ? "No events.\n" : table.ToString());

@@ -1,12 +1,12 @@
 namespace Vigil.Server.Features.Events;
 
 /// <summary>
-/// Which events to list. <see cref="OwnerEmail"/> scopes to one user (the API always sets it to
+/// Which events to list. <see cref="OwnerId"/> scopes to one account (the API always sets it to
 /// the signed-in user); <see cref="Before"/> is the paging cursor (an event id from
 /// <see cref="EventPage.NextBefore"/>); newest first.
 /// </summary>
 internal sealed record EventFilter(
-    string? OwnerEmail = null,
+    Guid? OwnerId = null,
     Guid? CameraId = null,
     string? CameraName = null,
     string? Label = null,

@@ -77,6 +77,21 @@ internal sealed partial class EventPruner(
         return new PruneResult(expired, forSpace, freed);
     }
 
+    /// <summary>Deletes one event (of this owner, when one is given) and its pictures; false when there is no such event.</summary>
+    public async Task<bool> RemoveAsync(long eventId, Guid? ownerId, CancellationToken cancellationToken)
+    {
+        var batch = await db.Events.Where(e => e.Id == eventId && (ownerId == null || e.OwnerId == ownerId))
+            .Include(e => e.Pictures).Include(e => e.Detections).AsSplitQuery().ToListAsync(cancellationToken);
+        if (batch.Count == 0)
+        {
+            return false;
+        }
+
+        await DeleteAsync(batch, cancellationToken);
+        Log.Removed(logger, eventId);
+        return true;
+    }
+
     private async Task<long> DeleteAsync(List<SnapshotEvent> batch, CancellationToken cancellationToken)
     {
         db.Events.RemoveRange(batch);
@@ -97,5 +112,8 @@ internal sealed partial class EventPruner(
     {
         [LoggerMessage(EventId = 7310, Level = LogLevel.Information, Message = "Retention: deleted {Expired} event(s) past their age and {ForSpace} for space, {Bytes} bytes freed")]
         public static partial void Pruned(ILogger logger, int expired, int forSpace, long bytes);
+
+        [LoggerMessage(EventId = 7312, Level = LogLevel.Information, Message = "Event {EventId} deleted by its owner")]
+        public static partial void Removed(ILogger logger, long eventId);
     }
 }

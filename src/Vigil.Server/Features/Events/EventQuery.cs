@@ -5,8 +5,9 @@ using Vigil.Server.Storage;
 namespace Vigil.Server.Features.Events;
 
 /// <summary>
-/// Reads events for <c>vigil events list</c> and (when accounts exist) <c>GET /api/events</c>
-/// and picture downloads: filters by owner, camera, label and time; keyset paging by id.
+/// Reads events for <c>vigil events list</c>, <c>GET /api/events</c> and picture downloads:
+/// filters by owner, camera, label and time; keyset paging by id (newest first), so a page
+/// boundary stays put however many events arrive meanwhile.
 /// </summary>
 internal sealed class EventQuery(VigilDbContext db, PictureStore pictures)
 {
@@ -18,10 +19,9 @@ internal sealed class EventQuery(VigilDbContext db, PictureStore pictures)
         }
 
         var query = db.Events.AsNoTracking().AsQueryable();
-        if (filter.OwnerEmail is { } owner)
+        if (filter.OwnerId is { } owner)
         {
-            var normalized = owner.Trim().ToLowerInvariant();
-            query = query.Where(e => e.OwnerEmail == normalized);
+            query = query.Where(e => e.OwnerId == owner);
         }
 
         if (filter.CameraId is { } cameraId)
@@ -67,12 +67,23 @@ internal sealed class EventQuery(VigilDbContext db, PictureStore pictures)
         return new EventPage(events, more ? events[^1].Id : null);
     }
 
-    /// <summary>An event's picture file, or null when there is no such event for this owner, picture or variant.</summary>
-    public async Task<PictureFile?> GetPictureAsync(string? ownerEmail, long eventId, int index, PictureVariant variant, CancellationToken cancellationToken)
+    /// <summary>One event, or null when there is none with this id (for this owner, when one is given).</summary>
+    public async Task<EventView?> GetAsync(Guid? ownerId, long eventId, CancellationToken cancellationToken)
     {
-        var owner = ownerEmail?.Trim().ToLowerInvariant();
+        var found = await db.Events.AsNoTracking()
+            .Where(e => e.Id == eventId && (ownerId == null || e.OwnerId == ownerId))
+            .Include(e => e.Pictures)
+            .Include(e => e.Detections)
+            .AsSplitQuery()
+            .SingleOrDefaultAsync(cancellationToken);
+        return found is null ? null : ToView(found);
+    }
+
+    /// <summary>An event's picture file, or null when there is no such event for this owner, picture or variant.</summary>
+    public async Task<PictureFile?> GetPictureAsync(Guid? ownerId, long eventId, int index, PictureVariant variant, CancellationToken cancellationToken)
+    {
         var picture = await db.Events.AsNoTracking()
-            .Where(e => e.Id == eventId && (owner == null || e.OwnerEmail == owner))
+            .Where(e => e.Id == eventId && (ownerId == null || e.OwnerId == ownerId))
             .SelectMany(e => e.Pictures)
             .Where(p => p.Index == index)
             .SingleOrDefaultAsync(cancellationToken);
@@ -94,7 +105,7 @@ internal sealed class EventQuery(VigilDbContext db, PictureStore pictures)
         e.Id,
         e.CameraId,
         e.CameraName,
-        e.OwnerEmail,
+        e.OwnerId,
         e.OccurredAt,
         e.Source,
         e.Subject,

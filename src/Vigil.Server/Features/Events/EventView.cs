@@ -5,7 +5,7 @@ internal sealed record EventView(
     long Id,
     Guid CameraId,
     string Camera,
-    string Owner,
+    Guid OwnerId,
     DateTimeOffset OccurredAt,
     string Source,
     string? Subject,

@@ -5,7 +5,7 @@ internal sealed record RecordedEvent(
     Guid Key,
     Guid CameraId,
     string CameraName,
-    string OwnerEmail,
+    Guid OwnerId,
     DateTimeOffset OccurredAt,
     string Source,
     bool DetectionAvailable,

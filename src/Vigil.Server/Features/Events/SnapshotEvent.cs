@@ -12,7 +12,8 @@ internal sealed class SnapshotEvent
 
     public required string CameraName { get; init; }
 
-    public required string OwnerEmail { get; init; }
+    /// <summary>The camera owner's account id when the picture arrived.</summary>
+    public required Guid OwnerId { get; init; }
 
     public required DateTimeOffset OccurredAt { get; init; }
 

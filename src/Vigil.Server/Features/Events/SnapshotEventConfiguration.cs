@@ -10,11 +10,10 @@ internal sealed class SnapshotEventConfiguration : IEntityTypeConfiguration<Snap
         builder.ToTable("Events");
         builder.HasKey(e => e.Id);
         builder.HasIndex(e => e.Key).IsUnique();
-        builder.HasIndex(e => new { e.OwnerEmail, e.Id });
+        builder.HasIndex(e => new { e.OwnerId, e.Id });
         builder.HasIndex(e => new { e.CameraId, e.Id });
         builder.HasIndex(e => e.OccurredAt);
         builder.Property(e => e.CameraName).HasMaxLength(64);
-        builder.Property(e => e.OwnerEmail).HasMaxLength(254);
         builder.Property(e => e.Source).HasMaxLength(16).IsUnicode(false);
         builder.Property(e => e.Subject).HasMaxLength(256);
         builder.Property(e => e.DetectionProblem).HasMaxLength(512);

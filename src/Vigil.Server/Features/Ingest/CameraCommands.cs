@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Vigil.Server.Cli;
+using Vigil.Server.Features.Identity;
 
 namespace Vigil.Server.Features.Ingest;
 
@@ -18,7 +19,7 @@ internal static class CameraCommands
         return cameras;
     }
 
-    private static readonly Option<string> Owner = new("--owner") { Description = "The owner's e-mail address; events and notifications belong to them", Required = true, HelpName = "EMAIL" };
+    private static readonly Option<string> Owner = new("--owner") { Description = "The owner's account (e-mail address; create it with 'vigil user add'); events and notifications belong to them", Required = true, HelpName = "EMAIL" };
     private static readonly Option<string?> OwnerFilter = new("--owner") { Description = "Only this owner's cameras", HelpName = "EMAIL" };
 
     private static Command CreateAdd()
@@ -27,8 +28,18 @@ internal static class CameraCommands
         var command = new Command("add-snapshot", "Create a snapshot camera and print its SMTP credentials, private ingest address and upload token (shown once)") { Owner, name, CliOptions.Json };
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, async (services, ct) =>
         {
-            var credentials = await services.GetRequiredService<SnapshotCameraDirectory>().AddAsync(parseResult.GetValue(Owner)!, parseResult.GetValue(name)!, ct);
-            await PrintCredentialsAsync(credentials, services, parseResult.GetValue(CliOptions.Json), ct);
+            var owner = await services.GetRequiredService<IUserDirectory>().RequireByEmailAsync(parseResult.GetValue(Owner)!, ct);
+            CameraCredentials credentials;
+            try
+            {
+                credentials = await services.GetRequiredService<SnapshotCameraDirectory>().AddAsync(owner.Id, parseResult.GetValue(name)!, ct);
+            }
+            catch (DuplicateCameraException)
+            {
+                throw new DuplicateCameraException($"{owner.Email} already has a camera named '{parseResult.GetValue(name)!.Trim()}'");
+            }
+
+            await PrintCredentialsAsync(credentials, owner.Email, services, parseResult.GetValue(CliOptions.Json), ct);
             return CommandRunner.Success;
         }, cancellationToken));
         return command;
@@ -40,8 +51,10 @@ internal static class CameraCommands
         var command = new Command("rotate-credentials", "Issue new SMTP password, ingest address and upload token; the old ones stop working") { camera, OwnerFilter, CliOptions.Json };
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, async (services, ct) =>
         {
-            var credentials = await services.GetRequiredService<SnapshotCameraDirectory>().RotateAsync(parseResult.GetValue(camera)!, parseResult.GetValue(OwnerFilter), ct);
-            await PrintCredentialsAsync(credentials, services, parseResult.GetValue(CliOptions.Json), ct);
+            var ownerId = await OwnerIdAsync(services, parseResult.GetValue(OwnerFilter), ct);
+            var credentials = await services.GetRequiredService<SnapshotCameraDirectory>().RotateAsync(parseResult.GetValue(camera)!, ownerId, ct);
+            var email = (await services.GetRequiredService<IUserDirectory>().EmailsAsync([credentials.Camera.OwnerId], ct))[credentials.Camera.OwnerId];
+            await PrintCredentialsAsync(credentials, email, services, parseResult.GetValue(CliOptions.Json), ct);
             return CommandRunner.Success;
         }, cancellationToken));
         return command;
@@ -53,8 +66,10 @@ internal static class CameraCommands
         var command = new Command("remove", "Delete a snapshot camera (its events stay until retention removes them)") { camera, OwnerFilter };
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, async (services, ct) =>
         {
-            var removed = await services.GetRequiredService<SnapshotCameraDirectory>().RemoveAsync(parseResult.GetValue(camera)!, parseResult.GetValue(OwnerFilter), ct);
-            Console.WriteLine($"Removed camera '{removed.Name}' ({removed.Id}) of {removed.OwnerEmail}.");
+            var ownerId = await OwnerIdAsync(services, parseResult.GetValue(OwnerFilter), ct);
+            var removed = await services.GetRequiredService<SnapshotCameraDirectory>().RemoveAsync(parseResult.GetValue(camera)!, ownerId, ct);
+            var email = (await services.GetRequiredService<IUserDirectory>().EmailsAsync([removed.OwnerId], ct))[removed.OwnerId];
+            Console.WriteLine($"Removed camera '{removed.Name}' ({removed.Id}) of {email}.");
             return CommandRunner.Success;
         }, cancellationToken));
         return command;
@@ -65,7 +80,10 @@ internal static class CameraCommands
         var command = new Command("list", "List snapshot cameras (never their secrets)") { OwnerFilter, CliOptions.Json };
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, async (services, ct) =>
         {
-            var cameras = await services.GetRequiredService<SnapshotCameraDirectory>().ListAsync(parseResult.GetValue(OwnerFilter), ct);
+            var ownerId = await OwnerIdAsync(services, parseResult.GetValue(OwnerFilter), ct);
+            var found = await services.GetRequiredService<SnapshotCameraDirectory>().ListAsync(ownerId, ct);
+            var emails = await services.GetRequiredService<IUserDirectory>().EmailsAsync(found.Select(c => c.OwnerId), ct);
+            var cameras = found.OrderBy(c => emails[c.OwnerId], StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
             if (parseResult.GetValue(CliOptions.Json))
             {
                 await WriteJsonAsync(writer =>
@@ -76,7 +94,8 @@ internal static class CameraCommands
                         writer.WriteStartObject();
                         writer.WriteString("id", c.Id);
                         writer.WriteString("name", c.Name);
-                        writer.WriteString("owner", c.OwnerEmail);
+                        writer.WriteString("owner", emails[c.OwnerId]);
+                        writer.WriteString("ownerId", c.OwnerId);
                         writer.WriteString("smtpUsername", c.SmtpUsername);
                         writer.WriteString("createdAt", c.CreatedAt);
                         writer.WriteEndObject();
@@ -90,7 +109,7 @@ internal static class CameraCommands
             var table = new TextTable("ID", "NAME", "OWNER", "SMTP USER", "CREATED");
             foreach (var c in cameras)
             {
-                table.Add(c.Id.ToString(), c.Name, c.OwnerEmail, c.SmtpUsername, c.CreatedAt.ToString("yyyy-MM-dd HH:mm"));
+                table.Add(c.Id.ToString(), c.Name, emails[c.OwnerId], c.SmtpUsername, c.CreatedAt.ToString("yyyy-MM-dd HH:mm"));
             }
 
             Console.Write(table.Count == 0 ? "No snapshot cameras; add one with: vigil cameras add-snapshot --owner EMAIL --name NAME\n" : table.ToString());
@@ -110,7 +129,11 @@ internal static class CameraCommands
         return command;
     }
 
-    private static async Task PrintCredentialsAsync(CameraCredentials c, IServiceProvider services, bool json, CancellationToken ct)
+    /// <summary>The account behind an optional <c>--owner EMAIL</c> filter (an unknown address is an error naming <c>vigil user add</c>).</summary>
+    internal static async Task<Guid?> OwnerIdAsync(IServiceProvider services, string? email, CancellationToken ct) =>
+        email is null ? null : (await services.GetRequiredService<IUserDirectory>().RequireByEmailAsync(email, ct)).Id;
+
+    private static async Task PrintCredentialsAsync(CameraCredentials c, string ownerEmail, IServiceProvider services, bool json, CancellationToken ct)
     {
         var port = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<IngestOptions>>().Value.SmtpPort;
         if (json)
@@ -120,7 +143,8 @@ internal static class CameraCommands
                 writer.WriteStartObject();
                 writer.WriteString("id", c.Camera.Id);
                 writer.WriteString("name", c.Camera.Name);
-                writer.WriteString("owner", c.Camera.OwnerEmail);
+                writer.WriteString("owner", ownerEmail);
+                writer.WriteString("ownerId", c.Camera.OwnerId);
                 writer.WriteString("smtpUsername", c.SmtpUsername);
                 writer.WriteString("smtpPassword", c.SmtpPassword);
                 writer.WriteNumber("smtpPort", port);
@@ -132,7 +156,7 @@ internal static class CameraCommands
         }
 
         Console.WriteLine($"""
-            Camera '{c.Camera.Name}' ({c.Camera.Id}) of {c.Camera.OwnerEmail}
+            Camera '{c.Camera.Name}' ({c.Camera.Id}) of {ownerEmail}
               SMTP server      this host, port {port}, STARTTLS
               SMTP username    {c.SmtpUsername}
               SMTP password    {c.SmtpPassword}

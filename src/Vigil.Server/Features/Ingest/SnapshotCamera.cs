@@ -11,8 +11,8 @@ internal sealed class SnapshotCamera
 
     public required string Name { get; set; }
 
-    /// <summary>The owner (an e-mail address until accounts exist); events belong to them.</summary>
-    public required string OwnerEmail { get; set; }
+    /// <summary>The owner's account id (Identity); events belong to them. Not their e-mail address, which can change.</summary>
+    public required Guid OwnerId { get; set; }
 
     public required string SmtpUsername { get; init; }
 

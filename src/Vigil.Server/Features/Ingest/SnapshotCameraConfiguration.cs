@@ -10,7 +10,6 @@ internal sealed class SnapshotCameraConfiguration : IEntityTypeConfiguration<Sna
         builder.ToTable("SnapshotCameras");
         builder.HasKey(c => c.Id);
         builder.Property(c => c.Name).HasMaxLength(CameraRules.NameMaxLength);
-        builder.Property(c => c.OwnerEmail).HasMaxLength(CameraRules.EmailMaxLength);
         builder.Property(c => c.SmtpUsername).HasMaxLength(64).IsUnicode(false);
         builder.Property(c => c.SmtpPasswordHash).HasMaxLength(32);
         builder.Property(c => c.IngestTokenHash).HasMaxLength(32);
@@ -18,6 +17,6 @@ internal sealed class SnapshotCameraConfiguration : IEntityTypeConfiguration<Sna
         builder.HasIndex(c => c.SmtpUsername).IsUnique();
         builder.HasIndex(c => c.IngestTokenHash).IsUnique();
         builder.HasIndex(c => c.UploadTokenHash).IsUnique();
-        builder.HasIndex(c => new { c.OwnerEmail, c.Name }).IsUnique();
+        builder.HasIndex(c => new { c.OwnerId, c.Name }).IsUnique();
     }
 }

@@ -14,18 +14,18 @@ internal sealed class SnapshotCameraDirectory(
 {
     public string Domain => ingestOptions.Value.EffectiveDomain(serverOptions.Value.EffectivePublicHost);
 
-    public async Task<CameraCredentials> AddAsync(string ownerEmail, string name, CancellationToken cancellationToken)
+    /// <summary>A new camera of the account <paramref name="ownerId"/> (callers resolve e-mail addresses with <c>IUserDirectory</c>).</summary>
+    public async Task<CameraCredentials> AddAsync(Guid ownerId, string name, CancellationToken cancellationToken)
     {
-        var owner = CameraRules.NormalizeEmail(ownerEmail) ?? throw new OperatorException($"'{ownerEmail}' is not an e-mail address");
         name = name.Trim();
         if (CameraRules.NameProblem(name) is { } problem)
         {
-            throw new OperatorException(problem);
+            throw new InvalidCameraNameException(problem);
         }
 
-        if (await db.SnapshotCameras.AnyAsync(c => c.OwnerEmail == owner && c.Name == name, cancellationToken))
+        if (await db.SnapshotCameras.AnyAsync(c => c.OwnerId == ownerId && c.Name == name, cancellationToken))
         {
-            throw new OperatorException($"{owner} already has a camera named '{name}'");
+            throw new DuplicateCameraException($"the owner already has a camera named '{name}'");
         }
 
         var password = CameraRules.NewSecret();
@@ -35,7 +35,7 @@ internal sealed class SnapshotCameraDirectory(
         {
             Id = Guid.CreateVersion7(time.GetUtcNow()),
             Name = name,
-            OwnerEmail = owner,
+            OwnerId = ownerId,
             SmtpUsername = "cam-" + CameraRules.NewSecret()[..10],
             SmtpPasswordHash = CameraRules.Hash(password),
             IngestTokenHash = CameraRules.Hash(ingestToken),
@@ -48,9 +48,9 @@ internal sealed class SnapshotCameraDirectory(
     }
 
     /// <summary>Issues new secrets for a camera; the old ones stop working at once.</summary>
-    public async Task<CameraCredentials> RotateAsync(string nameOrId, string? ownerEmail, CancellationToken cancellationToken)
+    public async Task<CameraCredentials> RotateAsync(string nameOrId, Guid? ownerId, CancellationToken cancellationToken)
     {
-        var camera = await FindAsync(nameOrId, ownerEmail, cancellationToken);
+        var camera = await FindAsync(nameOrId, ownerId, cancellationToken);
         var password = CameraRules.NewSecret();
         var ingestToken = CameraRules.NewSecret();
         var uploadToken = CameraRules.NewSecret();
@@ -61,24 +61,23 @@ internal sealed class SnapshotCameraDirectory(
         return new CameraCredentials(Identity(camera), camera.SmtpUsername, password, $"{ingestToken}@{Domain}", uploadToken);
     }
 
-    public async Task<CameraIdentity> RemoveAsync(string nameOrId, string? ownerEmail, CancellationToken cancellationToken)
+    public async Task<CameraIdentity> RemoveAsync(string nameOrId, Guid? ownerId, CancellationToken cancellationToken)
     {
-        var camera = await FindAsync(nameOrId, ownerEmail, cancellationToken);
+        var camera = await FindAsync(nameOrId, ownerId, cancellationToken);
         db.SnapshotCameras.Remove(camera);
         await db.SaveChangesAsync(cancellationToken);
         return Identity(camera);
     }
 
-    public async Task<IReadOnlyList<SnapshotCamera>> ListAsync(string? ownerEmail, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<SnapshotCamera>> ListAsync(Guid? ownerId, CancellationToken cancellationToken)
     {
         var query = db.SnapshotCameras.AsNoTracking();
-        if (ownerEmail is not null)
+        if (ownerId is { } owner)
         {
-            var owner = CameraRules.NormalizeEmail(ownerEmail) ?? ownerEmail;
-            query = query.Where(c => c.OwnerEmail == owner);
+            query = query.Where(c => c.OwnerId == owner);
         }
 
-        return await query.OrderBy(c => c.OwnerEmail).ThenBy(c => c.Name).ToListAsync(cancellationToken);
+        return await query.OrderBy(c => c.OwnerId).ThenBy(c => c.Name).ThenBy(c => c.Id).ToListAsync(cancellationToken);
     }
 
     public async Task<CameraIdentity?> FindBySmtpCredentialsAsync(string username, string password, CancellationToken cancellationToken)
@@ -114,13 +113,12 @@ internal sealed class SnapshotCameraDirectory(
         return camera is null ? null : Identity(camera);
     }
 
-    private async Task<SnapshotCamera> FindAsync(string nameOrId, string? ownerEmail, CancellationToken cancellationToken)
+    private async Task<SnapshotCamera> FindAsync(string nameOrId, Guid? ownerId, CancellationToken cancellationToken)
     {
         var query = db.SnapshotCameras.AsQueryable();
-        if (ownerEmail is not null)
+        if (ownerId is { } owner)
         {
-            var owner = CameraRules.NormalizeEmail(ownerEmail) ?? ownerEmail;
-            query = query.Where(c => c.OwnerEmail == owner);
+            query = query.Where(c => c.OwnerId == owner);
         }
 
         var matches = Guid.TryParse(nameOrId, out var id)
@@ -129,10 +127,10 @@ internal sealed class SnapshotCameraDirectory(
         return matches.Count switch
         {
             1 => matches[0],
-            0 => throw new CameraNotFoundException($"no snapshot camera '{nameOrId}'{(ownerEmail is null ? "" : $" belongs to {ownerEmail}")}"),
+            0 => throw new CameraNotFoundException($"no snapshot camera '{nameOrId}'{(ownerId is null ? "" : " belongs to the owner")}"),
             _ => throw new OperatorException($"{matches.Count} cameras are named '{nameOrId}'; give --owner or the camera id"),
         };
     }
 
-    private static CameraIdentity Identity(SnapshotCamera camera) => new(camera.Id, camera.Name, camera.OwnerEmail);
+    private static CameraIdentity Identity(SnapshotCamera camera) => new(camera.Id, camera.Name, camera.OwnerId);
 }

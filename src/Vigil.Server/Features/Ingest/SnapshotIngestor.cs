@@ -48,7 +48,7 @@ internal sealed partial class SnapshotIngestor(
         foreach (var camera in cameras.DistinctBy(c => c.Id))
         {
             var now = time.GetUtcNow();
-            var envelope = new SpoolEnvelope(Guid.CreateVersion7(now), camera.Id, camera.Name, camera.OwnerEmail, source, now, remoteAddress, sender);
+            var envelope = new SpoolEnvelope(Guid.CreateVersion7(now), camera.Id, camera.Name, camera.OwnerId, source, now, remoteAddress, sender);
             await spool.WriteAsync(envelope, message, cancellationToken);
             ids.Add(envelope.Id);
             Log.Spooled(logger, envelope.Id, camera.Id, source, message.Length, extraction.Pictures.Count);

@@ -118,7 +118,7 @@ internal sealed partial class SnapshotSpool
             throw new SpoolFormatException("the envelope is not valid JSON", e);
         }
 
-        if (envelope is null || envelope.Id == Guid.Empty || envelope.CameraName is null || envelope.OwnerEmail is null)
+        if (envelope is null || envelope.Id == Guid.Empty || envelope.CameraName is null || envelope.OwnerId == Guid.Empty)
         {
             throw new SpoolFormatException("the envelope lacks its id, camera or owner");
         }

@@ -5,7 +5,7 @@ internal sealed record SpoolEnvelope(
     Guid Id,
     Guid CameraId,
     string CameraName,
-    string OwnerEmail,
+    Guid OwnerId,
     SnapshotSource Source,
     DateTimeOffset ReceivedAt,
     string? RemoteAddress,

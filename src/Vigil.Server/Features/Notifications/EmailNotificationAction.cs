@@ -2,17 +2,23 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using Vigil.Server.Features.Identity;
 using Vigil.Server.Hosting;
 
 namespace Vigil.Server.Features.Notifications;
 
 /// <summary>
 /// E-mail through the configured relay (MailKit): the subject names the labels and the camera,
-/// the annotated picture is attached.
+/// the annotated picture is attached. A delivery addressed to <see cref="OwnerTarget"/> goes to
+/// the owner's e-mail address as their account has it when the mail is sent (it may have changed
+/// since the event); an owner whose account is disabled or gone gets nothing.
 /// </summary>
-internal sealed class EmailNotificationAction(IOptions<NotificationsOptions> options, IOptions<ServerOptions> server) : INotificationAction
+internal sealed class EmailNotificationAction(IOptions<NotificationsOptions> options, IOptions<ServerOptions> server, IServiceScopeFactory scopes) : INotificationAction
 {
     public const string Kind = "Email";
+
+    /// <summary>The target of a delivery to the rule's owner (not an address: it has no <c>@</c>).</summary>
+    public const string OwnerTarget = "owner";
 
     public string Name => Kind;
 
@@ -24,7 +30,8 @@ internal sealed class EmailNotificationAction(IOptions<NotificationsOptions> opt
             throw new NotificationDeliveryException("no mail relay is configured (Notifications:SmtpHost)");
         }
 
-        var message = Compose(delivery, payload, settings.From ?? $"vigil@{server.Value.EffectivePublicHost}");
+        var recipient = delivery.Target == OwnerTarget ? await OwnerAddressAsync(delivery.OwnerId, cancellationToken) : delivery.Target;
+        var message = Compose(recipient, delivery, payload, settings.From ?? $"vigil@{server.Value.EffectivePublicHost}");
         using var client = new SmtpClient { Timeout = (int)settings.DeliveryTimeout.TotalMilliseconds };
         try
         {
@@ -43,12 +50,24 @@ internal sealed class EmailNotificationAction(IOptions<NotificationsOptions> opt
         }
     }
 
-    internal static MimeMessage Compose(NotificationDelivery delivery, NotificationPayload payload, string from)
+    private async Task<string> OwnerAddressAsync(Guid ownerId, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var owner = await scope.ServiceProvider.GetRequiredService<IUserDirectory>().FindByIdAsync(ownerId, cancellationToken);
+        return owner switch
+        {
+            null => throw new NotificationDeliveryException($"the owner's account {ownerId} no longer exists"),
+            { IsDisabled: true } => throw new NotificationDeliveryException($"the owner's account {ownerId} is disabled"),
+            _ => owner.Email,
+        };
+    }
+
+    internal static MimeMessage Compose(string to, NotificationDelivery delivery, NotificationPayload payload, string from)
     {
         var labels = payload.Labels.Count == 0 ? "Motion" : string.Join(", ", payload.Labels.Select(l => l.Label));
         var message = new MimeMessage();
         message.From.Add(MailboxAddress.Parse(from));
-        message.To.Add(MailboxAddress.Parse(delivery.Target));
+        message.To.Add(MailboxAddress.Parse(to));
         message.Subject = $"{labels} at {payload.CameraName}";
         message.Headers.Add("X-Vigil-Event", payload.EventKey.ToString("N"));
         var text = new System.Text.StringBuilder();

@@ -14,7 +14,7 @@ internal sealed class NotificationDelivery
 
     public required Guid RuleId { get; init; }
 
-    public required string OwnerEmail { get; init; }
+    public required Guid OwnerId { get; init; }
 
     public required Guid CameraId { get; init; }
 
@@ -24,6 +24,7 @@ internal sealed class NotificationDelivery
     /// <summary><c>Email</c> or <c>Webhook</c>.</summary>
     public required string Action { get; init; }
 
+    /// <summary>Where it goes: an address, a URL, or <see cref="EmailNotificationAction.OwnerTarget"/> (the owner's address at send time).</summary>
     public required string Target { get; init; }
 
     public required DeliveryStatus Status { get; set; }

@@ -10,10 +10,9 @@ internal sealed class NotificationDeliveryConfiguration : IEntityTypeConfigurati
         builder.ToTable("NotificationDeliveries");
         builder.HasKey(d => d.Id);
         builder.HasIndex(d => new { d.EventKey, d.RuleId, d.Action }).IsUnique();
-        builder.HasIndex(d => new { d.OwnerEmail, d.CameraId, d.Label, d.CreatedAt });
-        builder.HasIndex(d => new { d.OwnerEmail, d.CreatedAt });
+        builder.HasIndex(d => new { d.OwnerId, d.CameraId, d.Label, d.CreatedAt });
+        builder.HasIndex(d => new { d.OwnerId, d.CreatedAt });
         builder.HasIndex(d => new { d.Status, d.NextAttemptAt });
-        builder.Property(d => d.OwnerEmail).HasMaxLength(254);
         builder.Property(d => d.Label).HasMaxLength(32);
         builder.Property(d => d.Action).HasMaxLength(16).IsUnicode(false);
         builder.Property(d => d.Target).HasMaxLength(2048);

@@ -23,7 +23,7 @@ internal sealed partial class NotificationPlanner(
     public async Task OnRecordingAsync(RecordedEvent recorded, CancellationToken cancellationToken)
     {
         var rules = await db.NotificationRules.AsNoTracking()
-            .Where(r => r.OwnerEmail == recorded.OwnerEmail && r.Enabled)
+            .Where(r => r.OwnerId == recorded.OwnerId && r.Enabled)
             .OrderBy(r => r.CreatedAt)
             .ToListAsync(cancellationToken);
         var now = time.GetUtcNow();
@@ -57,7 +57,7 @@ internal sealed partial class NotificationPlanner(
                 {
                     EventKey = recorded.Key,
                     RuleId = rule.Id,
-                    OwnerEmail = recorded.OwnerEmail,
+                    OwnerId = recorded.OwnerId,
                     CameraId = recorded.CameraId,
                     Label = match.Label,
                     Action = action,
@@ -130,9 +130,9 @@ internal sealed partial class NotificationPlanner(
         if (settings.Cooldown > TimeSpan.Zero)
         {
             var since = now - settings.Cooldown;
-            var owner = recorded.OwnerEmail;
+            var owner = recorded.OwnerId;
             var cooling = await db.NotificationDeliveries.AnyAsync(
-                d => d.OwnerEmail == owner && d.CameraId == recorded.CameraId && d.Label == label
+                d => d.OwnerId == owner && d.CameraId == recorded.CameraId && d.Label == label
                     && (d.Status == DeliveryStatus.Pending || d.Status == DeliveryStatus.Sent)
                     && d.CreatedAt > since && d.EventKey != recorded.Key,
                 cancellationToken);
@@ -143,9 +143,9 @@ internal sealed partial class NotificationPlanner(
         }
 
         var hourAgo = now - TimeSpan.FromHours(1);
-        var owned = recorded.OwnerEmail;
+        var owned = recorded.OwnerId;
         var lastHour = await db.NotificationDeliveries.CountAsync(
-            d => d.OwnerEmail == owned && (d.Status == DeliveryStatus.Pending || d.Status == DeliveryStatus.Sent) && d.CreatedAt > hourAgo,
+            d => d.OwnerId == owned && (d.Status == DeliveryStatus.Pending || d.Status == DeliveryStatus.Sent) && d.CreatedAt > hourAgo,
             cancellationToken);
         lastHour += added.Count(d => d.Status == DeliveryStatus.Pending);
         return lastHour >= settings.MaxPerUserPerHour
@@ -158,6 +158,10 @@ internal sealed partial class NotificationPlanner(
         if (rule.EmailTo is { Length: > 0 } email)
         {
             yield return (EmailNotificationAction.Kind, email);
+        }
+        else if (rule.EmailOwner)
+        {
+            yield return (EmailNotificationAction.Kind, EmailNotificationAction.OwnerTarget);
         }
 
         if (rule.WebhookUrl is { Length: > 0 } url)

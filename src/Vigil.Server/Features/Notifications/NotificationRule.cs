@@ -8,7 +8,8 @@ internal sealed class NotificationRule
 {
     public required Guid Id { get; init; }
 
-    public required string OwnerEmail { get; init; }
+    /// <summary>The owner's account id: the rule sees only the events of this account's cameras.</summary>
+    public required Guid OwnerId { get; init; }
 
     public required string Name { get; set; }
 
@@ -23,7 +24,11 @@ internal sealed class NotificationRule
     /// <summary><c>HH:mm-HH:mm</c> in <c>Notifications:TimeZone</c>, or null.</summary>
     public string? QuietHours { get; set; }
 
+    /// <summary>An explicit e-mail recipient; when set, it wins over <see cref="EmailOwner"/>.</summary>
     public string? EmailTo { get; set; }
+
+    /// <summary>E-mail the owner, at the address their account has when the notification is sent.</summary>
+    public bool EmailOwner { get; set; }
 
     public string? WebhookUrl { get; set; }
 

@@ -9,8 +9,7 @@ internal sealed class NotificationRuleConfiguration : IEntityTypeConfiguration<N
     {
         builder.ToTable("NotificationRules");
         builder.HasKey(r => r.Id);
-        builder.HasIndex(r => r.OwnerEmail);
-        builder.Property(r => r.OwnerEmail).HasMaxLength(254);
+        builder.HasIndex(r => r.OwnerId);
         builder.Property(r => r.Name).HasMaxLength(64);
         builder.Property(r => r.CameraIds).HasMaxLength(2048).IsUnicode(false);
         builder.Property(r => r.Labels).HasMaxLength(1024);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Vigil.Server.Cli;
+using Vigil.Server.Features.Identity;
 using Vigil.Server.Features.Ingest;
 using Vigil.Server.Storage;
 
@@ -30,13 +31,13 @@ internal static class RuleCommands
         {
             var db = services.GetRequiredService<VigilDbContext>();
             var query = db.NotificationDeliveries.AsNoTracking();
-            if (parseResult.GetValue(owner) is { } o)
+            if (await CameraCommands.OwnerIdAsync(services, parseResult.GetValue(owner), ct) is { } ownerId)
             {
-                var normalized = o.Trim().ToLowerInvariant();
-                query = query.Where(d => d.OwnerEmail == normalized);
+                query = query.Where(d => d.OwnerId == ownerId);
             }
 
             var rows = await query.OrderByDescending(d => d.Id).Take(Math.Clamp(parseResult.GetValue(limit), 1, 1000)).ToListAsync(ct);
+            var emails = await services.GetRequiredService<IUserDirectory>().EmailsAsync(rows.Select(d => d.OwnerId), ct);
             if (parseResult.GetValue(CliOptions.Json))
             {
                 await WriteJsonAsync(writer =>
@@ -48,7 +49,7 @@ internal static class RuleCommands
                         writer.WriteNumber("id", d.Id);
                         writer.WriteString("eventKey", d.EventKey);
                         writer.WriteString("ruleId", d.RuleId);
-                        writer.WriteString("owner", d.OwnerEmail);
+                        writer.WriteString("owner", emails[d.OwnerId]);
                         writer.WriteString("cameraId", d.CameraId);
                         writer.WriteString("label", d.Label);
                         writer.WriteString("action", d.Action);
@@ -68,7 +69,7 @@ internal static class RuleCommands
             var table = new TextTable("ID", "TIME (UTC)", "OWNER", "LABEL", "ACTION", "STATUS", "REASON / ERROR");
             foreach (var d in rows)
             {
-                table.Add(d.Id.ToString(CultureInfo.InvariantCulture), d.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), d.OwnerEmail, d.Label, d.Action, d.Status.ToString(), d.Reason ?? d.LastError ?? "");
+                table.Add(d.Id.ToString(CultureInfo.InvariantCulture), d.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture), emails[d.OwnerId], d.Label, d.Action, d.Status.ToString(), d.Reason ?? d.LastError ?? "");
             }
 
             Console.Write(table.Count == 0 ? "No notifications.\n" : table.ToString());
@@ -80,19 +81,21 @@ internal static class RuleCommands
 
     private static Command CreateAdd()
     {
-        var owner = new Option<string>("--owner") { Description = "The rule's owner (events of their cameras)", Required = true, HelpName = "EMAIL" };
+        var owner = new Option<string>("--owner") { Description = "The rule's owner, an account's e-mail address (the rule sees the events of their cameras)", Required = true, HelpName = "EMAIL" };
         var name = new Option<string?>("--name") { Description = "A name for the rule (default: its labels)" };
         var cameras = new Option<string[]>("--camera") { Description = "A camera (name or id) of the owner; repeat for several; default: all", HelpName = "CAMERA", AllowMultipleArgumentsPerToken = false };
         var labels = new Option<string[]>("--label") { Description = "A label (Person, Car, Dog, ...); repeat for several; default: any event", HelpName = "LABEL" };
         var confidence = new Option<double>("--min-confidence") { Description = "Minimum detection score, 0-1 (default 0.5)", DefaultValueFactory = _ => 0.5 };
         var quiet = new Option<string?>("--quiet") { Description = "Quiet hours, HH:mm-HH:mm (e.g. 22:00-07:00), in Notifications:TimeZone", HelpName = "HOURS" };
         var email = new Option<string?>("--email") { Description = "Send an e-mail (with the annotated picture) to this address", HelpName = "ADDRESS" };
+        var emailOwner = new Option<bool>("--email-owner") { Description = "Send the e-mail to the owner, at the address their account has when it is sent" };
         var webhook = new Option<string?>("--webhook") { Description = "POST a signed JSON notification to this URL", HelpName = "URL" };
-        var command = new Command("add", "Add a rule") { owner, name, cameras, labels, confidence, quiet, email, webhook, CliOptions.Json };
+        var command = new Command("add", "Add a rule") { owner, name, cameras, labels, confidence, quiet, email, emailOwner, webhook, CliOptions.Json };
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, async (services, ct) =>
         {
-            var ownerEmail = parseResult.GetValue(owner)!;
-            var known = await services.GetRequiredService<SnapshotCameraDirectory>().ListAsync(ownerEmail, ct);
+            var account = await services.GetRequiredService<IUserDirectory>().RequireByEmailAsync(parseResult.GetValue(owner)!, ct);
+            var ownerEmail = account.Email;
+            var known = await services.GetRequiredService<SnapshotCameraDirectory>().ListAsync(account.Id, ct);
             var cameraIds = new List<Guid>();
             foreach (var c in parseResult.GetValue(cameras) ?? [])
             {
@@ -102,15 +105,15 @@ internal static class RuleCommands
             }
 
             var rule = await services.GetRequiredService<RuleService>().AddAsync(
-                new RuleSpecification(ownerEmail, parseResult.GetValue(name), cameraIds, parseResult.GetValue(labels) ?? [], parseResult.GetValue(confidence), parseResult.GetValue(quiet), parseResult.GetValue(email), parseResult.GetValue(webhook)),
+                new RuleSpecification(account.Id, parseResult.GetValue(name), cameraIds, parseResult.GetValue(labels) ?? [], parseResult.GetValue(confidence), parseResult.GetValue(quiet), parseResult.GetValue(email), parseResult.GetValue(webhook), EmailOwner: parseResult.GetValue(emailOwner)),
                 ct);
             if (parseResult.GetValue(CliOptions.Json))
             {
-                await WriteJsonAsync(writer => WriteRule(writer, rule, withSecret: true), ct);
+                await WriteJsonAsync(writer => WriteRule(writer, rule, ownerEmail, withSecret: true), ct);
                 return CommandRunner.Success;
             }
 
-            Console.WriteLine($"Added rule {rule.Id} '{rule.Name}' for {rule.OwnerEmail}.");
+            Console.WriteLine($"Added rule {rule.Id} '{rule.Name}' for {ownerEmail}.");
             if (rule.WebhookSecret is { } secret)
             {
                 Console.WriteLine($"Webhook signing secret (shown once): {secret}");
@@ -127,7 +130,9 @@ internal static class RuleCommands
         var command = new Command("list", "List rules") { owner, CliOptions.Json };
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, async (services, ct) =>
         {
-            var rules = await services.GetRequiredService<RuleService>().ListAsync(parseResult.GetValue(owner), ct);
+            var found = await services.GetRequiredService<RuleService>().ListAsync(await CameraCommands.OwnerIdAsync(services, parseResult.GetValue(owner), ct), ct);
+            var emails = await services.GetRequiredService<IUserDirectory>().EmailsAsync(found.Select(r => r.OwnerId), ct);
+            var rules = found.OrderBy(r => emails[r.OwnerId], StringComparer.Ordinal).ThenBy(r => r.CreatedAt).ToList();
             if (parseResult.GetValue(CliOptions.Json))
             {
                 await WriteJsonAsync(writer =>
@@ -135,7 +140,7 @@ internal static class RuleCommands
                     writer.WriteStartArray();
                     foreach (var rule in rules)
                     {
-                        WriteRule(writer, rule, withSecret: false);
+                        WriteRule(writer, rule, emails[rule.OwnerId], withSecret: false);
                     }
 
                     writer.WriteEndArray();
@@ -146,11 +151,11 @@ internal static class RuleCommands
             var table = new TextTable("ID", "OWNER", "NAME", "LABELS", "MIN", "QUIET", "ACTIONS");
             foreach (var r in rules)
             {
-                var actions = string.Join(", ", new[] { r.EmailTo is null ? null : "e-mail " + r.EmailTo, r.WebhookUrl is null ? null : "webhook " + r.WebhookUrl }.OfType<string>());
-                table.Add(r.Id.ToString(), r.OwnerEmail, r.Name, r.Labels.Length == 0 ? "(any)" : r.Labels, r.MinConfidence.ToString("0.00", CultureInfo.InvariantCulture), r.QuietHours ?? "-", actions);
+                var actions = string.Join(", ", new[] { r.EmailTo is not null ? "e-mail " + r.EmailTo : r.EmailOwner ? "e-mail owner" : null, r.WebhookUrl is null ? null : "webhook " + r.WebhookUrl }.OfType<string>());
+                table.Add(r.Id.ToString(), emails[r.OwnerId], r.Name, r.Labels.Length == 0 ? "(any)" : r.Labels, r.MinConfidence.ToString("0.00", CultureInfo.InvariantCulture), r.QuietHours ?? "-", actions);
             }
 
-            Console.Write(table.Count == 0 ? "No rules; add one with: vigil rules add --owner EMAIL --label Person --email EMAIL\n" : table.ToString());
+            Console.Write(table.Count == 0 ? "No rules; add one with: vigil rules add --owner EMAIL --label Person --email-owner\n" : table.ToString());
             return CommandRunner.Success;
         }, cancellationToken));
         return command;
@@ -174,11 +179,11 @@ internal static class RuleCommands
         return command;
     }
 
-    private static void WriteRule(Utf8JsonWriter writer, NotificationRule rule, bool withSecret)
+    private static void WriteRule(Utf8JsonWriter writer, NotificationRule rule, string ownerEmail, bool withSecret)
     {
         writer.WriteStartObject();
         writer.WriteString("id", rule.Id);
-        writer.WriteString("owner", rule.OwnerEmail);
+        writer.WriteString("owner", ownerEmail);
         writer.WriteString("name", rule.Name);
         writer.WriteStartArray("cameras");
         foreach (var c in rule.CameraList)
@@ -197,6 +202,7 @@ internal static class RuleCommands
         writer.WriteNumber("minConfidence", rule.MinConfidence);
         writer.WriteString("quietHours", rule.QuietHours);
         writer.WriteString("email", rule.EmailTo);
+        writer.WriteBoolean("emailOwner", rule.EmailOwner);
         writer.WriteString("webhook", rule.WebhookUrl);
         if (withSecret)
         {

@@ -9,25 +9,27 @@ namespace Vigil.Server.Features.Notifications;
 
 /// <summary>
 /// Creates, lists, changes and deletes notification rules, always within one owner's rules when
-/// an owner is given (the API will pass the signed-in user). Invalid input throws an
-/// <see cref="OperatorException"/> naming the field.
+/// an owner is given (the API passes the signed-in user). Invalid input throws an
+/// <see cref="OperatorException"/> naming the field; the CLI prints it, the API answers 400 with it.
 /// </summary>
-internal sealed class RuleService(VigilDbContext db, TimeProvider time)
+internal sealed class RuleService(VigilDbContext db, SnapshotCameraDirectory cameras, TimeProvider time)
 {
     public const int MaxRulesPerOwner = 100;
 
     public async Task<NotificationRule> AddAsync(RuleSpecification specification, CancellationToken cancellationToken)
     {
-        var owner = CameraRules.NormalizeEmail(specification.OwnerEmail) ?? throw new OperatorException($"owner: '{specification.OwnerEmail}' is not an e-mail address");
-        if (await db.NotificationRules.CountAsync(r => r.OwnerEmail == owner, cancellationToken) >= MaxRulesPerOwner)
+        var owner = specification.OwnerId;
+        if (await db.NotificationRules.CountAsync(r => r.OwnerId == owner, cancellationToken) >= MaxRulesPerOwner)
         {
-            throw new OperatorException($"{owner} already has {MaxRulesPerOwner} rules");
+            throw new OperatorException($"the owner already has {MaxRulesPerOwner} rules");
         }
+
+        await CheckCamerasAsync(owner, specification.CameraIds, cancellationToken);
 
         var rule = new NotificationRule
         {
             Id = Guid.CreateVersion7(time.GetUtcNow()),
-            OwnerEmail = owner,
+            OwnerId = owner,
             Name = "",
             CameraIds = "",
             Labels = "",
@@ -35,7 +37,7 @@ internal sealed class RuleService(VigilDbContext db, TimeProvider time)
             Enabled = true,
             CreatedAt = time.GetUtcNow(),
         };
-        Apply(rule, specification with { OwnerEmail = owner });
+        Apply(rule, specification with { OwnerId = owner });
         if (rule.WebhookUrl is not null)
         {
             rule.WebhookSecret = CameraRules.NewSecret();
@@ -46,16 +48,17 @@ internal sealed class RuleService(VigilDbContext db, TimeProvider time)
         return rule;
     }
 
-    public async Task<NotificationRule?> UpdateAsync(Guid id, string? ownerEmail, RuleSpecification specification, CancellationToken cancellationToken)
+    public async Task<NotificationRule?> UpdateAsync(Guid id, Guid? ownerId, RuleSpecification specification, CancellationToken cancellationToken)
     {
-        var rule = await FindAsync(id, ownerEmail, cancellationToken);
+        var rule = await FindAsync(id, ownerId, cancellationToken);
         if (rule is null)
         {
             return null;
         }
 
+        await CheckCamerasAsync(rule.OwnerId, specification.CameraIds, cancellationToken);
         var hadWebhook = rule.WebhookUrl is not null;
-        Apply(rule, specification with { OwnerEmail = rule.OwnerEmail });
+        Apply(rule, specification with { OwnerId = rule.OwnerId });
         if (rule.WebhookUrl is null)
         {
             rule.WebhookSecret = null;
@@ -69,9 +72,9 @@ internal sealed class RuleService(VigilDbContext db, TimeProvider time)
         return rule;
     }
 
-    public async Task<bool> RemoveAsync(Guid id, string? ownerEmail, CancellationToken cancellationToken)
+    public async Task<bool> RemoveAsync(Guid id, Guid? ownerId, CancellationToken cancellationToken)
     {
-        var rule = await FindAsync(id, ownerEmail, cancellationToken);
+        var rule = await FindAsync(id, ownerId, cancellationToken);
         if (rule is null)
         {
             return false;
@@ -82,22 +85,36 @@ internal sealed class RuleService(VigilDbContext db, TimeProvider time)
         return true;
     }
 
-    public async Task<IReadOnlyList<NotificationRule>> ListAsync(string? ownerEmail, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<NotificationRule>> ListAsync(Guid? ownerId, CancellationToken cancellationToken)
     {
         var query = db.NotificationRules.AsNoTracking();
-        if (ownerEmail is not null)
+        if (ownerId is { } owner)
         {
-            var owner = ownerEmail.Trim().ToLowerInvariant();
-            query = query.Where(r => r.OwnerEmail == owner);
+            query = query.Where(r => r.OwnerId == owner);
         }
 
-        return await query.OrderBy(r => r.OwnerEmail).ThenBy(r => r.CreatedAt).ToListAsync(cancellationToken);
+        return await query.OrderBy(r => r.OwnerId).ThenBy(r => r.CreatedAt).ThenBy(r => r.Id).ToListAsync(cancellationToken);
     }
 
-    public Task<NotificationRule?> FindAsync(Guid id, string? ownerEmail, CancellationToken cancellationToken)
+    public Task<NotificationRule?> FindAsync(Guid id, Guid? ownerId, CancellationToken cancellationToken) =>
+        db.NotificationRules.SingleOrDefaultAsync(r => r.Id == id && (ownerId == null || r.OwnerId == ownerId), cancellationToken);
+
+    /// <summary>A rule may name only its owner's cameras (another account's camera reads as unknown, so ids do not leak).</summary>
+    private async Task CheckCamerasAsync(Guid ownerId, IReadOnlyList<Guid> cameraIds, CancellationToken cancellationToken)
     {
-        var owner = ownerEmail?.Trim().ToLowerInvariant();
-        return db.NotificationRules.SingleOrDefaultAsync(r => r.Id == id && (owner == null || r.OwnerEmail == owner), cancellationToken);
+        if (cameraIds.Count == 0)
+        {
+            return;
+        }
+
+        var owned = (await cameras.ListAsync(ownerId, cancellationToken)).Select(c => c.Id).ToHashSet();
+        foreach (var id in cameraIds)
+        {
+            if (!owned.Contains(id))
+            {
+                throw new OperatorException($"camera: the owner has no snapshot camera {id}");
+            }
+        }
     }
 
     private static void Apply(NotificationRule rule, RuleSpecification s)
@@ -128,9 +145,14 @@ internal sealed class RuleService(VigilDbContext db, TimeProvider time)
             throw new OperatorException($"webhook: '{url}' is not an http(s) URL");
         }
 
-        if (string.IsNullOrWhiteSpace(s.EmailTo) && string.IsNullOrWhiteSpace(s.WebhookUrl))
+        if (!string.IsNullOrWhiteSpace(s.EmailTo) && s.EmailOwner)
         {
-            throw new OperatorException("a rule needs an action: an e-mail address, a webhook URL, or both");
+            throw new OperatorException("email: give an explicit address or e-mail the owner, not both");
+        }
+
+        if (string.IsNullOrWhiteSpace(s.EmailTo) && !s.EmailOwner && string.IsNullOrWhiteSpace(s.WebhookUrl))
+        {
+            throw new OperatorException("a rule needs an action: e-mail to the owner or to an address, a webhook URL, or both");
         }
 
         var name = string.IsNullOrWhiteSpace(s.Name) ? (labels.Count == 0 ? "Any event" : string.Join(", ", labels)) : s.Name.Trim();
@@ -145,6 +167,7 @@ internal sealed class RuleService(VigilDbContext db, TimeProvider time)
         rule.MinConfidence = s.MinConfidence;
         rule.QuietHours = string.IsNullOrWhiteSpace(s.QuietHours) ? null : s.QuietHours.Trim();
         rule.EmailTo = string.IsNullOrWhiteSpace(s.EmailTo) ? null : s.EmailTo.Trim();
+        rule.EmailOwner = s.EmailOwner;
         rule.WebhookUrl = string.IsNullOrWhiteSpace(s.WebhookUrl) ? null : s.WebhookUrl.Trim();
         rule.Enabled = s.Enabled;
     }

@@ -1,8 +1,8 @@
 namespace Vigil.Server.Features.Notifications;
 
-/// <summary>What a user asks for when creating or changing a rule (CLI now, <c>/api/rules</c> later).</summary>
+/// <summary>What a user asks for when creating or changing a rule (<c>vigil rules add</c>, <c>/api/rules</c>).</summary>
 internal sealed record RuleSpecification(
-    string OwnerEmail,
+    Guid OwnerId,
     string? Name,
     IReadOnlyList<Guid> CameraIds,
     IReadOnlyList<string> Labels,
@@ -10,4 +10,5 @@ internal sealed record RuleSpecification(
     string? QuietHours,
     string? EmailTo,
     string? WebhookUrl,
-    bool Enabled = true);
+    bool Enabled = true,
+    bool EmailOwner = false);

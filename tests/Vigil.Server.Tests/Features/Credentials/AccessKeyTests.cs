@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Vigil.Server.Features.Credentials;
 using Vigil.Server.Features.Credentials.Policies;
+using Vigil.Server.Features.Identity;
 using Vigil.Server.Storage;
 using Vigil.Server.Tests.Support;
 using Vigil.SigV4;
@@ -20,7 +21,7 @@ public sealed class AccessKeyTests
         await using var vigil = await TestVigil.StartAsync(provider, cancellationToken: Ct);
         var policy = AccessPolicy.Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kinesisvideo:Describe*","Resource":"*"}]}""");
 
-        var created = await vigil.InScopeAsync<AccessKeyStore, CreatedAccessKey>(store => store.CreateAsync("alice@example.com", policy, "ci", Ct));
+        var created = await vigil.InScopeAsync<AccessKeyStore, CreatedAccessKey>(async store => await store.CreateAsync(await SnapshotTestData.AccountAsync(vigil.Services, "alice@example.com", Ct), policy, "ci", Ct));
         var lookup = await vigil.Services.GetRequiredService<CredentialResolver>().ResolveAsync(created.Key.Id, null, Ct);
         var row = await vigil.InScopeAsync<VigilDbContext, AccessKey>(db => db.AccessKeys.AsNoTracking().SingleAsync(k => k.Id == created.Key.Id, Ct));
 
@@ -48,7 +49,7 @@ public sealed class AccessKeyTests
     {
         await using var vigil = await TestVigil.StartAsync(provider, cancellationToken: Ct);
         var resolver = vigil.Services.GetRequiredService<CredentialResolver>();
-        var created = await vigil.InScopeAsync<AccessKeyStore, CreatedAccessKey>(store => store.CreateAsync("a@example.com", AccessPolicy.KinesisVideoFullAccess, null, Ct));
+        var created = await vigil.InScopeAsync<AccessKeyStore, CreatedAccessKey>(async store => await store.CreateAsync(await SnapshotTestData.AccountAsync(vigil.Services, "a@example.com", Ct), AccessPolicy.KinesisVideoFullAccess, null, Ct));
         Assert.True((await resolver.ResolveAsync(created.Key.Id, null, Ct)).Found);
 
         var first = await vigil.InScopeAsync<AccessKeyStore, RevokeKeyOutcome>(store => store.RevokeAsync(created.Key.Id, Ct));
@@ -66,7 +67,7 @@ public sealed class AccessKeyTests
     {
         await using var vigil = await TestVigil.StartAsync("Sqlite", cancellationToken: Ct);
         var resolver = vigil.Services.GetRequiredService<CredentialResolver>();
-        var created = await vigil.InScopeAsync<AccessKeyStore, CreatedAccessKey>(store => store.CreateAsync("a@example.com", AccessPolicy.KinesisVideoFullAccess, null, Ct));
+        var created = await vigil.InScopeAsync<AccessKeyStore, CreatedAccessKey>(async store => await store.CreateAsync(await SnapshotTestData.AccountAsync(vigil.Services, "a@example.com", Ct), AccessPolicy.KinesisVideoFullAccess, null, Ct));
 
         Assert.Equal(SigV4CredentialLookupStatus.InvalidToken, (await resolver.ResolveAsync(created.Key.Id, "token", Ct)).Status);
         Assert.Equal(SigV4CredentialLookupStatus.UnknownAccessKey, (await resolver.ResolveAsync("AKIDEXAMPLE", null, Ct)).Status);
@@ -77,7 +78,7 @@ public sealed class AccessKeyTests
     public async Task A_request_signed_with_a_long_term_key_authenticates_as_its_user()
     {
         await using var vigil = await TestVigil.StartAsync("Sqlite", cancellationToken: Ct);
-        var created = await vigil.InScopeAsync<AccessKeyStore, CreatedAccessKey>(store => store.CreateAsync("ops@example.com", AccessPolicy.KinesisVideoFullAccess, null, Ct));
+        var created = await vigil.InScopeAsync<AccessKeyStore, CreatedAccessKey>(async store => await store.CreateAsync(await SnapshotTestData.AccountAsync(vigil.Services, "ops@example.com", Ct), AccessPolicy.KinesisVideoFullAccess, null, Ct));
         var authenticator = vigil.Services.GetRequiredService<SigV4Authenticator>();
         var now = vigil.Services.GetRequiredService<TimeProvider>().GetUtcNow();
 
@@ -100,6 +101,11 @@ public sealed class AccessKeyTests
         using var data = new TempDirectory("data");
         using var files = new TempDirectory("files");
         await File.WriteAllTextAsync(files.File("viewer.json"), """{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kinesisvideo:ConnectAsViewer","Resource":"*"}]}""", Ct);
+        foreach (var email in new[] { "alice@example.com", "bob@example.com" })
+        {
+            var added = await VigilExecutable.RunAsync(data.Path, ["user", "add", email], cancellationToken: Ct);
+            Assert.True(added.ExitCode == 0, added.StandardError);
+        }
 
         var create = await VigilExecutable.RunAsync(data.Path, ["keys", "create", "--user", "alice@example.com", "--json", "--description", "living room tablet"], cancellationToken: Ct);
         var createRestricted = await VigilExecutable.RunAsync(data.Path, ["keys", "create", "--user", "bob@example.com", "--policy", files.File("viewer.json")], cancellationToken: Ct);
@@ -109,9 +115,11 @@ public sealed class AccessKeyTests
         var revoke = await VigilExecutable.RunAsync(data.Path, ["keys", "revoke", id], cancellationToken: Ct);
         var list = await VigilExecutable.RunAsync(data.Path, ["keys", "list", "--json"], cancellationToken: Ct);
         var table = await VigilExecutable.RunAsync(data.Path, ["keys", "list"], cancellationToken: Ct);
+        var bobs = await VigilExecutable.RunAsync(data.Path, ["keys", "list", "--user", "Bob@Example.com", "--json"], cancellationToken: Ct);
 
         Assert.Equal(0, create.ExitCode);
         Assert.Equal("alice@example.com", key.GetProperty("UserName").GetString());
+        Assert.True(Guid.TryParse(key.GetProperty("UserId").GetString(), out _));
         Assert.Equal("Active", key.GetProperty("Status").GetString());
         Assert.Equal(0, createRestricted.ExitCode);
         Assert.Contains("The secret is shown only now", createRestricted.StandardOutput, StringComparison.Ordinal);
@@ -125,10 +133,54 @@ public sealed class AccessKeyTests
         Assert.Equal("kinesisvideo:ConnectAsViewer", keys[1].GetProperty("policy").GetProperty("Statement")[0].GetProperty("Action")[0].GetString());
         Assert.DoesNotContain(secret, list.StandardOutput + table.StandardOutput, StringComparison.Ordinal);
         Assert.Contains("revoked", table.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("alice@example.com", table.StandardOutput, StringComparison.Ordinal);
+        Assert.Equal(["bob@example.com"], JsonDocument.Parse(bobs.StandardOutput).RootElement.EnumerateArray().Select(k => k.GetProperty("user").GetString()));
+    }
+
+    [Theory]
+    [MemberData(nameof(StorageProviders.All), MemberType = typeof(StorageProviders))]
+    public async Task A_disabled_accounts_keys_stop_authenticating_and_work_again_when_it_is_enabled(string provider)
+    {
+        await using var vigil = await TestVigil.StartAsync(provider, cancellationToken: Ct);
+        var resolver = vigil.Services.GetRequiredService<CredentialResolver>();
+        var created = await vigil.InScopeAsync<AccessKeyStore, CreatedAccessKey>(async store => await store.CreateAsync(await SnapshotTestData.AccountAsync(vigil.Services, "robot@example.com", Ct), AccessPolicy.KinesisVideoFullAccess, null, Ct));
+        var before = await resolver.ResolveAsync(created.Key.Id, null, Ct);
+
+        await vigil.InScopeAsync<UserAccounts, bool>(accounts => accounts.DisableAsync("robot@example.com", Ct));
+        var disabled = await resolver.ResolveAsync(created.Key.Id, null, Ct);
+        await vigil.InScopeAsync<UserAccounts, bool>(accounts => accounts.EnableAsync("robot@example.com", Ct));
+        var enabled = await resolver.ResolveAsync(created.Key.Id, null, Ct);
+
+        Assert.True(before.Found);
+        Assert.Equal(SigV4CredentialLookupStatus.UnknownAccessKey, disabled.Status);
+        Assert.Null(disabled.Principal);
+        Assert.True(enabled.Found);
+        Assert.Equal("robot@example.com", enabled.Principal!.Principal.Name);
+        Assert.True(Guid.TryParse(enabled.Principal.Principal.Variables[CredentialPrincipal.UserIdVariable], out _));
+    }
+
+    [Fact]
+    public async Task A_request_signed_with_a_disabled_accounts_key_is_refused_by_the_control_plane()
+    {
+        await using var vigil = await RunningVigil.StartAsync("Sqlite", cancellationToken: Ct);
+        var credentials = await Signaling.TestCredentials.AdminKeyAsync(vigil, "ci@example.com");
+        using var client = Signaling.KvsTestClient.For(vigil, credentials);
+        var allowed = await client.PostAsync("/listSignalingChannels", "{}", Ct);
+
+        await using (var scope = vigil.App.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<UserAccounts>().DisableAsync("ci@example.com", Ct);
+        }
+
+        var refused = await client.PostAsync("/listSignalingChannels", "{}", Ct);
+
+        Assert.Equal(200, allowed.Status);
+        Assert.Equal((403, "UnrecognizedClientException"), (refused.Status, refused.ErrorType));
     }
 
     [Theory]
     [InlineData("not-an-email", null, "vigil: --user must be an e-mail address, not 'not-an-email'")]
+    [InlineData("nobody@example.com", null, "vigil: no account has the e-mail address nobody@example.com; create it first with: vigil user add nobody@example.com")]
     [InlineData("a@example.com", """{"Statement":[{"Effect":"Allow","Action":"kinesisvideo:*"}]}""", "vigil: POLICY: Statement[0].Resource: is required")]
     [InlineData("a@example.com", "{ nope", "vigil: POLICY: the policy is not valid JSON: ")]
     public async Task Keys_create_refuses_bad_input_with_one_line(string user, string? policy, string expected)

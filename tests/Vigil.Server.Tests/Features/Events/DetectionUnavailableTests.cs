@@ -17,7 +17,7 @@ public sealed class DetectionUnavailableTests
         using var nowhere = new TempDirectory();
         await using var vigil = await RunningVigil.StartAsync("Sqlite", new Dictionary<string, string?> { ["Vision:ModelPath"] = nowhere.File("missing.onnx") }, cancellationToken: Ct);
         var camera = await SnapshotTestData.AddCameraAsync(vigil.App.Services, "hal@example.com", "Shed", Ct);
-        await SnapshotTestData.AddRuleAsync(vigil.App.Services, new RuleSpecification("hal@example.com", "Anything", [], [], 0.5, null, null, "http://127.0.0.1:9/unused"), Ct);
+        await SnapshotTestData.AddRuleAsync(vigil.App.Services, new RuleSpecification(camera.Camera.OwnerId, "Anything", [], [], 0.5, null, null, "http://127.0.0.1:9/unused"), Ct);
         using var client = new HttpClient { BaseAddress = vigil.Http };
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/ingest/snapshot")
         {

@@ -5,10 +5,12 @@ using Vigil.Server.Tests.Support;
 
 namespace Vigil.Server.Tests.Features.Events;
 
-/// <summary>The event queries behind <c>vigil events list</c> and the future <c>GET /api/events</c>, and retention.</summary>
+/// <summary>The event queries behind <c>vigil events list</c> and <c>GET /api/events</c>, and retention.</summary>
 public sealed class EventQueryTests
 {
     private static readonly DateTimeOffset Start = new(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
+    private static readonly Guid Eve = Guid.CreateVersion7();
+    private static readonly Guid Mallory = Guid.CreateVersion7();
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
@@ -17,10 +19,10 @@ public sealed class EventQueryTests
     {
         await using var vigil = await TestVigil.StartAsync(provider, cancellationToken: Ct);
         var porch = Guid.CreateVersion7();
-        await AddEventsAsync(vigil, Enumerable.Range(0, 7).Select(i => Event(i % 2 == 0 ? "eve@example.com" : "mallory@example.com", porch, Start.AddHours(i), i % 3 == 0 ? "Person" : "Car")));
+        await AddEventsAsync(vigil, Enumerable.Range(0, 7).Select(i => Event(i % 2 == 0 ? Eve : Mallory, porch, Start.AddHours(i), i % 3 == 0 ? "Person" : "Car")));
 
-        var eves = await ListAsync(vigil, new EventFilter(OwnerEmail: "Eve@example.com", Limit: 2));
-        var next = await ListAsync(vigil, new EventFilter(OwnerEmail: "eve@example.com", Before: eves.NextBefore, Limit: 2));
+        var eves = await ListAsync(vigil, new EventFilter(OwnerId: Eve, Limit: 2));
+        var next = await ListAsync(vigil, new EventFilter(OwnerId: Eve, Before: eves.NextBefore, Limit: 2));
         var people = await ListAsync(vigil, new EventFilter(Label: "person"));
         var window = await ListAsync(vigil, new EventFilter(From: Start.AddHours(2), To: Start.AddHours(4)));
 
@@ -30,7 +32,7 @@ public sealed class EventQueryTests
         Assert.Null(next.NextBefore);
         Assert.Equal([6, 3, 0], people.Events.Select(e => (int)(e.OccurredAt - Start).TotalHours));
         Assert.Equal([3, 2], window.Events.Select(e => (int)(e.OccurredAt - Start).TotalHours));
-        Assert.All(eves.Events, e => Assert.Equal("eve@example.com", e.Owner));
+        Assert.All(eves.Events, e => Assert.Equal(Eve, e.OwnerId));
     }
 
     [Fact]
@@ -40,13 +42,13 @@ public sealed class EventQueryTests
         var store = vigil.Services.GetRequiredService<PictureStore>();
         var directory = store.DirectoryFor(Guid.CreateVersion7(), Start);
         var path = await store.WriteAsync(directory, "0.jpg", SnapshotPictures.Jpeg(64, 48), durable: true, Ct);
-        var e = Event("eve@example.com", Guid.CreateVersion7(), Start, "Dog");
+        var e = Event(Eve, Guid.CreateVersion7(), Start, "Dog");
         e.Pictures.Add(new EventPicture { Index = 0, ContentType = "image/jpeg", Path = path, Width = 64, Height = 48, AnnotatedPath = "../../../etc/passwd" });
         await AddEventsAsync(vigil, [e]);
 
-        var own = await vigil.InScopeAsync<EventQuery, PictureFile?>(q => q.GetPictureAsync("eve@example.com", e.Id, 0, PictureVariant.Original, Ct));
-        var others = await vigil.InScopeAsync<EventQuery, PictureFile?>(q => q.GetPictureAsync("mallory@example.com", e.Id, 0, PictureVariant.Original, Ct));
-        var escape = await vigil.InScopeAsync<EventQuery, PictureFile?>(q => q.GetPictureAsync("eve@example.com", e.Id, 0, PictureVariant.Annotated, Ct));
+        var own = await vigil.InScopeAsync<EventQuery, PictureFile?>(q => q.GetPictureAsync(Eve, e.Id, 0, PictureVariant.Original, Ct));
+        var others = await vigil.InScopeAsync<EventQuery, PictureFile?>(q => q.GetPictureAsync(Mallory, e.Id, 0, PictureVariant.Original, Ct));
+        var escape = await vigil.InScopeAsync<EventQuery, PictureFile?>(q => q.GetPictureAsync(Eve, e.Id, 0, PictureVariant.Annotated, Ct));
 
         Assert.True(File.Exists(own!.Path));
         Assert.Null(others);
@@ -59,7 +61,7 @@ public sealed class EventQueryTests
     {
         await using var vigil = await TestVigil.StartAsync(provider, new Dictionary<string, string?> { ["Events:RetentionDays"] = "10", ["Events:MaxStorageBytes"] = "3000" }, Ct);
         var camera = Guid.CreateVersion7();
-        await AddEventsAsync(vigil, Enumerable.Range(0, 8).Select(i => Event("eve@example.com", camera, Start.AddDays(i * 2), "Person", storedBytes: 1000)));
+        await AddEventsAsync(vigil, Enumerable.Range(0, 8).Select(i => Event(Eve, camera, Start.AddDays(i * 2), "Person", storedBytes: 1000)));
         var now = new FakeTimeProvider(Start.AddDays(15));
 
         var result = await vigil.InScopeAsync<VigilDbContext, PruneResult>(db => new EventPruner(
@@ -75,12 +77,12 @@ public sealed class EventQueryTests
         Assert.Equal([14, 12, 10], left.Events.Select(e => (int)(e.OccurredAt - Start).TotalDays));
     }
 
-    private static SnapshotEvent Event(string owner, Guid camera, DateTimeOffset at, string label, long storedBytes = 0) => new()
+    private static SnapshotEvent Event(Guid owner, Guid camera, DateTimeOffset at, string label, long storedBytes = 0) => new()
     {
         Key = Guid.CreateVersion7(),
         CameraId = camera,
         CameraName = "Porch",
-        OwnerEmail = owner,
+        OwnerId = owner,
         OccurredAt = at,
         Source = "Smtp",
         DetectionAvailable = true,

@@ -154,7 +154,7 @@ public sealed class TokenRefusalTests
     }
 
     /// <summary>The token's header and claims, times moved by <paramref name="shiftSeconds"/>, signed RS256 with <paramref name="key"/>.</summary>
-    private static string Resign(string token, RSA key, string kid, long shiftSeconds)
+    internal static string Resign(string token, RSA key, string kid, long shiftSeconds)
     {
         var parts = token.Split('.');
         var header = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(Base64UrlEncoder.Decode(parts[0]))!;

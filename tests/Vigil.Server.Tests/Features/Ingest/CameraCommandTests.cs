@@ -14,10 +14,17 @@ public sealed class CameraCommandTests
         using var data = new TempDirectory("cli");
         var settings = new Dictionary<string, string?> { ["VIGIL__Server__PublicHost"] = "vigil.home.arpa" };
 
+        var unknownOwner = await VigilExecutable.RunAsync(data.Path, ["cameras", "add-snapshot", "--owner", "gina@example.com", "--name", "Back yard"], settings, cancellationToken: Ct);
+        Assert.Equal(1, unknownOwner.ExitCode);
+        Assert.Equal("vigil: no account has the e-mail address gina@example.com; create it first with: vigil user add gina@example.com", unknownOwner.StandardError.Trim());
+        var account = await VigilExecutable.RunAsync(data.Path, ["user", "add", "gina@example.com"], settings, cancellationToken: Ct);
+        Assert.True(account.ExitCode == 0, account.StandardError);
+
         var added = await VigilExecutable.RunAsync(data.Path, ["cameras", "add-snapshot", "--owner", "Gina@Example.com", "--name", "Back yard", "--json"], settings, cancellationToken: Ct);
         Assert.True(added.ExitCode == 0, added.StandardError);
         var camera = JsonDocument.Parse(added.StandardOutput).RootElement;
         Assert.EndsWith("@vigil.home.arpa", camera.GetProperty("ingestAddress").GetString(), StringComparison.Ordinal);
+        Assert.Equal("gina@example.com", camera.GetProperty("owner").GetString());
         Assert.Equal(26, camera.GetProperty("smtpPassword").GetString()!.Length);
 
         var duplicate = await VigilExecutable.RunAsync(data.Path, ["cameras", "add-snapshot", "--owner", "gina@example.com", "--name", "Back yard"], settings, cancellationToken: Ct);
@@ -26,6 +33,8 @@ public sealed class CameraCommandTests
 
         var list = await VigilExecutable.RunAsync(data.Path, ["cameras", "list"], settings, cancellationToken: Ct);
         Assert.Contains("Back yard", list.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("gina@example.com", list.StandardOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain(camera.GetProperty("ownerId").GetString()!, list.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain(camera.GetProperty("smtpPassword").GetString()!, list.StandardOutput, StringComparison.Ordinal);
         Assert.DoesNotContain(camera.GetProperty("uploadToken").GetString()!, list.StandardOutput, StringComparison.Ordinal);
 
@@ -36,6 +45,7 @@ public sealed class CameraCommandTests
         var rules = await VigilExecutable.RunAsync(data.Path, ["rules", "list", "--json"], settings, cancellationToken: Ct);
         var listed = Assert.Single(JsonDocument.Parse(rules.StandardOutput).RootElement.EnumerateArray());
         Assert.Equal(["Person", "Car"], listed.GetProperty("labels").EnumerateArray().Select(l => l.GetString()));
+        Assert.Equal("gina@example.com", listed.GetProperty("owner").GetString());
 
         var events = await VigilExecutable.RunAsync(data.Path, ["events", "list"], settings, cancellationToken: Ct);
         Assert.Equal("No events.", events.StandardOutput.Trim());

@@ -50,7 +50,7 @@ public sealed class HttpIngestTests
         foreach (var e in events)
         {
             Assert.Equal(reference.CameraId, e.CameraId);
-            Assert.Equal("carol@example.com", e.Owner);
+            Assert.Equal(camera.Camera.OwnerId, e.OwnerId);
             Assert.Equal((768, 576), (e.Pictures.Single().Width, e.Pictures.Single().Height));
             Assert.Equal(
                 reference.Detections.Select(d => (d.Label, MathF.Round(d.Confidence, 3), MathF.Round(d.X))),

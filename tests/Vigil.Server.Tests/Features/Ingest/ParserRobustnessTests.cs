@@ -12,7 +12,7 @@ public sealed class ParserRobustnessTests
     [Fact]
     public void A_spool_entry_round_trips_and_damaged_ones_give_only_SpoolFormatException()
     {
-        var envelope = new SpoolEnvelope(Guid.CreateVersion7(), Guid.CreateVersion7(), "Porch", "a@b.c", SnapshotSource.Smtp, DateTimeOffset.UnixEpoch, "127.0.0.1", "cam@b.c");
+        var envelope = new SpoolEnvelope(Guid.CreateVersion7(), Guid.CreateVersion7(), "Porch", Guid.CreateVersion7(), SnapshotSource.Smtp, DateTimeOffset.UnixEpoch, "127.0.0.1", "cam@b.c");
         var content = "Subject: x\r\n\r\nbody"u8.ToArray();
         var bytes = Encoding.UTF8.GetBytes("VIGIL-SPOOL 1\n" + System.Text.Json.JsonSerializer.Serialize(envelope, IngestJsonContext.Default.SpoolEnvelope) + "\n").Concat(content).ToArray();
 

@@ -25,7 +25,7 @@ public sealed class SnapshotPipelineTests
             ["Notifications:SmtpSecurity"] = "None",
         }), cancellationToken: Ct);
         var camera = await SnapshotTestData.AddCameraAsync(vigil.App.Services, "alice@example.com", "Front door", Ct);
-        await SnapshotTestData.AddRuleAsync(vigil.App.Services, new RuleSpecification("alice@example.com", null, [], ["Person"], 0.5, null, "alice@example.com", null), Ct);
+        await SnapshotTestData.AddRuleAsync(vigil.App.Services, new RuleSpecification(camera.Camera.OwnerId, null, [], ["Person"], 0.5, null, null, null, EmailOwner: true), Ct);
         var person = SnapshotAssets.Picture("person.jpg");
 
         var first = await Swaks.SendPictureAsync(vigil.Smtp, camera.SmtpUsername, camera.SmtpPassword, person, "Motion detected", Ct);
@@ -37,7 +37,7 @@ public sealed class SnapshotPipelineTests
         var events = await SnapshotTestData.WaitForEventsAsync(vigil.App.Services, 1, Ct);
         var recorded = Assert.Single(events);
         Assert.Equal("Front door", recorded.Camera);
-        Assert.Equal("alice@example.com", recorded.Owner);
+        Assert.Equal(camera.Camera.OwnerId, recorded.OwnerId);
         Assert.Equal("Smtp", recorded.Source);
         Assert.Contains(recorded.Detections, d => d.Label == "Person" && d.Confidence >= 0.5);
 

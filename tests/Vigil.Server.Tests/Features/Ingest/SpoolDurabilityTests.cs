@@ -34,6 +34,8 @@ public sealed class SpoolDurabilityTests
             ["VIGIL__Ingest__MaxMessagesPerCameraPerMinute"] = "100000",
             ["VIGIL__Ingest__MaxMessagesPerIpPerMinute"] = "100000",
         };
+        var account = await VigilExecutable.RunAsync(data.Path, ["user", "add", "dan@example.com"], settings, cancellationToken: Ct);
+        Assert.True(account.ExitCode == 0, account.StandardError);
         var added = await VigilExecutable.RunAsync(data.Path, ["cameras", "add-snapshot", "--owner", "dan@example.com", "--name", "Yard", "--json"], settings, cancellationToken: Ct);
         Assert.True(added.ExitCode == 0, added.StandardError);
         var camera = JsonDocument.Parse(added.StandardOutput).RootElement;

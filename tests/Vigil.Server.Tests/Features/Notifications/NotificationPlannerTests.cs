@@ -20,16 +20,17 @@ public sealed class NotificationPlannerTests
     public async Task The_cooldown_counts_only_notifications_actually_sent_and_expires(string provider)
     {
         await using var vigil = await TestVigil.StartAsync(provider, cancellationToken: Ct);
+        var eve = await SnapshotTestData.AccountAsync(vigil.Services, "eve@example.com", Ct);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
-        await vigil.InScopeAsync<RuleService, NotificationRule>(r => r.AddAsync(new RuleSpecification("eve@example.com", null, [], ["Person"], 0.5, null, "eve@example.com", null), Ct));
+        await vigil.InScopeAsync<RuleService, NotificationRule>(r => r.AddAsync(new RuleSpecification(eve, null, [], ["Person"], 0.5, null, "eve@example.com", null), Ct));
 
-        var first = await PlanAsync(vigil, time, Event(("Person", 0.9f)));
+        var first = await PlanAsync(vigil, time, Event(eve, ("Person", 0.9f)));
         time.Advance(TimeSpan.FromMinutes(1));
-        var second = await PlanAsync(vigil, time, Event(("Person", 0.8f)));
+        var second = await PlanAsync(vigil, time, Event(eve, ("Person", 0.8f)));
         time.Advance(TimeSpan.FromMinutes(1));
-        var third = await PlanAsync(vigil, time, Event(("Person", 0.8f)));
+        var third = await PlanAsync(vigil, time, Event(eve, ("Person", 0.8f)));
         time.Advance(TimeSpan.FromMinutes(4)); // 6 min after the one sent: the cooldown (5 min) is over, suppressed ones did not extend it
-        var fourth = await PlanAsync(vigil, time, Event(("Person", 0.8f)));
+        var fourth = await PlanAsync(vigil, time, Event(eve, ("Person", 0.8f)));
 
         Assert.Equal(DeliveryStatus.Pending, Assert.Single(first).Status);
         Assert.Equal(DeliveryStatus.Suppressed, Assert.Single(second).Status);
@@ -43,18 +44,19 @@ public sealed class NotificationPlannerTests
     public async Task The_hourly_cap_per_user_suppresses_with_its_reason(string provider)
     {
         await using var vigil = await TestVigil.StartAsync(provider, new Dictionary<string, string?> { ["Notifications:MaxPerUserPerHour"] = "2", ["Notifications:Cooldown"] = "00:00:00" }, Ct);
+        var eve = await SnapshotTestData.AccountAsync(vigil.Services, "eve@example.com", Ct);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
-        await vigil.InScopeAsync<RuleService, NotificationRule>(r => r.AddAsync(new RuleSpecification("eve@example.com", null, [], [], 0.5, null, "eve@example.com", null), Ct));
+        await vigil.InScopeAsync<RuleService, NotificationRule>(r => r.AddAsync(new RuleSpecification(eve, null, [], [], 0.5, null, "eve@example.com", null), Ct));
 
         var statuses = new List<DeliveryStatus>();
         for (var i = 0; i < 3; i++)
         {
-            statuses.AddRange((await PlanAsync(vigil, time, Event(("Car", 0.9f)))).Select(d => d.Status));
+            statuses.AddRange((await PlanAsync(vigil, time, Event(eve, ("Car", 0.9f)))).Select(d => d.Status));
             time.Advance(TimeSpan.FromMinutes(1));
         }
 
         time.Advance(TimeSpan.FromHours(1));
-        statuses.AddRange((await PlanAsync(vigil, time, Event(("Car", 0.9f)))).Select(d => d.Status));
+        statuses.AddRange((await PlanAsync(vigil, time, Event(eve, ("Car", 0.9f)))).Select(d => d.Status));
 
         Assert.Equal([DeliveryStatus.Pending, DeliveryStatus.Pending, DeliveryStatus.Suppressed, DeliveryStatus.Pending], statuses);
         var reasons = await vigil.InScopeAsync<VigilDbContext, List<string?>>(db => db.NotificationDeliveries.Where(d => d.Status == DeliveryStatus.Suppressed).Select(d => d.Reason).ToListAsync(Ct));
@@ -65,11 +67,12 @@ public sealed class NotificationPlannerTests
     public async Task Quiet_hours_wrap_midnight_in_the_configured_time_zone()
     {
         await using var vigil = await TestVigil.StartAsync("Sqlite", new Dictionary<string, string?> { ["Notifications:TimeZone"] = "Europe/Paris" }, Ct);
-        await vigil.InScopeAsync<RuleService, NotificationRule>(r => r.AddAsync(new RuleSpecification("eve@example.com", null, [], ["Person"], 0.5, "22:00-07:00", "eve@example.com", null), Ct));
+        var eve = await SnapshotTestData.AccountAsync(vigil.Services, "eve@example.com", Ct);
+        await vigil.InScopeAsync<RuleService, NotificationRule>(r => r.AddAsync(new RuleSpecification(eve, null, [], ["Person"], 0.5, "22:00-07:00", "eve@example.com", null), Ct));
 
         // 23:30 in Paris (UTC+1 in November) is quiet; 07:30 is not.
-        var night = await PlanAsync(vigil, new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 22, 30, 0, TimeSpan.Zero)), Event(("Person", 0.9f)));
-        var morning = await PlanAsync(vigil, new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 6, 30, 0, TimeSpan.Zero)), Event(("Person", 0.9f)));
+        var night = await PlanAsync(vigil, new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 22, 30, 0, TimeSpan.Zero)), Event(eve, ("Person", 0.9f)));
+        var morning = await PlanAsync(vigil, new FakeTimeProvider(new DateTimeOffset(2026, 11, 24, 6, 30, 0, TimeSpan.Zero)), Event(eve, ("Person", 0.9f)));
 
         Assert.Equal("quiet hours 22:00-07:00", Assert.Single(night).Reason);
         Assert.Equal(DeliveryStatus.Pending, Assert.Single(morning).Status);
@@ -79,24 +82,27 @@ public sealed class NotificationPlannerTests
     public async Task Rules_match_only_their_labels_cameras_confidence_and_owner()
     {
         await using var vigil = await TestVigil.StartAsync("Sqlite", new Dictionary<string, string?> { ["Notifications:Cooldown"] = "00:00:00" }, Ct);
+        var eve = await SnapshotTestData.AccountAsync(vigil.Services, "eve@example.com", Ct);
+        var mallory = await SnapshotTestData.AccountAsync(vigil.Services, "mallory@example.com", Ct);
+        var otherCamera = (await SnapshotTestData.AddCameraAsync(vigil.Services, "eve@example.com", "Garden", Ct)).Camera.Id;
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
-        await vigil.InScopeAsync<RuleService, NotificationRule>(r => r.AddAsync(new RuleSpecification("eve@example.com", null, [], ["Dog"], 0.6, null, "eve@example.com", "https://hooks.example/vigil"), Ct));
-        await vigil.InScopeAsync<RuleService, NotificationRule>(r => r.AddAsync(new RuleSpecification("eve@example.com", null, [Guid.CreateVersion7()], [], 0, null, "eve@example.com", null), Ct));
-        await vigil.InScopeAsync<RuleService, NotificationRule>(r => r.AddAsync(new RuleSpecification("mallory@example.com", null, [], [], 0, null, "mallory@example.com", null), Ct));
+        await vigil.InScopeAsync<RuleService, NotificationRule>(r => r.AddAsync(new RuleSpecification(eve, null, [], ["Dog"], 0.6, null, "eve@example.com", "https://hooks.example/vigil"), Ct));
+        await vigil.InScopeAsync<RuleService, NotificationRule>(r => r.AddAsync(new RuleSpecification(eve, null, [otherCamera], [], 0, null, "eve@example.com", null), Ct));
+        await vigil.InScopeAsync<RuleService, NotificationRule>(r => r.AddAsync(new RuleSpecification(mallory, null, [], [], 0, null, "mallory@example.com", null), Ct));
 
-        Assert.Empty(await PlanAsync(vigil, time, Event(("Dog", 0.55f))));
-        Assert.Empty(await PlanAsync(vigil, time, Event(("Cat", 0.95f))));
-        var dog = await PlanAsync(vigil, time, Event(("Dog", 0.7f), ("Person", 0.9f)));
+        Assert.Empty(await PlanAsync(vigil, time, Event(eve, ("Dog", 0.55f))));
+        Assert.Empty(await PlanAsync(vigil, time, Event(eve, ("Cat", 0.95f))));
+        var dog = await PlanAsync(vigil, time, Event(eve, ("Dog", 0.7f), ("Person", 0.9f)));
 
         Assert.Equal(["Email", "Webhook"], dog.Select(d => d.Action).Order());
-        Assert.All(dog, d => Assert.Equal(("Dog", "eve@example.com"), (d.Label, d.OwnerEmail)));
+        Assert.All(dog, d => Assert.Equal(("Dog", eve), (d.Label, d.OwnerId)));
     }
 
-    private static RecordedEvent Event(params (string Label, float Confidence)[] detections) => new(
+    private static RecordedEvent Event(Guid owner, params (string Label, float Confidence)[] detections) => new(
         Guid.CreateVersion7(),
         Camera,
         "Hall",
-        "eve@example.com",
+        owner,
         DateTimeOffset.UnixEpoch,
         "Smtp",
         true,

@@ -39,7 +39,7 @@ public sealed class WebhookNotificationTests
             await ready.Task.WaitAsync(TimeSpan.FromSeconds(30), Ct);
             await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?> { ["Notifications:RetryDelay"] = "00:00:00.200" }), cancellationToken: Ct);
             var camera = await SnapshotTestData.AddCameraAsync(vigil.App.Services, "frank@example.com", "Drive", Ct);
-            var rule = await SnapshotTestData.AddRuleAsync(vigil.App.Services, new RuleSpecification("frank@example.com", null, [], ["Dog"], 0.5, null, null, $"http://127.0.0.1:{port}/hook"), Ct);
+            var rule = await SnapshotTestData.AddRuleAsync(vigil.App.Services, new RuleSpecification(camera.Camera.OwnerId, null, [], ["Dog"], 0.5, null, null, $"http://127.0.0.1:{port}/hook"), Ct);
 
             var reply = await SmtpScript.SendMessageAsync(vigil.Smtp, camera.IngestAddress, CameraMail.With(("dog.jpg", "image/jpeg", await File.ReadAllBytesAsync(SnapshotAssets.Picture("dog.jpg"), Ct))), Ct);
             Assert.StartsWith("250", reply, StringComparison.Ordinal);

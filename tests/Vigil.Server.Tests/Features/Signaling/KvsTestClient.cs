@@ -77,8 +77,9 @@ internal static class TestCredentials
 {
     public static async Task<SigV4Credentials> AdminKeyAsync(RunningVigil vigil, string user = "admin@example.com", AccessPolicy? policy = null)
     {
+        var account = await SnapshotTestData.AccountAsync(vigil.App.Services, user, TestContext.Current.CancellationToken);
         await using var scope = vigil.App.Services.CreateAsyncScope();
-        var created = await scope.ServiceProvider.GetRequiredService<AccessKeyStore>().CreateAsync(user, policy ?? AccessPolicy.KinesisVideoFullAccess, null, TestContext.Current.CancellationToken);
+        var created = await scope.ServiceProvider.GetRequiredService<AccessKeyStore>().CreateAsync(account, policy ?? AccessPolicy.KinesisVideoFullAccess, null, TestContext.Current.CancellationToken);
         return new SigV4Credentials(created.Key.Id, created.SecretAccessKey);
     }
 

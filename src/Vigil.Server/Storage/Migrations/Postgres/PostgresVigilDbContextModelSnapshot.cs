@@ -389,11 +389,6 @@ namespace Vigil.Server.Storage.Migrations.Postgres
                         .HasMaxLength(20480)
                         .HasColumnType("character varying(20480)");
 
-                    b.Property<string>("PrincipalName")
-                        .IsRequired()
-                        .HasMaxLength(320)
-                        .HasColumnType("character varying(320)");
-
                     b.Property<string>("ProtectedSecret")
                         .IsRequired()
                         .HasMaxLength(1024)
@@ -403,9 +398,12 @@ namespace Vigil.Server.Storage.Migrations.Postgres
                     b.Property<DateTimeOffset?>("RevokedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("uuid");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("PrincipalName");
+                    b.HasIndex("UserId");
 
                     b.ToTable("AccessKeys", (string)null);
                 });
@@ -655,10 +653,8 @@ namespace Vigil.Server.Storage.Migrations.Postgres
                     b.Property<DateTimeOffset>("OccurredAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("OwnerEmail")
-                        .IsRequired()
-                        .HasMaxLength(254)
-                        .HasColumnType("character varying(254)");
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Source")
                         .IsRequired()
@@ -682,7 +678,7 @@ namespace Vigil.Server.Storage.Migrations.Postgres
 
                     b.HasIndex("CameraId", "Id");
 
-                    b.HasIndex("OwnerEmail", "Id");
+                    b.HasIndex("OwnerId", "Id");
 
                     b.ToTable("Events", (string)null);
                 });
@@ -789,10 +785,8 @@ namespace Vigil.Server.Storage.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<string>("OwnerEmail")
-                        .IsRequired()
-                        .HasMaxLength(254)
-                        .HasColumnType("character varying(254)");
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid");
 
                     b.Property<byte[]>("SmtpPasswordHash")
                         .IsRequired()
@@ -821,7 +815,7 @@ namespace Vigil.Server.Storage.Migrations.Postgres
                     b.HasIndex("UploadTokenHash")
                         .IsUnique();
 
-                    b.HasIndex("OwnerEmail", "Name")
+                    b.HasIndex("OwnerId", "Name")
                         .IsUnique();
 
                     b.ToTable("SnapshotCameras", (string)null);
@@ -865,10 +859,8 @@ namespace Vigil.Server.Storage.Migrations.Postgres
                     b.Property<DateTimeOffset?>("NextAttemptAt")
                         .HasColumnType("timestamp with time zone");
 
-                    b.Property<string>("OwnerEmail")
-                        .IsRequired()
-                        .HasMaxLength(254)
-                        .HasColumnType("character varying(254)");
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("Payload")
                         .IsRequired()
@@ -897,14 +889,14 @@ namespace Vigil.Server.Storage.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OwnerEmail", "CreatedAt");
+                    b.HasIndex("OwnerId", "CreatedAt");
 
                     b.HasIndex("Status", "NextAttemptAt");
 
                     b.HasIndex("EventKey", "RuleId", "Action")
                         .IsUnique();
 
-                    b.HasIndex("OwnerEmail", "CameraId", "Label", "CreatedAt");
+                    b.HasIndex("OwnerId", "CameraId", "Label", "CreatedAt");
 
                     b.ToTable("NotificationDeliveries", (string)null);
                 });
@@ -923,6 +915,9 @@ namespace Vigil.Server.Storage.Migrations.Postgres
 
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<bool>("EmailOwner")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("EmailTo")
                         .HasMaxLength(254)
@@ -944,10 +939,8 @@ namespace Vigil.Server.Storage.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
-                    b.Property<string>("OwnerEmail")
-                        .IsRequired()
-                        .HasMaxLength(254)
-                        .HasColumnType("character varying(254)");
+                    b.Property<Guid>("OwnerId")
+                        .HasColumnType("uuid");
 
                     b.Property<string>("QuietHours")
                         .HasMaxLength(11)
@@ -964,7 +957,7 @@ namespace Vigil.Server.Storage.Migrations.Postgres
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OwnerEmail");
+                    b.HasIndex("OwnerId");
 
                     b.ToTable("NotificationRules", (string)null);
                 });

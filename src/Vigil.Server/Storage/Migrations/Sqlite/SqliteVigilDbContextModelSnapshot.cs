@@ -380,11 +380,6 @@ namespace Vigil.Server.Storage.Migrations.Sqlite
                         .HasMaxLength(20480)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("PrincipalName")
-                        .IsRequired()
-                        .HasMaxLength(320)
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("ProtectedSecret")
                         .IsRequired()
                         .HasMaxLength(1024)
@@ -394,9 +389,12 @@ namespace Vigil.Server.Storage.Migrations.Sqlite
                     b.Property<long?>("RevokedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid>("UserId")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Id");
 
-                    b.HasIndex("PrincipalName");
+                    b.HasIndex("UserId");
 
                     b.ToTable("AccessKeys", (string)null);
                 });
@@ -640,9 +638,7 @@ namespace Vigil.Server.Storage.Migrations.Sqlite
                     b.Property<long>("OccurredAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("OwnerEmail")
-                        .IsRequired()
-                        .HasMaxLength(254)
+                    b.Property<Guid>("OwnerId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Source")
@@ -667,7 +663,7 @@ namespace Vigil.Server.Storage.Migrations.Sqlite
 
                     b.HasIndex("CameraId", "Id");
 
-                    b.HasIndex("OwnerEmail", "Id");
+                    b.HasIndex("OwnerId", "Id");
 
                     b.ToTable("Events", (string)null);
                 });
@@ -774,9 +770,7 @@ namespace Vigil.Server.Storage.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("OwnerEmail")
-                        .IsRequired()
-                        .HasMaxLength(254)
+                    b.Property<Guid>("OwnerId")
                         .HasColumnType("TEXT");
 
                     b.Property<byte[]>("SmtpPasswordHash")
@@ -806,7 +800,7 @@ namespace Vigil.Server.Storage.Migrations.Sqlite
                     b.HasIndex("UploadTokenHash")
                         .IsUnique();
 
-                    b.HasIndex("OwnerEmail", "Name")
+                    b.HasIndex("OwnerId", "Name")
                         .IsUnique();
 
                     b.ToTable("SnapshotCameras", (string)null);
@@ -848,9 +842,7 @@ namespace Vigil.Server.Storage.Migrations.Sqlite
                     b.Property<long?>("NextAttemptAt")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("OwnerEmail")
-                        .IsRequired()
-                        .HasMaxLength(254)
+                    b.Property<Guid>("OwnerId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("Payload")
@@ -880,14 +872,14 @@ namespace Vigil.Server.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OwnerEmail", "CreatedAt");
+                    b.HasIndex("OwnerId", "CreatedAt");
 
                     b.HasIndex("Status", "NextAttemptAt");
 
                     b.HasIndex("EventKey", "RuleId", "Action")
                         .IsUnique();
 
-                    b.HasIndex("OwnerEmail", "CameraId", "Label", "CreatedAt");
+                    b.HasIndex("OwnerId", "CameraId", "Label", "CreatedAt");
 
                     b.ToTable("NotificationDeliveries", (string)null);
                 });
@@ -905,6 +897,9 @@ namespace Vigil.Server.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("EmailOwner")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("EmailTo")
@@ -927,9 +922,7 @@ namespace Vigil.Server.Storage.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
-                    b.Property<string>("OwnerEmail")
-                        .IsRequired()
-                        .HasMaxLength(254)
+                    b.Property<Guid>("OwnerId")
                         .HasColumnType("TEXT");
 
                     b.Property<string>("QuietHours")
@@ -947,7 +940,7 @@ namespace Vigil.Server.Storage.Migrations.Sqlite
 
                     b.HasKey("Id");
 
-                    b.HasIndex("OwnerEmail");
+                    b.HasIndex("OwnerId");
 
                     b.ToTable("NotificationRules", (string)null);
                 });

@@ -1,0 +1,36 @@
+namespace Vigil.Server.Features.Identity;
+
+/// <summary>
+/// What commands of other features need when an operator names an owner by e-mail: the account
+/// (or one clear error naming <c>vigil user add</c>), and e-mail addresses for listings that store
+/// only account ids.
+/// </summary>
+internal static class UserDirectoryExtensions
+{
+    public static async Task<UserSummary> RequireByEmailAsync(this IUserDirectory directory, string email, CancellationToken cancellationToken)
+    {
+        var trimmed = email.Trim();
+        if (trimmed.Length is 0 or > UserAccounts.MaxEmailLength || trimmed.Any(char.IsControl))
+        {
+            throw new UnknownAccountException($"'{Printable(trimmed)}' is not an e-mail address");
+        }
+
+        return await directory.FindByEmailAsync(trimmed, cancellationToken)
+            ?? throw new UnknownAccountException($"no account has the e-mail address {trimmed}; create it first with: vigil user add {trimmed}");
+    }
+
+    /// <summary>The current e-mail address of each account (a placeholder naming the id for an account that no longer exists).</summary>
+    public static async Task<IReadOnlyDictionary<Guid, string>> EmailsAsync(this IUserDirectory directory, IEnumerable<Guid> ids, CancellationToken cancellationToken)
+    {
+        var emails = new Dictionary<Guid, string>();
+        foreach (var id in ids.Distinct())
+        {
+            emails[id] = await directory.FindByIdAsync(id, cancellationToken) is { } user ? user.Email : $"(no account {id})";
+        }
+
+        return emails;
+    }
+
+    private static string Printable(string text) =>
+        new([.. (text.Length > 64 ? text[..64] : text).Select(c => char.IsControl(c) ? '?' : c)]);
+}
