@@ -13,7 +13,7 @@ internal static class RuleCommands
 {
     public static Command Create()
     {
-        var rules = new Command("rules", "Notification rules: which events reach whom, by e-mail or webhook");
+        var rules = new Command("rules", "Notification rules: which events reach whom, by e-mail, webhook or MQTT");
         rules.Subcommands.Add(CreateAdd());
         rules.Subcommands.Add(CreateList());
         rules.Subcommands.Add(CreateRemove());
@@ -88,7 +88,8 @@ internal static class RuleCommands
         var quiet = new Option<string?>("--quiet") { Description = "Quiet hours, HH:mm-HH:mm (e.g. 22:00-07:00), in Notifications:TimeZone", HelpName = "HOURS" };
         var email = new Option<string?>("--email") { Description = "Send an e-mail (with the annotated picture) to this address", HelpName = "ADDRESS" };
         var webhook = new Option<string?>("--webhook") { Description = "POST a signed JSON notification to this URL", HelpName = "URL" };
-        var command = new Command("add", "Add a rule") { owner, name, cameras, labels, confidence, quiet, email, webhook, CliOptions.Json };
+        var mqtt = new Option<bool>("--mqtt") { Description = "Publish a JSON message on vigil/<camera id>/events (Vigil's MQTT broker; read by integrations such as Home Assistant)" };
+        var command = new Command("add", "Add a rule") { owner, name, cameras, labels, confidence, quiet, email, webhook, mqtt, CliOptions.Json };
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, async (services, ct) =>
         {
             var ownerEmail = parseResult.GetValue(owner)!;
@@ -102,7 +103,7 @@ internal static class RuleCommands
             }
 
             var rule = await services.GetRequiredService<RuleService>().AddAsync(
-                new RuleSpecification(ownerEmail, parseResult.GetValue(name), cameraIds, parseResult.GetValue(labels) ?? [], parseResult.GetValue(confidence), parseResult.GetValue(quiet), parseResult.GetValue(email), parseResult.GetValue(webhook)),
+                new RuleSpecification(ownerEmail, parseResult.GetValue(name), cameraIds, parseResult.GetValue(labels) ?? [], parseResult.GetValue(confidence), parseResult.GetValue(quiet), parseResult.GetValue(email), parseResult.GetValue(webhook), Mqtt: parseResult.GetValue(mqtt)),
                 ct);
             if (parseResult.GetValue(CliOptions.Json))
             {
@@ -146,11 +147,11 @@ internal static class RuleCommands
             var table = new TextTable("ID", "OWNER", "NAME", "LABELS", "MIN", "QUIET", "ACTIONS");
             foreach (var r in rules)
             {
-                var actions = string.Join(", ", new[] { r.EmailTo is null ? null : "e-mail " + r.EmailTo, r.WebhookUrl is null ? null : "webhook " + r.WebhookUrl }.OfType<string>());
+                var actions = string.Join(", ", new[] { r.EmailTo is null ? null : "e-mail " + r.EmailTo, r.WebhookUrl is null ? null : "webhook " + r.WebhookUrl, r.Mqtt ? "mqtt" : null }.OfType<string>());
                 table.Add(r.Id.ToString(), r.OwnerEmail, r.Name, r.Labels.Length == 0 ? "(any)" : r.Labels, r.MinConfidence.ToString("0.00", CultureInfo.InvariantCulture), r.QuietHours ?? "-", actions);
             }
 
-            Console.Write(table.Count == 0 ? "No rules; add one with: vigil rules add --owner EMAIL --label Person --email EMAIL\n" : table.ToString());
+            Console.Write(table.Count == 0 ? "No rules; add one with: vigil rules add --owner EMAIL --label Person --email EMAIL (or --webhook URL, --mqtt)\n" : table.ToString());
             return CommandRunner.Success;
         }, cancellationToken));
         return command;
@@ -198,6 +199,7 @@ internal static class RuleCommands
         writer.WriteString("quietHours", rule.QuietHours);
         writer.WriteString("email", rule.EmailTo);
         writer.WriteString("webhook", rule.WebhookUrl);
+        writer.WriteBoolean("mqtt", rule.Mqtt);
         if (withSecret)
         {
             writer.WriteString("webhookSecret", rule.WebhookSecret);

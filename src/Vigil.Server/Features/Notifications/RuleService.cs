@@ -128,9 +128,9 @@ internal sealed class RuleService(VigilDbContext db, TimeProvider time)
             throw new OperatorException($"webhook: '{url}' is not an http(s) URL");
         }
 
-        if (string.IsNullOrWhiteSpace(s.EmailTo) && string.IsNullOrWhiteSpace(s.WebhookUrl))
+        if (string.IsNullOrWhiteSpace(s.EmailTo) && string.IsNullOrWhiteSpace(s.WebhookUrl) && !s.Mqtt)
         {
-            throw new OperatorException("a rule needs an action: an e-mail address, a webhook URL, or both");
+            throw new OperatorException("a rule needs an action: an e-mail address, a webhook URL, MQTT, or several");
         }
 
         var name = string.IsNullOrWhiteSpace(s.Name) ? (labels.Count == 0 ? "Any event" : string.Join(", ", labels)) : s.Name.Trim();
@@ -146,6 +146,7 @@ internal sealed class RuleService(VigilDbContext db, TimeProvider time)
         rule.QuietHours = string.IsNullOrWhiteSpace(s.QuietHours) ? null : s.QuietHours.Trim();
         rule.EmailTo = string.IsNullOrWhiteSpace(s.EmailTo) ? null : s.EmailTo.Trim();
         rule.WebhookUrl = string.IsNullOrWhiteSpace(s.WebhookUrl) ? null : s.WebhookUrl.Trim();
+        rule.Mqtt = s.Mqtt;
         rule.Enabled = s.Enabled;
     }
 }

@@ -10,4 +10,5 @@ internal sealed record RuleSpecification(
     string? QuietHours,
     string? EmailTo,
     string? WebhookUrl,
-    bool Enabled = true);
+    bool Enabled = true,
+    bool Mqtt = false);
