@@ -4,6 +4,7 @@ using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Events;
 using Vigil.Server.Features.Identity;
 using Vigil.Server.Features.Ingest;
+using Vigil.Server.Features.Integrations;
 using Vigil.Server.Features.Notifications;
 using Vigil.Server.Features.Pki;
 using Vigil.Server.Features.Provisioning;
@@ -38,6 +39,7 @@ internal static class Program
         services.AddNotifications();
         services.AddSignaling();
         services.AddVigilIdentity();
+        services.AddIntegrations();
         services.AddSingleton<VigilInitializer>();
     }
 
@@ -55,6 +57,7 @@ internal static class Program
         builder.AddDeviceBroker();
         builder.AddCredentialsProvider();
         builder.AddVigilIdentityWeb();
+        builder.Services.AddIntegrationsServer(); // after AddDeviceBroker: it publishes into that broker
     }
 
     public static void MapFeatures(WebApplication app)

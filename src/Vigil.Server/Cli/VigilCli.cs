@@ -4,6 +4,7 @@ using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Events;
 using Vigil.Server.Features.Identity;
 using Vigil.Server.Features.Ingest;
+using Vigil.Server.Features.Integrations;
 using Vigil.Server.Features.Notifications;
 using Vigil.Server.Features.Pki;
 using Vigil.Server.Storage;
@@ -29,6 +30,7 @@ internal static class VigilCli
         root.Subcommands.Add(RuleCommands.Create());
         root.Subcommands.Add(RuleCommands.CreateNotifications());
         root.Subcommands.Add(UserCommands.Create());
+        root.Subcommands.Add(IntegrationCommands.Create());
         return root;
     }
 

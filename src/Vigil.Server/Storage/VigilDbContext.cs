@@ -3,6 +3,7 @@ using Vigil.Server.Features.Credentials;
 using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Events;
 using Vigil.Server.Features.Ingest;
+using Vigil.Server.Features.Integrations;
 using Vigil.Server.Features.Notifications;
 using Vigil.Server.Features.Pki;
 using Vigil.Server.Features.Signaling;
@@ -35,6 +36,8 @@ internal abstract class VigilDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<NotificationDelivery> NotificationDeliveries => Set<NotificationDelivery>();
 
     public DbSet<SignalingChannel> SignalingChannels => Set<SignalingChannel>();
+
+    public DbSet<Integration> Integrations => Set<Integration>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VigilDbContext).Assembly);

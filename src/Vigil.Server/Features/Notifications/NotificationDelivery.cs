@@ -21,7 +21,7 @@ internal sealed class NotificationDelivery
     /// <summary>The label the rule matched ("" when the rule matches any event).</summary>
     public required string Label { get; init; }
 
-    /// <summary><c>Email</c> or <c>Webhook</c>.</summary>
+    /// <summary><c>Email</c>, <c>Webhook</c> or <c>Mqtt</c>.</summary>
     public required string Action { get; init; }
 
     /// <summary>Where it goes: an address, a URL, or <see cref="EmailNotificationAction.OwnerTarget"/> (the owner's address at send time).</summary>

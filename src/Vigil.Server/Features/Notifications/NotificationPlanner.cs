@@ -51,7 +51,7 @@ internal sealed partial class NotificationPlanner(
                 rule.Name,
                 match.Labels,
                 recorded.AnnotatedPicturePath ?? recorded.PicturePath);
-            foreach (var (action, target) in Actions(rule))
+            foreach (var (action, target) in Actions(rule, recorded.CameraId))
             {
                 var delivery = new NotificationDelivery
                 {
@@ -153,7 +153,7 @@ internal sealed partial class NotificationPlanner(
             : null;
     }
 
-    private static IEnumerable<(string Action, string Target)> Actions(NotificationRule rule)
+    private static IEnumerable<(string Action, string Target)> Actions(NotificationRule rule, Guid cameraId)
     {
         if (rule.EmailTo is { Length: > 0 } email)
         {
@@ -167,6 +167,11 @@ internal sealed partial class NotificationPlanner(
         if (rule.WebhookUrl is { Length: > 0 } url)
         {
             yield return (WebhookNotificationAction.Kind, url);
+        }
+
+        if (rule.Mqtt)
+        {
+            yield return (MqttRuleAction.Kind, MqttRuleAction.Target(cameraId));
         }
     }
 

@@ -2,7 +2,7 @@ namespace Vigil.Server.Features.Notifications;
 
 /// <summary>
 /// A user's rule: which cameras (none = all) and labels (none = any event), the minimum
-/// confidence, quiet hours, and the actions (e-mail, webhook; MQTT when the broker exists).
+/// confidence, quiet hours, and the actions (e-mail, webhook, MQTT).
 /// </summary>
 internal sealed class NotificationRule
 {
@@ -34,6 +34,9 @@ internal sealed class NotificationRule
 
     /// <summary>The HMAC key of the webhook signature (shown once at creation; needed in clear to sign).</summary>
     public string? WebhookSecret { get; set; }
+
+    /// <summary>Publish on <c>vigil/&lt;camera&gt;/events</c> through Vigil's MQTT broker (read by integrations such as Home Assistant).</summary>
+    public bool Mqtt { get; set; }
 
     public required bool Enabled { get; set; }
 

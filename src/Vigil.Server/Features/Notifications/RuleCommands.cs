@@ -14,7 +14,7 @@ internal static class RuleCommands
 {
     public static Command Create()
     {
-        var rules = new Command("rules", "Notification rules: which events reach whom, by e-mail or webhook");
+        var rules = new Command("rules", "Notification rules: which events reach whom, by e-mail, webhook or MQTT");
         rules.Subcommands.Add(CreateAdd());
         rules.Subcommands.Add(CreateList());
         rules.Subcommands.Add(CreateRemove());
@@ -90,7 +90,8 @@ internal static class RuleCommands
         var email = new Option<string?>("--email") { Description = "Send an e-mail (with the annotated picture) to this address", HelpName = "ADDRESS" };
         var emailOwner = new Option<bool>("--email-owner") { Description = "Send the e-mail to the owner, at the address their account has when it is sent" };
         var webhook = new Option<string?>("--webhook") { Description = "POST a signed JSON notification to this URL", HelpName = "URL" };
-        var command = new Command("add", "Add a rule") { owner, name, cameras, labels, confidence, quiet, email, emailOwner, webhook, CliOptions.Json };
+        var mqtt = new Option<bool>("--mqtt") { Description = "Publish a JSON message on vigil/<camera id>/events (Vigil's MQTT broker; read by integrations such as Home Assistant)" };
+        var command = new Command("add", "Add a rule") { owner, name, cameras, labels, confidence, quiet, email, emailOwner, webhook, mqtt, CliOptions.Json };
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, async (services, ct) =>
         {
             var account = await services.GetRequiredService<IUserDirectory>().RequireByEmailAsync(parseResult.GetValue(owner)!, ct);
@@ -105,7 +106,7 @@ internal static class RuleCommands
             }
 
             var rule = await services.GetRequiredService<RuleService>().AddAsync(
-                new RuleSpecification(account.Id, parseResult.GetValue(name), cameraIds, parseResult.GetValue(labels) ?? [], parseResult.GetValue(confidence), parseResult.GetValue(quiet), parseResult.GetValue(email), parseResult.GetValue(webhook), EmailOwner: parseResult.GetValue(emailOwner)),
+                new RuleSpecification(account.Id, parseResult.GetValue(name), cameraIds, parseResult.GetValue(labels) ?? [], parseResult.GetValue(confidence), parseResult.GetValue(quiet), parseResult.GetValue(email), parseResult.GetValue(webhook), EmailOwner: parseResult.GetValue(emailOwner), Mqtt: parseResult.GetValue(mqtt)),
                 ct);
             if (parseResult.GetValue(CliOptions.Json))
             {
@@ -151,11 +152,11 @@ internal static class RuleCommands
             var table = new TextTable("ID", "OWNER", "NAME", "LABELS", "MIN", "QUIET", "ACTIONS");
             foreach (var r in rules)
             {
-                var actions = string.Join(", ", new[] { r.EmailTo is not null ? "e-mail " + r.EmailTo : r.EmailOwner ? "e-mail owner" : null, r.WebhookUrl is null ? null : "webhook " + r.WebhookUrl }.OfType<string>());
+                var actions = string.Join(", ", new[] { r.EmailTo is not null ? "e-mail " + r.EmailTo : r.EmailOwner ? "e-mail owner" : null, r.WebhookUrl is null ? null : "webhook " + r.WebhookUrl, r.Mqtt ? "mqtt" : null }.OfType<string>());
                 table.Add(r.Id.ToString(), emails[r.OwnerId], r.Name, r.Labels.Length == 0 ? "(any)" : r.Labels, r.MinConfidence.ToString("0.00", CultureInfo.InvariantCulture), r.QuietHours ?? "-", actions);
             }
 
-            Console.Write(table.Count == 0 ? "No rules; add one with: vigil rules add --owner EMAIL --label Person --email-owner\n" : table.ToString());
+            Console.Write(table.Count == 0 ? "No rules; add one with: vigil rules add --owner EMAIL --label Person --email-owner (or --email EMAIL, --webhook URL, --mqtt)\n" : table.ToString());
             return CommandRunner.Success;
         }, cancellationToken));
         return command;
@@ -204,6 +205,7 @@ internal static class RuleCommands
         writer.WriteString("email", rule.EmailTo);
         writer.WriteBoolean("emailOwner", rule.EmailOwner);
         writer.WriteString("webhook", rule.WebhookUrl);
+        writer.WriteBoolean("mqtt", rule.Mqtt);
         if (withSecret)
         {
             writer.WriteString("webhookSecret", rule.WebhookSecret);

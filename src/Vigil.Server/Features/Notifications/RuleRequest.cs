@@ -4,7 +4,8 @@ namespace Vigil.Server.Features.Notifications;
 /// The body of <c>POST /api/rules</c> and <c>PUT /api/rules/{id}</c> (PUT replaces the whole rule).
 /// Omitted lists mean "every camera" / "any event"; <see cref="MinConfidence"/> defaults to 0.5,
 /// <see cref="Enabled"/> to true. Actions: <see cref="EmailOwner"/> (the caller's current address),
-/// or <see cref="Email"/> (an explicit address), and/or <see cref="Webhook"/>.
+/// or <see cref="Email"/> (an explicit address), and/or <see cref="Webhook"/>, and/or <see cref="Mqtt"/>
+/// (publish on <c>vigil/&lt;camera&gt;/events</c>).
 /// </summary>
 internal sealed record RuleRequest(
     string? Name,
@@ -15,7 +16,8 @@ internal sealed record RuleRequest(
     string? Email,
     bool? EmailOwner,
     string? Webhook,
-    bool? Enabled)
+    bool? Enabled,
+    bool? Mqtt = null)
 {
     public RuleSpecification ToSpecification(Guid ownerId) => new(
         ownerId,
@@ -27,5 +29,6 @@ internal sealed record RuleRequest(
         Email,
         Webhook,
         Enabled ?? true,
-        EmailOwner ?? false);
+        EmailOwner ?? false,
+        Mqtt ?? false);
 }

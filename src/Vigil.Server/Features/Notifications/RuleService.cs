@@ -150,9 +150,9 @@ internal sealed class RuleService(VigilDbContext db, SnapshotCameraDirectory cam
             throw new OperatorException("email: give an explicit address or e-mail the owner, not both");
         }
 
-        if (string.IsNullOrWhiteSpace(s.EmailTo) && !s.EmailOwner && string.IsNullOrWhiteSpace(s.WebhookUrl))
+        if (string.IsNullOrWhiteSpace(s.EmailTo) && !s.EmailOwner && string.IsNullOrWhiteSpace(s.WebhookUrl) && !s.Mqtt)
         {
-            throw new OperatorException("a rule needs an action: e-mail to the owner or to an address, a webhook URL, or both");
+            throw new OperatorException("a rule needs an action: e-mail to the owner or to an address, a webhook URL, MQTT, or several");
         }
 
         var name = string.IsNullOrWhiteSpace(s.Name) ? (labels.Count == 0 ? "Any event" : string.Join(", ", labels)) : s.Name.Trim();
@@ -169,6 +169,7 @@ internal sealed class RuleService(VigilDbContext db, SnapshotCameraDirectory cam
         rule.EmailTo = string.IsNullOrWhiteSpace(s.EmailTo) ? null : s.EmailTo.Trim();
         rule.EmailOwner = s.EmailOwner;
         rule.WebhookUrl = string.IsNullOrWhiteSpace(s.WebhookUrl) ? null : s.WebhookUrl.Trim();
+        rule.Mqtt = s.Mqtt;
         rule.Enabled = s.Enabled;
     }
 }

@@ -11,4 +11,5 @@ internal sealed record RuleSpecification(
     string? EmailTo,
     string? WebhookUrl,
     bool Enabled = true,
-    bool EmailOwner = false);
+    bool EmailOwner = false,
+    bool Mqtt = false);

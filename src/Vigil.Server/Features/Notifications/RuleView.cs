@@ -11,12 +11,13 @@ internal sealed record RuleView(
     string? Email,
     bool EmailOwner,
     string? Webhook,
+    bool Mqtt,
     bool Enabled,
     DateTimeOffset CreatedAt,
     string? WebhookSecret = null)
 {
     public static RuleView From(NotificationRule r, bool withSecret = false) => new(
-        r.Id, r.Name, r.CameraList, r.LabelList, r.MinConfidence, r.QuietHours, r.EmailTo, r.EmailOwner, r.WebhookUrl, r.Enabled, r.CreatedAt, withSecret ? r.WebhookSecret : null);
+        r.Id, r.Name, r.CameraList, r.LabelList, r.MinConfidence, r.QuietHours, r.EmailTo, r.EmailOwner, r.WebhookUrl, r.Mqtt, r.Enabled, r.CreatedAt, withSecret ? r.WebhookSecret : null);
 
     /// <summary>Without the webhook secret, should it ever reach a log.</summary>
     public override string ToString() => $"RuleView {{ Id = {Id}, Name = {Name} }}";

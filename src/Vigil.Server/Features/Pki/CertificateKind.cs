@@ -14,4 +14,7 @@ internal enum CertificateKind
 
     /// <summary>A device's own certificate, issued by fleet provisioning.</summary>
     Device,
+
+    /// <summary>A home-automation system's certificate (<c>vigil integrations create</c>): reads Vigil's MQTT topics, publishes nothing.</summary>
+    Integration,
 }

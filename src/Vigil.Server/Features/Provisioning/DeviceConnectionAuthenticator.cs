@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
+using Vigil.Server.Features.Integrations;
 using Vigil.Server.Features.Pki;
 
 namespace Vigil.Server.Features.Provisioning;
@@ -9,12 +10,14 @@ namespace Vigil.Server.Features.Provisioning;
 /// <summary>
 /// Decides at CONNECT who a connection is (TLS already proved the certificate chains to Vigil's
 /// CA): the certificate is looked up by its SHA-256 id in the certificate registry and must be
-/// an ACTIVE claim or device certificate within its validity; a device must use its thing name
-/// as client id. Everything else gets "not authorized" in the CONNACK, and a log line.
+/// an ACTIVE claim, device or integration certificate within its validity; a device must use its
+/// thing name as client id, an integration its name. Everything else gets "not authorized" in the
+/// CONNACK, and a log line.
 /// </summary>
 internal sealed partial class DeviceConnectionAuthenticator(
     IServiceScopeFactory scopes,
     IOptions<ProvisioningOptions> options,
+    IOptions<IntegrationsOptions> integrationOptions,
     TimeProvider time,
     ILogger<DeviceConnectionAuthenticator> logger)
 {
@@ -35,16 +38,21 @@ internal sealed partial class DeviceConnectionAuthenticator(
 
         var certificateId = Fingerprint.Of(certificate);
         CertificateRecord? record;
+        Integration? integration = null;
         await using (var scope = scopes.CreateAsyncScope())
         {
             record = await scope.ServiceProvider.GetRequiredService<CertificateRegistry>().FindAsync(certificateId, connection.CancellationToken);
+            if (record?.Kind == CertificateKind.Integration)
+            {
+                integration = await scope.ServiceProvider.GetRequiredService<IntegrationDirectory>().FindByCertificateAsync(certificateId, connection.CancellationToken);
+            }
         }
 
         var now = time.GetUtcNow();
         var problem = record switch
         {
             null => "the certificate is unknown (not in the certificate registry)",
-            { Kind: not (CertificateKind.Claim or CertificateKind.Device) } => $"a {record.Kind} certificate cannot connect to MQTT",
+            { Kind: not (CertificateKind.Claim or CertificateKind.Device or CertificateKind.Integration) } => $"a {record.Kind} certificate cannot connect to MQTT",
             { Status: CertificateStatus.PendingActivation } when now - record.CreatedAt > OwnershipTokens.Lifetime => "the certificate was never registered (pending activation for more than an hour)",
             { Status: CertificateStatus.PendingActivation } => "the certificate is pending activation (RegisterThing has not run)",
             { Status: CertificateStatus.Revoked } => "the certificate is revoked",
@@ -53,6 +61,8 @@ internal sealed partial class DeviceConnectionAuthenticator(
             { Kind: CertificateKind.Device, ThingName: null } => "the device certificate is not attached to a thing",
             { Kind: CertificateKind.Device } when record.ThingName != clientId => $"a device certificate must connect with its thing name as client id ({record.ThingName})",
             { Kind: CertificateKind.Claim, Template: null } => "the claim certificate has no provisioning template",
+            { Kind: CertificateKind.Integration } when integration is null => "the integration certificate belongs to no integration (revoked)",
+            { Kind: CertificateKind.Integration } when integration!.Name != clientId => $"an integration certificate must connect with its integration's name as client id ({integration.Name})",
             _ => null,
         };
         if (problem is not null)
@@ -60,9 +70,12 @@ internal sealed partial class DeviceConnectionAuthenticator(
             return Refuse(connection, MqttConnectReasonCode.NotAuthorized, problem, certificateId);
         }
 
-        var deviceTopics = record!.Kind == CertificateKind.Device
-            ? DevicePolicy.DeviceTopicsFor(options.Value.EffectiveDeviceTopics, clientId)
-            : [];
+        var deviceTopics = record!.Kind switch
+        {
+            CertificateKind.Device => DevicePolicy.DeviceTopicsFor(options.Value.EffectiveDeviceTopics, clientId),
+            CertificateKind.Integration => IntegrationTopics.ReadFilters(integrationOptions.Value.DiscoveryPrefix),
+            _ => [],
+        };
         if (record.Kind == CertificateKind.Device && options.Value.PresenceSubscribers.Contains(clientId))
         {
             deviceTopics = [.. deviceTopics, PresenceTracker.AllPresenceEvents];

@@ -7,7 +7,9 @@ namespace Vigil.Server.Features.Provisioning;
 /// kinds of device certificate need). Claim certificates: only their template's fleet-provisioning
 /// request topics, and the responses (spec §4.5, plus create-from-csr, which AWS's documented claim
 /// policy forgets). Devices: the configured topic filters with their thing name filled in.
-/// Response topics (<c>/accepted</c>, <c>/rejected</c>) and lifecycle events are written only by Vigil.
+/// Integrations (Home Assistant...): subscribe to and receive <c>vigil/#</c> and the discovery
+/// prefix, publish nothing. Response topics (<c>/accepted</c>, <c>/rejected</c>), lifecycle events
+/// and <c>vigil/...</c> are written only by Vigil.
 /// </summary>
 internal static class DevicePolicy
 {
@@ -30,6 +32,7 @@ internal static class DevicePolicy
             CertificateKind.Claim => FleetProvisioningTopics.TryParseRequest(topic, out var request)
                 && (request.Operation != FleetProvisioningOperation.RegisterThing || request.TemplateName == principal.Template),
             CertificateKind.Device => principal.DeviceTopics.Any(filter => TopicFilter.Matches(filter, topic)),
+            CertificateKind.Integration => false, // read-only
             _ => false,
         };
     }
@@ -44,7 +47,7 @@ internal static class DevicePolicy
         return principal.Kind switch
         {
             CertificateKind.Claim => ClaimFilters(principal.Template!).Any(allowed => TopicFilter.Covers(allowed, filter)),
-            CertificateKind.Device => principal.DeviceTopics.Any(allowed => TopicFilter.Covers(allowed, filter)),
+            CertificateKind.Device or CertificateKind.Integration => principal.DeviceTopics.Any(allowed => TopicFilter.Covers(allowed, filter)),
             _ => false,
         };
     }
@@ -54,7 +57,7 @@ internal static class DevicePolicy
         !principal.Revoked && principal.Kind switch
         {
             CertificateKind.Claim => ClaimFilters(principal.Template!).Any(allowed => TopicFilter.Matches(allowed, topic)),
-            CertificateKind.Device => principal.DeviceTopics.Any(allowed => TopicFilter.Matches(allowed, topic)),
+            CertificateKind.Device or CertificateKind.Integration => principal.DeviceTopics.Any(allowed => TopicFilter.Matches(allowed, topic)),
             _ => false,
         };
 
@@ -65,9 +68,10 @@ internal static class DevicePolicy
         $"$aws/provisioning-templates/{template}/provision/#",
     ];
 
-    /// <summary>Topics only the broker itself publishes: fleet-provisioning responses and lifecycle events.</summary>
+    /// <summary>Topics only the broker itself publishes: fleet-provisioning responses, lifecycle events and Vigil's own (<c>vigil/...</c>).</summary>
     public static bool IsServerOnly(string topic) =>
         topic.StartsWith("$aws/events/", StringComparison.Ordinal)
+        || topic == Integrations.IntegrationTopics.Root || topic.StartsWith(Integrations.IntegrationTopics.Root + "/", StringComparison.Ordinal)
         || (topic.StartsWith("$aws/certificates/", StringComparison.Ordinal) || topic.StartsWith("$aws/provisioning-templates/", StringComparison.Ordinal))
             && (topic.EndsWith("/accepted", StringComparison.Ordinal) || topic.EndsWith("/rejected", StringComparison.Ordinal));
 }

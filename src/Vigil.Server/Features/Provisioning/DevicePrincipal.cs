@@ -4,8 +4,8 @@ namespace Vigil.Server.Features.Provisioning;
 
 /// <summary>
 /// Who is on one MQTT connection, decided once at connect from the client certificate and the
-/// certificate registry: a claim certificate (fleet provisioning only, for its template) or a
-/// device certificate (its own thing's topics).
+/// certificate registry: a claim certificate (fleet provisioning only, for its template), a
+/// device certificate (its own thing's topics) or an integration certificate (reads Vigil's topics).
 /// </summary>
 internal sealed class DevicePrincipal
 {
@@ -41,6 +41,9 @@ internal sealed class DevicePrincipal
     /// <summary>Why the server closed the connection, for the disconnected lifecycle event.</summary>
     public string? ServerDisconnectReason { get; set; }
 
-    /// <summary>The topic filters a device may use, with its thing name filled in; empty for claim certificates.</summary>
+    /// <summary>
+    /// The topic filters a device may use, with its thing name filled in; for an integration, the
+    /// filters it may subscribe to (it publishes nothing); empty for claim certificates.
+    /// </summary>
     public IReadOnlyList<string> DeviceTopics { get; init; } = [];
 }

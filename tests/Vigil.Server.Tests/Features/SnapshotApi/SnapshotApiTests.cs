@@ -244,6 +244,10 @@ public sealed class SnapshotApiTests
         Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
         Assert.Equal(("Cars", "ops@example.com", false, false), (after.GetProperty("name").GetString(), after.GetProperty("email").GetString(), after.GetProperty("emailOwner").GetBoolean(), after.GetProperty("enabled").GetBoolean()));
         Assert.Equal(JsonValueKind.Null, after.GetProperty("webhook").ValueKind);
+        using var mqttOnly = await client.SendAsync(HttpMethod.Put, url, token, new { labels = new[] { "Person" }, mqtt = true }, Ct);
+        Assert.Equal(HttpStatusCode.OK, mqttOnly.StatusCode);
+        var mqttRule = await mqttOnly.JsonAsync(Ct);
+        Assert.Equal((true, false, JsonValueKind.Null), (mqttRule.GetProperty("mqtt").GetBoolean(), mqttRule.GetProperty("emailOwner").GetBoolean(), mqttRule.GetProperty("email").ValueKind));
         using var invalidPut = await client.SendAsync(HttpMethod.Put, url, token, new { minConfidence = 2, emailOwner = true }, Ct);
         Assert.Equal("min-confidence: must be from 0 to 1", (await invalidPut.JsonAsync(Ct)).GetProperty("detail").GetString());
 

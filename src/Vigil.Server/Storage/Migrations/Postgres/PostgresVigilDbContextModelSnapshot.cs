@@ -821,6 +821,30 @@ namespace Vigil.Server.Storage.Migrations.Postgres
                     b.ToTable("SnapshotCameras", (string)null);
                 });
 
+            modelBuilder.Entity("Vigil.Server.Features.Integrations.Integration", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("CertificateId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Name");
+
+                    b.HasIndex("CertificateId")
+                        .IsUnique();
+
+                    b.ToTable("Integrations", (string)null);
+                });
+
             modelBuilder.Entity("Vigil.Server.Features.Notifications.NotificationDelivery", b =>
                 {
                     b.Property<long>("Id")
@@ -933,6 +957,9 @@ namespace Vigil.Server.Storage.Migrations.Postgres
 
                     b.Property<double>("MinConfidence")
                         .HasColumnType("double precision");
+
+                    b.Property<bool>("Mqtt")
+                        .HasColumnType("boolean");
 
                     b.Property<string>("Name")
                         .IsRequired()

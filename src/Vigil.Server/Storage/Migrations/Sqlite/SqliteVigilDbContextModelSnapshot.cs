@@ -806,6 +806,30 @@ namespace Vigil.Server.Storage.Migrations.Sqlite
                     b.ToTable("SnapshotCameras", (string)null);
                 });
 
+            modelBuilder.Entity("Vigil.Server.Features.Integrations.Integration", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("CertificateId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.HasIndex("CertificateId")
+                        .IsUnique();
+
+                    b.ToTable("Integrations", (string)null);
+                });
+
             modelBuilder.Entity("Vigil.Server.Features.Notifications.NotificationDelivery", b =>
                 {
                     b.Property<long>("Id")
@@ -916,6 +940,9 @@ namespace Vigil.Server.Storage.Migrations.Sqlite
 
                     b.Property<double>("MinConfidence")
                         .HasColumnType("REAL");
+
+                    b.Property<bool>("Mqtt")
+                        .HasColumnType("INTEGER");
 
                     b.Property<string>("Name")
                         .IsRequired()

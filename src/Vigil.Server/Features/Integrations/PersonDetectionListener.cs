@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Options;
+using Vigil.Server.Features.Events;
+
+namespace Vigil.Server.Features.Integrations;
+
+/// <summary>Tells the <see cref="PersonSensor"/> about events with a person, once they are committed.</summary>
+internal sealed class PersonDetectionListener(PersonSensor sensor, IOptions<IntegrationsOptions> options) : IEventListener
+{
+    private RecordedEvent? _recorded;
+
+    public Task OnRecordingAsync(RecordedEvent recorded, CancellationToken cancellationToken)
+    {
+        _recorded = recorded;
+        return Task.CompletedTask;
+    }
+
+    public void OnRecorded()
+    {
+        var minimum = options.Value.PersonMinConfidence;
+        if (_recorded is { } recorded && recorded.Detections.Any(d => d.Label == "Person" && d.Confidence >= minimum))
+        {
+            sensor.Report(new PersonSensorCommand(PersonSensorCommandKind.Detected, recorded.CameraId, recorded.OccurredAt));
+        }
+    }
+}
