@@ -24,6 +24,8 @@ internal static class EventEndpoints
             .WithSummary("One event of the caller.");
         events.MapGet("/{id:long}/pictures/{index:int}", GetPictureAsync)
             .WithSummary("A picture of an event: the original (default), size=thumbnail, or size=annotated (detections drawn).");
+        events.MapGet("/{key:guid}/picture", RedirectToPictureAsync)
+            .WithSummary("The annotated picture of the event with this key (the id notifications such as MQTT messages carry): a redirect to /api/events/{id}/pictures/0.");
         events.MapDelete("/{id:long}", DeleteAsync)
             .WithSummary("Delete an event and its pictures.");
         return events;
@@ -98,6 +100,11 @@ internal static class EventEndpoints
     private static async Task<Results<Ok<ApiEventView>, NotFound>> GetAsync(long id, ClaimsPrincipal principal, EventQuery query, CancellationToken cancellationToken) =>
         await query.GetAsync(principal.GetRequiredUserId(), id, cancellationToken) is { } found
             ? TypedResults.Ok(ApiEventView.From(found))
+            : TypedResults.NotFound();
+
+    private static async Task<Results<RedirectHttpResult, NotFound>> RedirectToPictureAsync(Guid key, ClaimsPrincipal principal, EventQuery query, CancellationToken cancellationToken) =>
+        await query.FindIdByKeyAsync(principal.GetRequiredUserId(), key, cancellationToken) is { } id
+            ? TypedResults.Redirect($"/api/events/{id}/pictures/0?size=annotated")
             : TypedResults.NotFound();
 
     private static async Task<Results<PhysicalFileHttpResult, NotFound, ProblemHttpResult>> GetPictureAsync(

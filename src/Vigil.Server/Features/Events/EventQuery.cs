@@ -79,6 +79,13 @@ internal sealed class EventQuery(VigilDbContext db, PictureStore pictures)
         return found is null ? null : ToView(found);
     }
 
+    /// <summary>The id of the event with this key (the stable id notifications carry), or null when there is none for this owner.</summary>
+    public Task<long?> FindIdByKeyAsync(Guid ownerId, Guid key, CancellationToken cancellationToken) =>
+        db.Events.AsNoTracking()
+            .Where(e => e.Key == key && e.OwnerId == ownerId)
+            .Select(e => (long?)e.Id)
+            .SingleOrDefaultAsync(cancellationToken);
+
     /// <summary>An event's picture file, or null when there is no such event for this owner, picture or variant.</summary>
     public async Task<PictureFile?> GetPictureAsync(Guid? ownerId, long eventId, int index, PictureVariant variant, CancellationToken cancellationToken)
     {

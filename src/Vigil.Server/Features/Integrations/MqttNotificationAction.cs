@@ -46,7 +46,7 @@ internal sealed class MqttNotificationAction(IntegrationPublisher publisher, IOp
         }
     }
 
-    /// <summary>Where the event's picture is served (<c>GET /api/events/{id}/picture</c>, for its owner with a token).</summary>
+    /// <summary>Where the event's picture is served (<c>GET /api/events/{key}/picture</c>, for its owner with a token: a redirect to the annotated picture).</summary>
     public string PictureUrl(Guid eventKey)
     {
         var configured = options.Value.PictureBaseUrl;

@@ -166,6 +166,7 @@ public sealed class SnapshotApiTests
         {
             (HttpMethod.Get, $"/api/events/{aliceEvent.Id}", null),
             (HttpMethod.Get, $"/api/events/{aliceEvent.Id}/pictures/0", null),
+            (HttpMethod.Get, $"/api/events/{aliceEvent.Key}/picture", null),
             (HttpMethod.Delete, $"/api/events/{aliceEvent.Id}", null),
             (HttpMethod.Post, $"/api/cameras/{cameraId}/rotate-credentials", null),
             (HttpMethod.Delete, $"/api/cameras/{cameraId}", null),
@@ -184,6 +185,10 @@ public sealed class SnapshotApiTests
         using var stealCamera = await client.SendAsync(HttpMethod.Post, "/api/rules", b, new { cameras = new[] { cameraId }, emailOwner = true }, Ct);
         Assert.Equal(HttpStatusCode.BadRequest, stealCamera.StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await client.SendAsync(HttpMethod.Get, $"/api/events/{aliceEvent.Id}/pictures/0", a, cancellationToken: Ct)).StatusCode);
+        // The key that MQTT messages carry leads its owner to the annotated picture.
+        using var byKey = await client.SendAsync(HttpMethod.Get, $"/api/events/{aliceEvent.Key}/picture", a, cancellationToken: Ct);
+        Assert.Equal(HttpStatusCode.Redirect, byKey.StatusCode);
+        Assert.Equal($"/api/events/{aliceEvent.Id}/pictures/0?size=annotated", byKey.Headers.Location?.OriginalString);
 
         // Filters are checked and the bad parameter is named.
         foreach (var (query, parameter) in new[]
