@@ -31,11 +31,11 @@ public sealed class BrowserSignInTests
         await page.FillAsync("#email", "quinn@example.com");
         await page.FillAsync("#password", temporary);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/account/password");
+        await page.WaitForURLAsync("**/account/password**");
         await page.FillAsync("#new", IdentityTestServer.NewPassword);
         await page.FillAsync("#confirm", IdentityTestServer.NewPassword);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/account/mfa/setup");
+        await page.WaitForURLAsync("**/account/mfa/setup**");
         Assert.True(await page.IsVisibleAsync("img.qr"));
         var secret = (await page.TextContentAsync("#mfa-secret"))!;
         await page.FillAsync("#code", await Oathtool.TotpAsync(secret, cancellationToken: Ct));
@@ -65,7 +65,7 @@ public sealed class BrowserSignInTests
         await page.FillAsync("#email", "rita@example.com");
         await page.FillAsync("#password", IdentityTestServer.NewPassword);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/account/mfa");
+        await page.WaitForURLAsync("**/account/mfa**");
         // The enrolment used the current time step; the next one is the first unused code.
         await page.FillAsync("#code", await Oathtool.TotpAsync(temporary, TimeProvider.System.GetUtcNow().AddSeconds(30), Ct));
         await page.ClickAsync("button[type=submit]");
@@ -92,9 +92,9 @@ public sealed class BrowserSignInTests
         await page.FillAsync("#email", "sam@example.com");
         await page.FillAsync("#password", IdentityTestServer.NewPassword);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/account/mfa");
+        await page.WaitForURLAsync("**/account/mfa**");
         await page.ClickAsync("text=Use a recovery code instead");
-        await page.WaitForURLAsync("**/account/mfa/recovery");
+        await page.WaitForURLAsync("**/account/mfa/recovery**");
         await page.FillAsync("#code", enrolment.RecoveryCodes[0]);
         await page.ClickAsync("button[type=submit]");
 
