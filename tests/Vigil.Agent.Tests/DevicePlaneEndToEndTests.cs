@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using MQTTnet;
@@ -53,14 +52,7 @@ public sealed class DevicePlaneEndToEndTests
         await WaitForAsync(async () => (await ThingAsync(server, "CAM-E2E-1")).GetProperty("online").GetBoolean(), "the thing to show online");
 
         // The credentials provider exchanges the device certificate for temporary credentials.
-        using var handler = new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, CustomTrustStore = { root }, RevocationMode = X509RevocationMode.NoCheck },
-                ClientCertificates = [device],
-            },
-        };
+        using var handler = VigilTrust.Handler(root, device);
         using var http = new HttpClient(handler) { BaseAddress = new Uri($"https://localhost:{server.CredentialsPort}") };
         using var request = new HttpRequestMessage(HttpMethod.Get, "/role-aliases/VigilCameraRoleAlias/credentials");
         request.Headers.Add("x-amzn-iot-thingname", "CAM-E2E-1");
@@ -72,14 +64,12 @@ public sealed class DevicePlaneEndToEndTests
 
         // Signed with them, DescribeSignalingChannel through the server's control plane: the channel
         // provisioning created for the camera yes, another camera's no.
-        using (var kvs = RunningVigil.CreateClient(root, new Uri($"https://localhost:{server.HttpsPort}")))
-        {
-            var own = await SignedKvsRequests.DescribeSignalingChannelAsync(kvs, sigv4, "CAM-E2E-1", Ct);
-            Assert.True(own.Status == HttpStatusCode.OK, own.Body);
-            Assert.Contains(":channel/CAM-E2E-1/", own.Body, StringComparison.Ordinal);
-            var other = await SignedKvsRequests.DescribeSignalingChannelAsync(kvs, sigv4, "CAM-E2E-2", Ct);
-            Assert.Equal(HttpStatusCode.Unauthorized, other.Status);
-        }
+        var https = new Uri($"https://localhost:{server.HttpsPort}");
+        var own = await SignedKvsRequests.DescribeSignalingChannelAsync(root, https, sigv4, "CAM-E2E-1", Ct);
+        Assert.True(own.Status == HttpStatusCode.OK, own.Body);
+        Assert.Contains(":channel/CAM-E2E-1/", own.Body, StringComparison.Ordinal);
+        var other = await SignedKvsRequests.DescribeSignalingChannelAsync(root, https, sigv4, "CAM-E2E-2", Ct);
+        Assert.Equal(HttpStatusCode.Unauthorized, other.Status);
 
         // Revoked from another process: the live connection is dropped at once.
         var revoke = await server.RunAsync(["things", "revoke", "CAM-E2E-1"], Ct);

@@ -1,4 +1,3 @@
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -88,22 +87,8 @@ internal sealed class RunningVigil : IAsyncDisposable
     /// <summary>An HTTP client that trusts exactly Vigil's root CA (and checks the host name).</summary>
     public HttpClient CreateClient(bool https = true) => CreateClient(RootCertificate, https ? Https : Http);
 
-    public static HttpClient CreateClient(X509Certificate2 root, Uri baseAddress)
-    {
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                CertificateChainPolicy = new X509ChainPolicy
-                {
-                    TrustMode = X509ChainTrustMode.CustomRootTrust,
-                    CustomTrustStore = { root },
-                    RevocationMode = X509RevocationMode.NoCheck,
-                },
-            },
-        };
-        return new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
-    }
+    public static HttpClient CreateClient(X509Certificate2 root, Uri baseAddress) =>
+        new(VigilTrust.Handler(root)) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
 
     public async ValueTask DisposeAsync()
     {

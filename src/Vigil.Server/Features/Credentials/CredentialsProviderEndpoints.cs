@@ -97,13 +97,13 @@ internal static partial class CredentialsProviderEndpoints
         var requested = context.Request.Headers[ThingNameHeader].ToString();
         if (requested.Length > 0 && requested != record.ThingName)
         {
-            Log.Refused(logger, certificateId, alias, $"thing name header {RegistryRules.Printable(requested)} does not match the certificate's thing {record.ThingName}");
+            Log.Refused(logger, certificateId, alias, $"thing name header {DisplayText.Printable(requested)} does not match the certificate's thing {record.ThingName}");
             return Error(StatusCodes.Status403Forbidden, "the thing name does not match the certificate");
         }
 
         if (!options.Value.RoleAliases.TryGetValue(alias, out var role))
         {
-            return Error(StatusCodes.Status404NotFound, $"role alias {RegistryRules.Printable(alias)} does not exist");
+            return Error(StatusCodes.Status404NotFound, $"role alias {DisplayText.Printable(alias)} does not exist");
         }
 
         var thing = await things.FindAsync(record.ThingName, cancellationToken);

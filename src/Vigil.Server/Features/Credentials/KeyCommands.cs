@@ -4,6 +4,7 @@ using System.Text.Json;
 using Vigil.Server.Cli;
 using Vigil.Server.Features.Credentials.Policies;
 using Vigil.Server.Features.Identity;
+using Vigil.Server.Hosting;
 
 namespace Vigil.Server.Features.Credentials;
 
@@ -30,7 +31,7 @@ internal static class KeyCommands
             var email = parseResult.GetValue(user)!.Trim();
             if (!IsEmail(email))
             {
-                await Console.Error.WriteLineAsync($"vigil: --user must be an e-mail address, not '{Printable(email)}'");
+                await Console.Error.WriteLineAsync($"vigil: --user must be an e-mail address, not '{DisplayText.Printable(email, 64, "")}'");
                 return CommandRunner.Failure;
             }
 
@@ -59,8 +60,7 @@ internal static class KeyCommands
             if (parseResult.GetValue(CliOptions.Json))
             {
                 // The shape of `aws iam create-access-key`, so scripts written for it read this too.
-                await using var output = Console.OpenStandardOutput();
-                await using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true }))
+                await CliOutput.WriteJsonAsync(writer =>
                 {
                     writer.WriteStartObject();
                     writer.WriteStartObject("AccessKey");
@@ -72,9 +72,7 @@ internal static class KeyCommands
                     writer.WriteString("CreateDate", created.Key.CreatedAt.ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture));
                     writer.WriteEndObject();
                     writer.WriteEndObject();
-                }
-
-                await output.WriteAsync("\n"u8.ToArray(), ct);
+                }, ct);
                 return CommandRunner.Success;
             }
 
@@ -104,8 +102,7 @@ internal static class KeyCommands
             var keys = found.OrderBy(k => emails[k.UserId], StringComparer.Ordinal).ThenBy(k => k.CreatedAt).ThenBy(k => k.Id, StringComparer.Ordinal).ToList();
             if (parseResult.GetValue(CliOptions.Json))
             {
-                await using var output = Console.OpenStandardOutput();
-                await using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true }))
+                await CliOutput.WriteJsonAsync(writer =>
                 {
                     writer.WriteStartArray();
                     foreach (var key in keys)
@@ -136,9 +133,7 @@ internal static class KeyCommands
                     }
 
                     writer.WriteEndArray();
-                }
-
-                await output.WriteAsync("\n"u8.ToArray(), ct);
+                }, ct);
                 return CommandRunner.Success;
             }
 
@@ -171,7 +166,7 @@ internal static class KeyCommands
                     Console.WriteLine($"{value} was already revoked.");
                     return CommandRunner.Success;
                 default:
-                    await Console.Error.WriteLineAsync($"vigil: no access key {Printable(value)}");
+                    await Console.Error.WriteLineAsync($"vigil: no access key {DisplayText.Printable(value, 64, "")}");
                     return CommandRunner.Failure;
             }
         }, cancellationToken));
@@ -220,7 +215,4 @@ internal static class KeyCommands
         && !value.AsSpan().ContainsAny(UnwantedInEmail);
 
     private static readonly System.Buffers.SearchValues<char> UnwantedInEmail = System.Buffers.SearchValues.Create(" /\\\"'<>");
-
-    private static string Printable(string text) =>
-        new([.. (text.Length > 64 ? text[..64] : text).Select(c => char.IsControl(c) ? '?' : c)]);
 }

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Text.Json;
 using Vigil.Server.Cli;
+using Vigil.Server.Hosting;
 
 namespace Vigil.Server.Features.Devices;
 
@@ -108,31 +108,30 @@ internal static class RegistryCommands
             var registry = services.GetRequiredService<DeviceRegistry>();
             if (parseResult.GetValue(CliOptions.Json))
             {
-                await using var output = Console.OpenStandardOutput();
-                await using var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true });
-                writer.WriteStartArray();
-                await foreach (var entry in registry.ListAsync().WithCancellation(ct))
+                await CliOutput.WriteJsonAsync(async writer =>
                 {
-                    writer.WriteStartObject();
-                    writer.WriteString("serial", entry.Serial);
-                    writer.WriteString("model", entry.Model);
-                    writer.WriteString("createdAt", entry.CreatedAt);
-                    if (entry.RevokedAt is { } revoked)
+                    writer.WriteStartArray();
+                    await foreach (var entry in registry.ListAsync().WithCancellation(ct))
                     {
-                        writer.WriteString("revokedAt", revoked);
-                    }
-                    else
-                    {
-                        writer.WriteNull("revokedAt");
+                        writer.WriteStartObject();
+                        writer.WriteString("serial", entry.Serial);
+                        writer.WriteString("model", entry.Model);
+                        writer.WriteString("createdAt", entry.CreatedAt);
+                        if (entry.RevokedAt is { } revoked)
+                        {
+                            writer.WriteString("revokedAt", revoked);
+                        }
+                        else
+                        {
+                            writer.WriteNull("revokedAt");
+                        }
+
+                        writer.WriteString("importId", entry.ImportId);
+                        writer.WriteEndObject();
                     }
 
-                    writer.WriteString("importId", entry.ImportId);
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndArray();
-                await writer.FlushAsync(ct);
-                await output.WriteAsync("\n"u8.ToArray(), ct);
+                    writer.WriteEndArray();
+                }, ct);
                 return CommandRunner.Success;
             }
 
@@ -165,7 +164,7 @@ internal static class RegistryCommands
                     Console.WriteLine($"{value} was already revoked.");
                     return CommandRunner.Success;
                 default:
-                    await Console.Error.WriteLineAsync($"vigil: no registered device has serial {RegistryRules.Printable(value)}");
+                    await Console.Error.WriteLineAsync($"vigil: no registered device has serial {DisplayText.Printable(value)}");
                     return CommandRunner.Failure;
             }
         }, cancellationToken));

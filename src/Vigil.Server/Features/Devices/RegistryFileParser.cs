@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
+using Vigil.Server.Hosting;
 
 namespace Vigil.Server.Features.Devices;
 
@@ -227,7 +228,7 @@ internal static class RegistryFileParser
             var name = fields[i].Trim().ToLowerInvariant();
             if (!Columns.Contains(name))
             {
-                collector.Problem(line, $"unknown column '{RegistryRules.Printable(fields[i])}' in the header (expected serial,secret,model)");
+                collector.Problem(line, $"unknown column '{DisplayText.Printable(fields[i])}' in the header (expected serial,secret,model)");
                 return null;
             }
 
@@ -278,7 +279,7 @@ internal static class RegistryFileParser
                     reader.Read();
                     if (reader.TokenType != JsonTokenType.String)
                     {
-                        error ??= $"'{RegistryRules.Printable(name)}' must be a string";
+                        error ??= $"'{DisplayText.Printable(name)}' must be a string";
                         reader.Skip();
                         continue;
                     }
@@ -290,7 +291,7 @@ internal static class RegistryFileParser
                         case "secret" when secret is null: secret = value; break;
                         case "model" when model is null: model = value; break;
                         case "serial" or "secret" or "model": error ??= $"'{name}' appears twice"; break;
-                        default: error ??= $"unknown property '{RegistryRules.Printable(name)}' (expected serial, secret, model)"; break;
+                        default: error ??= $"unknown property '{DisplayText.Printable(name)}' (expected serial, secret, model)"; break;
                     }
                 }
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Vigil.Server.Hosting;
 
 namespace Vigil.Server.Features.Devices;
 
@@ -19,7 +20,7 @@ internal static partial class RegistryRules
         serial.Length == 0 ? "serial is empty"
         : serial.Length > SerialMaxLength ? $"serial is longer than {SerialMaxLength} characters"
         : IsValidSerial(serial) ? null
-        : $"serial '{Printable(serial)}' may contain only letters, digits and _ . : -";
+        : $"serial '{DisplayText.Printable(serial)}' may contain only letters, digits and _ . : -";
 
     public static string? CheckSecret(string secret) =>
         secret.Length < SecretMinLength ? $"secret is shorter than {SecretMinLength} characters"
@@ -33,11 +34,4 @@ internal static partial class RegistryRules
         : model.Length > ModelMaxLength ? $"model is longer than {ModelMaxLength} characters"
         : model.Any(char.IsControl) ? "model contains a control character"
         : null;
-
-    /// <summary>Enough of a bad value to recognise it in an error message, never a secret.</summary>
-    public static string Printable(string value)
-    {
-        var cut = value.Length > 40 ? value[..40] + "…" : value;
-        return new string(cut.Select(c => char.IsControl(c) ? '?' : c).ToArray());
-    }
 }

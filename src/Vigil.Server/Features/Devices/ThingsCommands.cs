@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using Vigil.Server.Cli;
+using Vigil.Server.Hosting;
 
 namespace Vigil.Server.Features.Devices;
 
@@ -23,8 +24,7 @@ internal static class ThingsCommands
             var things = await services.GetRequiredService<ThingRegistry>().ListAsync(ct);
             if (parseResult.GetValue(CliOptions.Json))
             {
-                await using var output = Console.OpenStandardOutput();
-                await using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true }))
+                await CliOutput.WriteJsonAsync(writer =>
                 {
                     writer.WriteStartArray();
                     foreach (var (thing, status) in things)
@@ -47,9 +47,7 @@ internal static class ThingsCommands
                     }
 
                     writer.WriteEndArray();
-                }
-
-                await output.WriteAsync("\n"u8.ToArray(), ct);
+                }, ct);
                 return CommandRunner.Success;
             }
 
@@ -99,7 +97,7 @@ internal static class ThingsCommands
                     Console.WriteLine($"{value} was already revoked.");
                     return CommandRunner.Success;
                 default:
-                    await Console.Error.WriteLineAsync($"vigil: there is no thing named {RegistryRules.Printable(value)}");
+                    await Console.Error.WriteLineAsync($"vigil: there is no thing named {DisplayText.Printable(value)}");
                     return CommandRunner.Failure;
             }
         }, cancellationToken));

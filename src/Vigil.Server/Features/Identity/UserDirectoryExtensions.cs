@@ -1,3 +1,5 @@
+using Vigil.Server.Hosting;
+
 namespace Vigil.Server.Features.Identity;
 
 /// <summary>
@@ -12,7 +14,7 @@ internal static class UserDirectoryExtensions
         var trimmed = email.Trim();
         if (trimmed.Length is 0 or > UserAccounts.MaxEmailLength || trimmed.Any(char.IsControl))
         {
-            throw new UnknownAccountException($"'{Printable(trimmed)}' is not an e-mail address");
+            throw new UnknownAccountException($"'{DisplayText.Printable(trimmed, 64, "")}' is not an e-mail address");
         }
 
         return await directory.FindByEmailAsync(trimmed, cancellationToken)
@@ -30,7 +32,4 @@ internal static class UserDirectoryExtensions
 
         return emails;
     }
-
-    private static string Printable(string text) =>
-        new([.. (text.Length > 64 ? text[..64] : text).Select(c => char.IsControl(c) ? '?' : c)]);
 }

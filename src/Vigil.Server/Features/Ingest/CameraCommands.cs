@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using Vigil.Server.Cli;
 using Vigil.Server.Features.Identity;
 
@@ -86,7 +85,7 @@ internal static class CameraCommands
             var cameras = found.OrderBy(c => emails[c.OwnerId], StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
             if (parseResult.GetValue(CliOptions.Json))
             {
-                await WriteJsonAsync(writer =>
+                await CliOutput.WriteJsonAsync(writer =>
                 {
                     writer.WriteStartArray();
                     foreach (var c in cameras)
@@ -138,7 +137,7 @@ internal static class CameraCommands
         var port = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<IngestOptions>>().Value.SmtpPort;
         if (json)
         {
-            await WriteJsonAsync(writer =>
+            await CliOutput.WriteJsonAsync(writer =>
             {
                 writer.WriteStartObject();
                 writer.WriteString("id", c.Camera.Id);
@@ -164,17 +163,5 @@ internal static class CameraCommands
               Upload token     {c.UploadToken}   (POST /api/ingest/snapshot, Authorization: Bearer <token>)
             These secrets are shown only now; `vigil cameras rotate-credentials` issues new ones.
             """);
-    }
-
-    private static async Task WriteJsonAsync(Action<Utf8JsonWriter> write, CancellationToken ct)
-    {
-        await using var output = Console.OpenStandardOutput();
-        await using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true }))
-        {
-            write(writer);
-            await writer.FlushAsync(ct);
-        }
-
-        await output.WriteAsync("\n"u8.ToArray(), ct);
     }
 }

@@ -1,5 +1,6 @@
 using MimeKit;
 using Vigil.Server.Features.Vision;
+using Vigil.Server.Hosting;
 
 namespace Vigil.Server.Features.Ingest;
 
@@ -111,14 +112,6 @@ internal static class PictureExtractor
         return name is not null && ImageExtensions.Any(e => name.EndsWith(e, StringComparison.OrdinalIgnoreCase));
     }
 
-    private static string Printable(string? text, int max = 100)
-    {
-        if (string.IsNullOrEmpty(text))
-        {
-            return "(no name)";
-        }
-
-        var clean = new string(text.Select(c => char.IsControl(c) ? '?' : c).ToArray());
-        return clean.Length <= max ? clean : clean[..max] + "...";
-    }
+    private static string Printable(string? text, int max = 100) =>
+        string.IsNullOrEmpty(text) ? "(no name)" : DisplayText.Printable(text, max, "...");
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Vigil.Server.Cli;
 using Vigil.Server.Hosting;
 
@@ -48,8 +47,7 @@ internal static class IntegrationCommands
             var integrations = await services.GetRequiredService<IntegrationDirectory>().ListAsync(ct);
             if (parseResult.GetValue(CliOptions.Json))
             {
-                await using var output = Console.OpenStandardOutput();
-                await using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true }))
+                await CliOutput.WriteJsonAsync(writer =>
                 {
                     writer.WriteStartArray();
                     foreach (var i in integrations)
@@ -64,10 +62,7 @@ internal static class IntegrationCommands
                     }
 
                     writer.WriteEndArray();
-                    await writer.FlushAsync(ct);
-                }
-
-                await output.WriteAsync("\n"u8.ToArray(), ct);
+                }, ct);
                 return CommandRunner.Success;
             }
 

@@ -40,7 +40,7 @@ internal static class RuleCommands
             var emails = await services.GetRequiredService<IUserDirectory>().EmailsAsync(rows.Select(d => d.OwnerId), ct);
             if (parseResult.GetValue(CliOptions.Json))
             {
-                await WriteJsonAsync(writer =>
+                await CliOutput.WriteJsonAsync(writer =>
                 {
                     writer.WriteStartArray();
                     foreach (var d in rows)
@@ -110,7 +110,7 @@ internal static class RuleCommands
                 ct);
             if (parseResult.GetValue(CliOptions.Json))
             {
-                await WriteJsonAsync(writer => WriteRule(writer, rule, ownerEmail, withSecret: true), ct);
+                await CliOutput.WriteJsonAsync(writer => WriteRule(writer, rule, ownerEmail, withSecret: true), ct);
                 return CommandRunner.Success;
             }
 
@@ -136,7 +136,7 @@ internal static class RuleCommands
             var rules = found.OrderBy(r => emails[r.OwnerId], StringComparer.Ordinal).ThenBy(r => r.CreatedAt).ToList();
             if (parseResult.GetValue(CliOptions.Json))
             {
-                await WriteJsonAsync(writer =>
+                await CliOutput.WriteJsonAsync(writer =>
                 {
                     writer.WriteStartArray();
                     foreach (var rule in rules)
@@ -213,17 +213,5 @@ internal static class RuleCommands
 
         writer.WriteBoolean("enabled", rule.Enabled);
         writer.WriteEndObject();
-    }
-
-    private static async Task WriteJsonAsync(Action<Utf8JsonWriter> write, CancellationToken ct)
-    {
-        await using var output = Console.OpenStandardOutput();
-        await using (var writer = new Utf8JsonWriter(output, new JsonWriterOptions { Indented = true }))
-        {
-            write(writer);
-            await writer.FlushAsync(ct);
-        }
-
-        await output.WriteAsync("\n"u8.ToArray(), ct);
     }
 }

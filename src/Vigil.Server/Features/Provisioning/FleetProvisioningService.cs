@@ -147,7 +147,7 @@ internal sealed partial class FleetProvisioningService(
         var entry = await services.GetRequiredService<DeviceRegistry>().FindAsync(serial, cancellationToken);
         if (entry is null)
         {
-            return Refuse(request, claim, 403, "AccessDenied", $"serial number {RegistryRules.Printable(serial)} is not in the manufacturing registry");
+            return Refuse(request, claim, 403, "AccessDenied", $"serial number {DisplayText.Printable(serial)} is not in the manufacturing registry");
         }
 
         if (entry.RevokedAt is not null)

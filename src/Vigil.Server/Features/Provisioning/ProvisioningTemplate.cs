@@ -1,6 +1,6 @@
-using System.Text;
 using System.Text.RegularExpressions;
 using Vigil.Server.Features.Devices;
+using Vigil.Server.Hosting;
 
 namespace Vigil.Server.Features.Provisioning;
 
@@ -106,24 +106,13 @@ internal sealed partial class ProvisioningTemplate
 
         if (!ThingNames.IsValid(thingName))
         {
-            error = $"the thing name '{Printable(thingName)}' is not 1 to 128 letters, digits or _ . : -";
+            error = $"the thing name '{DisplayText.Printable(thingName, 64, "")}' is not 1 to 128 letters, digits or _ . : -";
             return false;
         }
 
         definition = definitionValue;
         error = "";
         return true;
-    }
-
-    private static string Printable(string value)
-    {
-        var text = new StringBuilder();
-        foreach (var c in value.Take(64))
-        {
-            text.Append(char.IsControl(c) ? '?' : c);
-        }
-
-        return text.ToString();
     }
 
     [GeneratedRegex(@"\$\{([^}]+)\}")]

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Vigil.Server.Features.Devices;
@@ -22,14 +21,7 @@ public sealed class CredentialsProviderTests
 
     private static HttpClient Client(RunningVigil vigil, X509Certificate2? certificate, Uri? baseAddress = null)
     {
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, CustomTrustStore = { vigil.RootCertificate }, RevocationMode = X509RevocationMode.NoCheck },
-                ClientCertificates = certificate is null ? null : new X509CertificateCollection { certificate },
-            },
-        };
+        var handler = VigilTrust.Handler(vigil.RootCertificate, certificate);
         var port = vigil.App.Services.GetRequiredService<DevicePlaneEndpoints>().CredentialsProviderPort;
         return new HttpClient(handler) { BaseAddress = baseAddress ?? new Uri($"https://localhost:{port}"), Timeout = TimeSpan.FromSeconds(30) };
     }

@@ -21,15 +21,7 @@ internal sealed partial class AccountBrowser : IDisposable
             CookieContainer = Cookies,
             UseCookies = true,
             AllowAutoRedirect = false,
-            SslOptions = new SslClientAuthenticationOptions
-            {
-                CertificateChainPolicy = new X509ChainPolicy
-                {
-                    TrustMode = X509ChainTrustMode.CustomRootTrust,
-                    CustomTrustStore = { root },
-                    RevocationMode = X509RevocationMode.NoCheck,
-                },
-            },
+            SslOptions = new SslClientAuthenticationOptions { CertificateChainPolicy = VigilTrust.ChainPolicy(root) },
         };
         Client = new HttpClient(handler) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(60) };
     }

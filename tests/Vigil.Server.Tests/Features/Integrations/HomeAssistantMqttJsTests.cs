@@ -17,15 +17,10 @@ public sealed class HomeAssistantMqttJsTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static string CompatDirectory() =>
-        Environment.GetEnvironmentVariable("VIGIL_TEST_MQTTJS") is { Length: > 0 } directory && Directory.Exists(Path.Combine(directory, "node_modules", "mqtt"))
-            ? directory
-            : throw new InvalidOperationException("This test needs mqtt.js: run ./test.sh (it runs npm ci in tests/compat-mqtt), or run npm ci there and set VIGIL_TEST_MQTTJS to that directory.");
-
     [Fact]
     public async Task Home_Assistant_on_mqtt_js_discovers_the_camera_and_gets_the_person_event_and_sensor_states()
     {
-        var compat = CompatDirectory();
+        var compat = Requirements.MqttJsDirectory();
         var node = Requirements.Executable("node");
         var person = await File.ReadAllBytesAsync(SnapshotAssets.Picture("person.jpg"), Ct);
         await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?>

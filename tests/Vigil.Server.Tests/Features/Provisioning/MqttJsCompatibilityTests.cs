@@ -13,15 +13,10 @@ public sealed class MqttJsCompatibilityTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static string CompatDirectory() =>
-        Environment.GetEnvironmentVariable("VIGIL_TEST_MQTTJS") is { Length: > 0 } directory && Directory.Exists(Path.Combine(directory, "node_modules", "mqtt"))
-            ? directory
-            : throw new InvalidOperationException("This test needs mqtt.js: run ./test.sh (it runs npm ci in tests/compat-mqtt), or run npm ci there and set VIGIL_TEST_MQTTJS to that directory.");
-
     [Fact]
     public async Task Mqtt_js_provisions_by_csr_connects_as_the_device_and_gets_the_documented_rejections()
     {
-        var compat = CompatDirectory();
+        var compat = Requirements.MqttJsDirectory();
         await using var vigil = await RunningVigil.StartAsync(cancellationToken: Ct);
         await DeviceClients.ImportAsync(vigil, "CAM-JS-1", "CAM-JS-REVOKED");
         await using (var scope = vigil.App.Services.CreateAsyncScope())

@@ -25,19 +25,7 @@ internal sealed class KvsTestClient : IDisposable
 
     public static KvsTestClient For(RunningVigil vigil, SigV4Credentials? credentials, string region = "us-east-1", TimeProvider? clock = null)
     {
-        var root = vigil.RootCertificate;
-        var handler = new SocketsHttpHandler
-        {
-            SslOptions = new System.Net.Security.SslClientAuthenticationOptions
-            {
-                CertificateChainPolicy = new System.Security.Cryptography.X509Certificates.X509ChainPolicy
-                {
-                    TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust,
-                    CustomTrustStore = { root },
-                    RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
-                },
-            },
-        };
+        var handler = VigilTrust.Handler(vigil.RootCertificate);
         HttpMessageHandler pipeline = handler;
         if (credentials is not null)
         {

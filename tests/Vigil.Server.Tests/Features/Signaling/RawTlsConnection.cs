@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Vigil.Server.Tests.Support;
 
 namespace Vigil.Server.Tests.Features.Signaling;
 
@@ -35,12 +36,7 @@ internal sealed class RawTlsConnection : IAsyncDisposable
             TargetHost = https.Host,
             // The KVS C SDK pins ALPN to http/1.1 (h2 gave it HTML 400s on AWS).
             ApplicationProtocols = [SslApplicationProtocol.Http11],
-            CertificateChainPolicy = new X509ChainPolicy
-            {
-                TrustMode = X509ChainTrustMode.CustomRootTrust,
-                CustomTrustStore = { root },
-                RevocationMode = X509RevocationMode.NoCheck,
-            },
+            CertificateChainPolicy = VigilTrust.ChainPolicy(root),
         }, cancellationToken);
         return new RawTlsConnection(tcp, tls);
     }

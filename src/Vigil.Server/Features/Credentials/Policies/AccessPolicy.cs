@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Vigil.Server.Hosting;
 
 namespace Vigil.Server.Features.Credentials.Policies;
 
@@ -386,7 +387,7 @@ internal sealed class AccessPolicy
         {
             if (!seen.Add(property.Name))
             {
-                throw new PolicyFormatException($"{path}: \"{Printable(property.Name)}\" appears twice");
+                throw new PolicyFormatException($"{path}: \"{DisplayText.Printable(property.Name)}\" appears twice");
             }
 
             yield return property;
@@ -399,13 +400,7 @@ internal sealed class AccessPolicy
             : throw new PolicyFormatException($"{path}: must be a string");
 
     private static PolicyFormatException Unknown(string name, string path, string known) =>
-        new($"{path}: unknown element \"{Printable(name)}\" (known: {known})");
-
-    private static string Printable(string text)
-    {
-        var shortened = text.Length > 40 ? text[..40] + "…" : text;
-        return new string([.. shortened.Select(c => char.IsControl(c) ? '?' : c)]);
-    }
+        new($"{path}: unknown element \"{DisplayText.Printable(name)}\" (known: {known})");
 
     private static string Serialize(string? version, string? id, List<PolicyStatement> statements)
     {

@@ -1,37 +1,12 @@
-using Microsoft.AspNetCore.Mvc;
-
 namespace Vigil.Server.Features.Identity.Pages;
 
-internal sealed class MfaChallengeModel(SignInFlow flow, SignInThrottle throttle) : AccountPageModel
+internal sealed class MfaChallengeModel(SignInFlow flow, SignInThrottle throttle) : MfaCodePageModel(flow, throttle)
 {
     public const string Wrong = "That code is not valid. Codes change every 30 seconds and each works only once: wait for the next one.";
 
-    [BindProperty]
-    public string? Code { get; set; }
+    protected override string WrongCodeMessage => Wrong;
 
-    public async Task<IActionResult> OnGetAsync() =>
-        await flow.GetPendingAsync(HttpContext, SignInStage.VerifyMfa) is null ? RedirectToPage("SignIn") : Page();
+    protected override string AuthenticationMethod => "otp";
 
-    public async Task<IActionResult> OnPostAsync()
-    {
-        if (await flow.GetPendingAsync(HttpContext, SignInStage.VerifyMfa) is not { } found)
-        {
-            return RedirectToPage("SignIn");
-        }
-
-        var (pending, user) = found;
-
-        if (!throttle.TryAcquire(HttpContext.Connection.RemoteIpAddress))
-        {
-            return TooManyAttempts();
-        }
-
-        if (!await flow.VerifyTotpAsync(user, Code ?? ""))
-        {
-            Error = Wrong;
-            return Page();
-        }
-
-        return LocalRedirect(await flow.AdvanceAsync(HttpContext, user, mfaVerified: true, SafeReturnUrl(pending.ReturnUrl), "otp"));
-    }
+    protected override Task<bool> VerifyAsync(SignInFlow flow, VigilUser user, string code) => flow.VerifyTotpAsync(user, code);
 }
