@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
@@ -138,10 +139,14 @@ public sealed class CommandLineTests
     public async Task An_unreachable_postgres_exits_non_zero_with_one_line_and_no_password()
     {
         using var data = new TempDirectory("data");
+        // A port bound here but not listening refuses connections, and no parallel test can
+        // start a server on it meanwhile (a merely free port could be taken and answer).
+        using var closedPort = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        closedPort.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         var settings = new Dictionary<string, string?>
         {
             ["VIGIL__Storage__Provider"] = "Postgres",
-            ["VIGIL__Storage__ConnectionString"] = $"Host=127.0.0.1;Port={VigilExecutable.FreePort()};Username=vigil;Password=hunter2;Timeout=3",
+            ["VIGIL__Storage__ConnectionString"] = $"Host=127.0.0.1;Port={((IPEndPoint)closedPort.LocalEndPoint!).Port};Username=vigil;Password=hunter2;Timeout=3",
         };
 
         var result = await VigilExecutable.RunAsync(data.Path, ["db", "migrate"], settings, cancellationToken: Ct);
