@@ -1,9 +1,11 @@
 namespace Vigil.Server.Features.Devices;
 
 /// <summary>
-/// Told when fleet provisioning created or re-provisioned a thing, after it is stored. Signaling
-/// implements it to create the thing's signaling channel (named after the thing). A failing
-/// observer is logged and does not undo the provisioning: the camera may create its channel itself.
+/// Told when fleet provisioning created or re-provisioned a thing, inside the transaction that
+/// stores it (through the scope's <c>VigilDbContext</c>), so the thing and what observers add are
+/// committed together. Signaling implements it to create the thing's signaling channel (named
+/// after the thing). A failing observer's work is rolled back to a savepoint and logged; it does
+/// not undo the provisioning: the camera may create its channel itself.
 /// </summary>
 internal interface IThingLifecycleObserver
 {

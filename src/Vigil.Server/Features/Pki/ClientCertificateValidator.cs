@@ -11,32 +11,43 @@ namespace Vigil.Server.Features.Pki;
 /// </summary>
 internal sealed class ClientCertificateValidator(CertificateAuthority authority, TimeProvider time)
 {
-    /// <summary>Null when the certificate is acceptable, else why not (for the log).</summary>
-    public string? Check(X509Certificate? presented, SslPolicyErrors errors)
+    /// <summary>
+    /// The chain policy for one handshake, handed to <see cref="SslServerAuthenticationOptions.CertificateChainPolicy"/>
+    /// so that TLS builds the client's chain once, against Vigil's root only (the default policy
+    /// builds it against the system's roots, fails, and a second build would be needed here).
+    /// </summary>
+    public X509ChainPolicy Policy()
+    {
+        var policy = new X509ChainPolicy
+        {
+            TrustMode = X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = X509RevocationMode.NoCheck,
+            VerificationTime = time.GetUtcNow().UtcDateTime,
+            VerificationTimeIgnored = false,
+        };
+        policy.CustomTrustStore.Add(authority.Certificate);
+        policy.ApplicationPolicy.Add(CertificateProfile.ClientAuthentication);
+        return policy;
+    }
+
+    /// <summary>Null when the certificate is acceptable, else why not (for the log); <paramref name="chain"/> was built with <see cref="Policy"/>.</summary>
+    public static string? Check(X509Certificate? presented, X509Chain? chain, SslPolicyErrors errors)
     {
         if (presented is null || errors.HasFlag(SslPolicyErrors.RemoteCertificateNotAvailable))
         {
             return "no client certificate";
         }
 
-        using var certificate = presented as X509Certificate2 is { } c2 ? X509CertificateLoader.LoadCertificate(c2.RawData) : X509CertificateLoader.LoadCertificate(presented.GetRawCertData());
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(authority.Certificate);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.VerificationTime = time.GetUtcNow().UtcDateTime;
-        chain.ChainPolicy.VerificationTimeIgnored = false;
-        chain.ChainPolicy.ApplicationPolicy.Add(CertificateProfile.ClientAuthentication);
-        if (chain.Build(certificate))
+        if (errors == SslPolicyErrors.None)
         {
             return null;
         }
 
-        var status = chain.ChainStatus.Select(s => s.Status).Aggregate(X509ChainStatusFlags.NoError, (a, b) => a | b);
+        var status = (chain?.ChainStatus ?? []).Select(s => s.Status).Aggregate(X509ChainStatusFlags.NoError, (a, b) => a | b);
         return status.HasFlag(X509ChainStatusFlags.UntrustedRoot) || status.HasFlag(X509ChainStatusFlags.PartialChain)
             ? "the client certificate was not issued by this Vigil's CA"
             : status.HasFlag(X509ChainStatusFlags.NotTimeValid)
                 ? "the client certificate is expired or not yet valid"
-                : $"the client certificate is not acceptable ({status})";
+                : $"the client certificate is not acceptable ({(status == X509ChainStatusFlags.NoError ? errors.ToString() : status.ToString())})";
     }
 }

@@ -34,9 +34,10 @@ internal static partial class MutualTlsListener
                     ClientCertificateRequired = true,
                     EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
                     CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
-                    RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                    CertificateChainPolicy = validator.Policy(),
+                    RemoteCertificateValidationCallback = (_, certificate, chain, errors) =>
                     {
-                        var problem = validator.Check(certificate, errors);
+                        var problem = ClientCertificateValidator.Check(certificate, chain, errors);
                         if (problem is not null)
                         {
                             Log.Refused(logger, endpointName, remote, problem);

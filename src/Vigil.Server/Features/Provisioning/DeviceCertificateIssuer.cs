@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 using Vigil.Server.Features.Pki;
+using Vigil.Server.Storage;
 
 namespace Vigil.Server.Features.Provisioning;
 
@@ -10,7 +11,7 @@ namespace Vigil.Server.Features.Provisioning;
 /// The subject is Vigil's, never the CSR's (a device does not choose its name; the template does),
 /// and the validity is <c>Pki:DeviceCertificateDays</c>.
 /// </summary>
-internal sealed class DeviceCertificateIssuer(CertificateAuthority authority, CertificateRegistry registry, IOptions<PkiOptions> pki)
+internal sealed class DeviceCertificateIssuer(CertificateAuthority authority, CertificateRegistry registry, VigilDbContext db, IOptions<PkiOptions> pki)
 {
     public const int MaxCsrLength = 16_384;
 
@@ -61,8 +62,10 @@ internal sealed class DeviceCertificateIssuer(CertificateAuthority authority, Ce
     private CertificateProfile Profile() =>
         new(CertificateProfile.ClientAuthentication, TimeSpan.FromDays(pki.Value.DeviceCertificateDays));
 
+    // A pending certificate lost to a power failure only makes its device provision again
+    // (RegisterThing refuses the token); RegisterThing's own commit waits for the disk.
     private Task<CertificateRecord> RecordAsync(X509Certificate2 certificate, CancellationToken cancellationToken) =>
-        registry.RecordAsync(certificate, CertificateKind.Device, CertificateStatus.PendingActivation, template: null, cancellationToken);
+        db.WithoutWaitingForDiskAsync(() => registry.RecordAsync(certificate, CertificateKind.Device, CertificateStatus.PendingActivation, template: null, cancellationToken));
 
     private static string? CheckKey(PublicKey key)
     {

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Vigil.Contracts.FleetProvisioning;
 using Vigil.Server.Features.Devices;
@@ -221,11 +222,13 @@ internal sealed partial class FleetProvisioningService(
                 return Refuse(request, claim, 409, "ResourceConflict", $"thing {definition.ThingName} was provisioned by another request at the same time");
             }
 
+            // In the same transaction (one commit instead of one more per observer), behind a
+            // savepoint so that a failing observer undoes only its own work.
+            await NotifyAsync(services, transaction, new ThingProvisioned(definition.ThingName, definition.ThingTypeName, certificateId, templateName, thing is not null), cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
 
         Log.ThingProvisioned(logger, definition.ThingName, certificateId, templateName, thing is not null);
-        await NotifyAsync(services, new ThingProvisioned(definition.ThingName, definition.ThingTypeName, certificateId, templateName, thing is not null), cancellationToken);
         return Accept(request, new RegisterThingResponse
         {
             DeviceConfiguration = new Dictionary<string, string>(definition.DeviceConfiguration, StringComparer.Ordinal),
@@ -233,16 +236,22 @@ internal sealed partial class FleetProvisioningService(
         }, FleetProvisioningJsonContext.Default.RegisterThingResponse);
     }
 
-    private async Task NotifyAsync(IServiceProvider services, ThingProvisioned provisioned, CancellationToken cancellationToken)
+    private async Task NotifyAsync(IServiceProvider services, IDbContextTransaction transaction, ThingProvisioned provisioned, CancellationToken cancellationToken)
     {
         foreach (var observer in services.GetServices<IThingLifecycleObserver>())
         {
+            const string savepoint = "observer";
+            await transaction.CreateSavepointAsync(savepoint, cancellationToken);
             try
             {
                 await observer.OnThingProvisionedAsync(provisioned, cancellationToken);
+                await transaction.ReleaseSavepointAsync(savepoint, cancellationToken);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
+                // PostgreSQL refuses every further statement of a transaction with a failed one
+                // until it rolls back to a savepoint.
+                await transaction.RollbackToSavepointAsync(savepoint, cancellationToken);
                 Log.ObserverFailed(logger, observer.GetType().Name, provisioned.ThingName, e);
             }
         }

@@ -60,22 +60,28 @@ internal sealed partial class PresenceTracker(
         {
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
-            if (change.Connected)
+            // Presence is rebuilt by the heartbeat after a power failure; it need not wait for the disk.
+            await db.WithoutWaitingForDiskAsync(async () =>
             {
-                await db.Things.Where(t => t.Name == thing).ExecuteUpdateAsync(
-                    set => set.SetProperty(t => t.Online, true).SetProperty(t => t.LastSeen, change.At).SetProperty(t => t.PresenceVersion, t => t.PresenceVersion + 1),
-                    cancellationToken);
-                principal.PresenceVersion = await db.Things.Where(t => t.Name == thing).Select(t => t.PresenceVersion).SingleOrDefaultAsync(cancellationToken);
-            }
-            else
-            {
-                // Only the connection that set the thing online may set it offline (a newer
-                // connection, here or on another node, has a higher version).
-                var version = principal.PresenceVersion;
-                await db.Things.Where(t => t.Name == thing && t.PresenceVersion == version).ExecuteUpdateAsync(
-                    set => set.SetProperty(t => t.Online, false).SetProperty(t => t.LastSeen, change.At),
-                    cancellationToken);
-            }
+                if (change.Connected)
+                {
+                    await db.Things.Where(t => t.Name == thing).ExecuteUpdateAsync(
+                        set => set.SetProperty(t => t.Online, true).SetProperty(t => t.LastSeen, change.At).SetProperty(t => t.PresenceVersion, t => t.PresenceVersion + 1),
+                        cancellationToken);
+                    principal.PresenceVersion = await db.Things.Where(t => t.Name == thing).Select(t => t.PresenceVersion).SingleOrDefaultAsync(cancellationToken);
+                }
+                else
+                {
+                    // Only the connection that set the thing online may set it offline (a newer
+                    // connection, here or on another node, has a higher version).
+                    var version = principal.PresenceVersion;
+                    await db.Things.Where(t => t.Name == thing && t.PresenceVersion == version).ExecuteUpdateAsync(
+                        set => set.SetProperty(t => t.Online, false).SetProperty(t => t.LastSeen, change.At),
+                        cancellationToken);
+                }
+
+                return true;
+            });
         }
 
         if (!HasEventTopic(principal.ClientId))
@@ -117,14 +123,17 @@ internal sealed partial class PresenceTracker(
                     var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
                     var now = time.GetUtcNow();
                     var online = connections.All.Where(p => p.ThingName is not null).Select(p => p.ThingName!).ToList();
-                    foreach (var batch in online.Chunk(HeartbeatBatch))
-                    {
-                        await db.Things.Where(t => batch.Contains(t.Name) && t.Online).ExecuteUpdateAsync(set => set.SetProperty(t => t.LastSeen, now), stoppingToken);
-                    }
-
                     var stale = now - (3 * period);
-                    var cleared = await db.Things.Where(t => t.Online && (t.LastSeen == null || t.LastSeen < stale))
-                        .ExecuteUpdateAsync(set => set.SetProperty(t => t.Online, false), stoppingToken);
+                    var cleared = await db.WithoutWaitingForDiskAsync(async () =>
+                    {
+                        foreach (var batch in online.Chunk(HeartbeatBatch))
+                        {
+                            await db.Things.Where(t => batch.Contains(t.Name) && t.Online).ExecuteUpdateAsync(set => set.SetProperty(t => t.LastSeen, now), stoppingToken);
+                        }
+
+                        return await db.Things.Where(t => t.Online && (t.LastSeen == null || t.LastSeen < stale))
+                            .ExecuteUpdateAsync(set => set.SetProperty(t => t.Online, false), stoppingToken);
+                    });
                     if (cleared > 0)
                     {
                         Log.StaleCleared(logger, cleared);

@@ -38,37 +38,7 @@ internal sealed partial class ChannelStore(VigilDbContext db, IOptions<AwsOption
             return CreateChannelOutcome.NameInUse;
         }
 
-        if (await db.SignalingChannels.CountAsync(cancellationToken) >= options.Value.MaxChannels)
-        {
-            return CreateChannelOutcome.LimitReached;
-        }
-
-        var id = Guid.CreateVersion7(createdAt);
-        db.SignalingChannels.Add(new SignalingChannel
-        {
-            Id = id,
-            Name = name,
-            Arn = arn,
-            MessageTtlSeconds = messageTtlSeconds,
-            Version = ChannelRules.NewVersion(),
-            CreatedAt = createdAt,
-            CreatedBy = createdBy,
-            Tags = [.. tags.Select(t => new SignalingChannelTag { ChannelId = id, Key = t.Key, Value = t.Value })],
-        });
-        try
-        {
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            // Another request created the same name between the check and the insert (unique index).
-            db.ChangeTracker.Clear();
-            return CreateChannelOutcome.NameInUse;
-        }
-
-        db.ChangeTracker.Clear();
-        Log.Created(logger, name, arn, createdBy);
-        return CreateChannelOutcome.Created;
+        return (await InsertAsync(name, arn, createdAt, messageTtlSeconds, tags, createdBy, cancellationToken)).Outcome;
     }
 
     /// <summary>
@@ -89,14 +59,51 @@ internal sealed partial class ChannelStore(VigilDbContext db, IOptions<AwsOption
         }
 
         var (arn, createdAt) = NextArn(name);
-        var outcome = await CreateAsync(name, arn, createdAt, ChannelRules.DefaultMessageTtlSeconds, new Dictionary<string, string>(), createdBy, cancellationToken);
-        if (outcome == CreateChannelOutcome.LimitReached)
+        var (outcome, created) = await InsertAsync(name, arn, createdAt, ChannelRules.DefaultMessageTtlSeconds, new Dictionary<string, string>(), createdBy, cancellationToken);
+        return outcome switch
         {
-            throw new OperatorException($"cannot create signaling channel {name}: Signaling:MaxChannels ({MaxChannels}) is reached");
+            CreateChannelOutcome.Created => created!,
+            CreateChannelOutcome.LimitReached => throw new OperatorException($"cannot create signaling channel {name}: Signaling:MaxChannels ({MaxChannels}) is reached"),
+            // A concurrent caller created it a moment ago.
+            _ => await FindByNameAsync(name, cancellationToken) ?? throw new InvalidOperationException($"Channel {name} vanished after creation."),
+        };
+    }
+
+    /// <summary>Inserts a channel whose name was free a moment ago (the unique index settles a race).</summary>
+    private async Task<(CreateChannelOutcome Outcome, SignalingChannel? Created)> InsertAsync(string name, string arn, DateTimeOffset createdAt, int messageTtlSeconds, IReadOnlyDictionary<string, string> tags, string createdBy, CancellationToken cancellationToken)
+    {
+        if (await db.SignalingChannels.CountAsync(cancellationToken) >= options.Value.MaxChannels)
+        {
+            return (CreateChannelOutcome.LimitReached, null);
         }
 
-        // Created now, or by a concurrent caller a moment ago.
-        return await FindByNameAsync(name, cancellationToken) ?? throw new InvalidOperationException($"Channel {name} vanished after creation.");
+        var id = Guid.CreateVersion7(createdAt);
+        var channel = new SignalingChannel
+        {
+            Id = id,
+            Name = name,
+            Arn = arn,
+            MessageTtlSeconds = messageTtlSeconds,
+            Version = ChannelRules.NewVersion(),
+            CreatedAt = createdAt,
+            CreatedBy = createdBy,
+            Tags = [.. tags.Select(t => new SignalingChannelTag { ChannelId = id, Key = t.Key, Value = t.Value })],
+        };
+        db.SignalingChannels.Add(channel);
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+        }
+        catch (DbUpdateException)
+        {
+            // Another request created the same name between the check and the insert (unique index).
+            db.ChangeTracker.Clear();
+            return (CreateChannelOutcome.NameInUse, null);
+        }
+
+        db.ChangeTracker.Clear();
+        Log.Created(logger, name, arn, createdBy);
+        return (CreateChannelOutcome.Created, channel);
     }
 
     /// <summary>A page of channels in name order after <paramref name="afterName"/>, one more than asked to tell whether another page follows.</summary>

@@ -40,6 +40,27 @@ public sealed class FleetProvisioningTests
         Assert.True(connected.IsConnected);
     }
 
+    [Theory, MemberData(nameof(StorageProviders.All), MemberType = typeof(StorageProviders))]
+    public async Task RegisterThing_stores_the_thing_and_its_signaling_channel_together_and_a_failing_channel_does_not_undo_the_thing(string provider)
+    {
+        await using var vigil = await RunningVigil.StartAsync(provider, settings: new Dictionary<string, string?> { ["Signaling:MaxChannels"] = "1" }, cancellationToken: Ct);
+        await DeviceClients.ImportAsync(vigil, "CAM-FIRST", "CAM-OVER-LIMIT");
+        using var claim = await DeviceClients.NewClaimAsync(vigil, cancellationToken: Ct);
+
+        using var first = await DeviceClients.ProvisionAsync(vigil, claim, "CAM-FIRST", cancellationToken: Ct);
+        // The one channel allowed is taken, so creating the second thing's channel fails inside
+        // RegisterThing's transaction (on PostgreSQL that would abort it without the savepoint).
+        using var second = await DeviceClients.ProvisionAsync(vigil, claim, "CAM-OVER-LIMIT", cancellationToken: Ct);
+
+        await using var scope = vigil.App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
+        Assert.Equal(["CAM-FIRST", "CAM-OVER-LIMIT"], await db.Things.OrderBy(t => t.Name).Select(t => t.Name).ToListAsync(Ct));
+        Assert.Equal(["CAM-FIRST"], await db.SignalingChannels.Select(c => c.Name).ToListAsync(Ct));
+        Assert.Equal(CertificateStatus.Active, (await db.Certificates.SingleAsync(c => c.Id == Fingerprint.Of(second), Ct)).Status);
+        using var connected = await DeviceClients.ConnectAsync(vigil, second, "CAM-OVER-LIMIT", cancellationToken: Ct);
+        Assert.True(connected.IsConnected);
+    }
+
     [Fact]
     public async Task CreateKeysAndCertificate_returns_a_working_key_and_certificate_that_stays_pending_until_registered()
     {
