@@ -4,6 +4,7 @@ using Vigil.WebRtc.H264;
 using Vigil.WebRtc.Rtp;
 using Vigil.WebRtc.Srtp;
 using Vigil.WebRtc.Transport;
+using Vigil.WebRtc.Turn;
 
 namespace Vigil.WebRtc;
 
@@ -25,6 +26,7 @@ public sealed partial class VideoTrack
     private readonly H264Packetizer _packetizer;
     private readonly RtpHistory _history;
     private readonly byte[] _packet;
+    private readonly UdpBatch _batch;
     private readonly uint _rtpBase;
     private readonly Lock _keyframeGate = new();
     private volatile Output? _output;
@@ -50,6 +52,8 @@ public sealed partial class VideoTrack
         _packetizer = new H264Packetizer(maxPayload);
         _packet = new byte[maxPayload + 12 + 16];
         _history = new RtpHistory(settings.RetransmissionHistory, _packet.Length);
+        // One pacing burst per batch, each slot with room for TURN framing (MediaPath.Add).
+        _batch = new UdpBatch(Math.Max(1, settings.PacingBurstPackets), _packet.Length + TurnFraming.MaxSendIndicationOverhead);
         Ssrc = BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(4));
         _rtpBase = BitConverter.ToUInt32(RandomNumberGenerator.GetBytes(4));
         _nextIndex = settings.InitialSequenceNumber ?? (ushort)RandomNumberGenerator.GetInt32(0, 32768);
@@ -124,21 +128,35 @@ public sealed partial class VideoTrack
             // RFC 6184 §5.1: 90 kHz clock; every packet of the access unit carries its timestamp.
             var rtpTimestamp = unchecked(_rtpBase + (uint)(timestamp.Ticks * 9 / 1000));
             var packets = _packetizer.Packets;
+            var path = output.Path();
             var burst = 0;
-            for (var i = 0; i < packets.Count; i++)
+            try
             {
-                if (++burst > _settings.PacingBurstPackets)
+                for (var i = 0; i < packets.Count; i++)
                 {
-                    burst = 1;
-                    await Task.Delay(TimeSpan.FromMilliseconds(1), _time, cancellationToken);
-                    output = _output;
-                    if (output is null)
+                    if (++burst > _settings.PacingBurstPackets)
                     {
-                        return;
+                        burst = 1;
+                        path?.Flush(_batch);
+                        await Task.Delay(TimeSpan.FromMilliseconds(1), _time, cancellationToken);
+                        output = _output;
+                        if (output is null)
+                        {
+                            return;
+                        }
+
+                        path = output.Path();
                     }
+
+                    SendPacket(output, path, packets[i], rtpTimestamp);
                 }
 
-                SendPacket(output, packets[i], rtpTimestamp);
+                path?.Flush(_batch);
+            }
+            finally
+            {
+                // After a failure between adding and flushing, the next frame starts empty.
+                _batch.Clear();
             }
 
             Interlocked.Increment(ref _framesSent);
@@ -158,7 +176,9 @@ public sealed partial class VideoTrack
 
     private TimeSpan Now => _time.GetElapsedTime(_epoch);
 
-    private void SendPacket(Output output, in H264Packet packet, uint rtpTimestamp)
+    /// Protects, stores and queues one packet; the burst's packets leave together when the batch
+    /// is flushed (one sendmmsg on Linux instead of a sendto per packet).
+    private void SendPacket(Output output, MediaPath? path, in H264Packet packet, uint rtpTimestamp)
     {
         var index = _nextIndex++;
         var sequence = (ushort)index;
@@ -166,7 +186,7 @@ public sealed partial class VideoTrack
         var payloadLength = _packetizer.Write(packet, _packet.AsSpan(RtpHeader.FixedLength));
         var length = output.Srtp.ProtectRtp(_packet, RtpHeader.FixedLength + payloadLength, index);
         _history.Store(sequence, _packet.AsSpan(0, length), Now);
-        output.Path()?.Send(_packet.AsSpan(0, length));
+        path?.Add(_batch, _packet.AsSpan(0, length));
         Interlocked.Increment(ref _packetsSent);
         Interlocked.Add(ref _payloadBytesSent, payloadLength);
     }

@@ -26,6 +26,9 @@ public sealed class VideoTrackSettings
     /// <summary>Keyframe requests are passed on at most this often.</summary>
     public TimeSpan KeyframeRequestInterval { get; init; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>A large access unit is sent in bursts of this many packets with a 1 ms pause in between.</summary>
+    /// <summary>
+    /// A large access unit is sent in bursts of this many packets with a 1 ms pause in between; on Linux each
+    /// burst is one <c>sendmmsg</c> system call, and the track keeps send buffers for one burst.
+    /// </summary>
     public int PacingBurstPackets { get; init; } = 16;
 }

@@ -54,4 +54,24 @@ internal sealed class MediaPath
             : TurnFraming.WriteSendIndication(wrapped, _peer, datagram);
         _socket.Send(wrapped[..length], _destination);
     }
+
+    /// Adds a datagram to <paramref name="batch"/>, framed for this path as <see cref="Send"/>
+    /// would (slots need room for <see cref="TurnFraming.MaxSendIndicationOverhead"/> more bytes).
+    /// Batches go out with <see cref="Flush"/> on the same path, since the framing belongs to it.
+    public void Add(UdpBatch batch, ReadOnlySpan<byte> datagram)
+    {
+        if (!_relayed)
+        {
+            batch.Add(datagram);
+            return;
+        }
+
+        var slot = batch.NextSlot();
+        batch.Commit(_channel is { } channel
+            ? TurnFraming.WriteChannelData(slot, channel, datagram)
+            : TurnFraming.WriteSendIndication(slot, _peer, datagram));
+    }
+
+    /// Sends the batch (one sendmmsg on Linux) and empties it.
+    public void Flush(UdpBatch batch) => _socket.Send(batch, _destination);
 }
