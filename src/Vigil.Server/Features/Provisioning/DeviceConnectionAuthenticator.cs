@@ -11,11 +11,12 @@ namespace Vigil.Server.Features.Provisioning;
 /// Decides at CONNECT who a connection is (TLS already proved the certificate chains to Vigil's
 /// CA): the certificate is looked up by its SHA-256 id in the certificate registry and must be
 /// an ACTIVE claim, device or integration certificate within its validity; a device must use its
-/// thing name as client id, an integration its name. Everything else gets "not authorized" in the
-/// CONNACK, and a log line.
+/// thing name as client id, an integration its name, and a claim certificate may not use the client
+/// id of a connected device. Everything else gets "not authorized" in the CONNACK, and a log line.
 /// </summary>
 internal sealed partial class DeviceConnectionAuthenticator(
     IServiceScopeFactory scopes,
+    DeviceConnections connections,
     IOptions<ProvisioningOptions> options,
     IOptions<IntegrationsOptions> integrationOptions,
     TimeProvider time,
@@ -61,6 +62,9 @@ internal sealed partial class DeviceConnectionAuthenticator(
             { Kind: CertificateKind.Device, ThingName: null } => "the device certificate is not attached to a thing",
             { Kind: CertificateKind.Device } when record.ThingName != clientId => $"a device certificate must connect with its thing name as client id ({record.ThingName})",
             { Kind: CertificateKind.Claim, Template: null } => "the claim certificate has no provisioning template",
+            // Every camera of a batch carries the same claim certificate, so anyone who extracts it
+            // could otherwise knock any connected camera offline by taking its session over.
+            { Kind: CertificateKind.Claim } when connections.Get(clientId) is { Kind: CertificateKind.Device } => "the client id is held by a connected device; a claim certificate cannot take its session over",
             { Kind: CertificateKind.Integration } when integration is null => "the integration certificate belongs to no integration (revoked)",
             { Kind: CertificateKind.Integration } when integration!.Name != clientId => $"an integration certificate must connect with its integration's name as client id ({integration.Name})",
             _ => null,

@@ -66,6 +66,34 @@ public sealed class BrokerAuthorizationTests
     }
 
     [Fact]
+    public async Task A_claim_certificate_may_not_take_over_a_connected_devices_client_id()
+    {
+        var (vigil, claim) = await StartAsync(null, "CAM-A");
+        await using var _ = vigil;
+        using var __ = claim;
+        using var device = await DeviceClients.ProvisionAsync(vigil, claim, "CAM-A", cancellationToken: Ct);
+        using var online = await DeviceClients.ConnectAsync(vigil, device, "CAM-A", cancellationToken: Ct);
+
+        var refused = await Assert.ThrowsAsync<MqttConnectRefusedException>(() => DeviceClients.ConnectAsync(vigil, claim, "CAM-A", cancellationToken: Ct));
+
+        Assert.Equal(MqttClientConnectResultCode.NotAuthorized, refused.Code);
+        await online.PingAsync(Ct); // the device's session was not taken over
+        Assert.True(online.IsConnected);
+        // Once the device is gone, its serial is an ordinary client id for the claim flow again.
+        await online.DisconnectAsync(cancellationToken: Ct);
+        var connections = vigil.App.Services.GetRequiredService<Server.Features.Provisioning.DeviceConnections>();
+        using var gone = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        gone.CancelAfter(TimeSpan.FromSeconds(10));
+        while (connections.Get("CAM-A") is not null)
+        {
+            await Task.Delay(20, gone.Token); // the broker handles the DISCONNECT after the client returns
+        }
+
+        using var reprovisioning = await DeviceClients.ConnectAsync(vigil, claim, "CAM-A", cancellationToken: Ct);
+        Assert.True(reprovisioning.IsConnected);
+    }
+
+    [Fact]
     public async Task A_claim_certificate_may_not_publish_to_a_device_topic()
     {
         var (vigil, claim) = await StartAsync();
