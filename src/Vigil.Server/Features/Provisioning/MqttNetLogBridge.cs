@@ -1,9 +1,16 @@
 using System.Globalization;
 using MQTTnet.Diagnostics.Logger;
+using MQTTnet.Exceptions;
 
 namespace Vigil.Server.Features.Provisioning;
 
-/// <summary>MQTTnet's own diagnostics (protocol errors, dropped clients) in Vigil's log, category <c>MQTTnet</c>; its verbose chatter is Debug.</summary>
+/// <summary>
+/// MQTTnet's own diagnostics (protocol errors) in Vigil's log, category <c>MQTTnet</c>; its verbose
+/// chatter is Debug. So is a client that vanished without DISCONNECT (MQTTnet's warning with a
+/// <see cref="MqttCommunicationException"/>): a camera losing Wi-Fi is routine, presence already
+/// reports it (CONNECTION_LOST), and 10,000 cameras behind a rebooting router would otherwise
+/// write 10,000 warnings with stack traces.
+/// </summary>
 internal sealed class MqttNetLogBridge(ILoggerFactory loggers) : IMqttNetLogger
 {
     private readonly ILogger _logger = loggers.CreateLogger("MQTTnet");
@@ -14,6 +21,7 @@ internal sealed class MqttNetLogBridge(ILoggerFactory loggers) : IMqttNetLogger
     {
         var logLevel = level switch
         {
+            MqttNetLogLevel.Warning when exception is MqttCommunicationException => LogLevel.Debug,
             MqttNetLogLevel.Error => LogLevel.Error,
             MqttNetLogLevel.Warning => LogLevel.Warning,
             MqttNetLogLevel.Info => LogLevel.Debug,
