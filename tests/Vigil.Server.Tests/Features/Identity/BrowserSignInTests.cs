@@ -15,6 +15,11 @@ namespace Vigil.Server.Tests.Features.Identity;
 /// </summary>
 public sealed class BrowserSignInTests
 {
+    // The URL is what is checked; the next Fill/Click waits for its element by itself. Waiting for
+    // the page's load event as well timed out once under a full test run after Chromium had
+    // already reported the page idle (a missed event, not a slow server).
+    private static readonly PageWaitForURLOptions Arrived = new() { WaitUntil = WaitUntilState.Commit };
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -27,16 +32,16 @@ public sealed class BrowserSignInTests
         var pkce = Pkce.Create();
 
         await page.GotoAsync(new Uri(vigil.Https, IdentityTestServer.AuthorizeUrl(pkce)).ToString());
-        await page.WaitForURLAsync("**/account/signin**");
+        await page.WaitForURLAsync("**/account/signin**", Arrived);
         await page.FillAsync("#email", "quinn@example.com");
         await page.FillAsync("#password", temporary);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/account/password**");
+        await page.WaitForURLAsync("**/account/password**", Arrived);
         await page.FillAsync("#new", IdentityTestServer.NewPassword);
         await page.FillAsync("#confirm", IdentityTestServer.NewPassword);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/account/mfa/setup**");
-        Assert.True(await page.IsVisibleAsync("img.qr"));
+        await page.WaitForURLAsync("**/account/mfa/setup**", Arrived);
+        Assert.NotNull(await page.WaitForSelectorAsync("img.qr", new() { State = WaitForSelectorState.Visible }));
         var secret = (await page.TextContentAsync("#mfa-secret"))!;
         await page.FillAsync("#code", await Oathtool.TotpAsync(secret, cancellationToken: Ct));
         await page.ClickAsync("button[type=submit]");
@@ -65,7 +70,7 @@ public sealed class BrowserSignInTests
         await page.FillAsync("#email", "rita@example.com");
         await page.FillAsync("#password", IdentityTestServer.NewPassword);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/account/mfa**");
+        await page.WaitForURLAsync("**/account/mfa**", Arrived);
         // The enrolment used the current time step; the next one is the first unused code.
         await page.FillAsync("#code", await Oathtool.TotpAsync(temporary, TimeProvider.System.GetUtcNow().AddSeconds(30), Ct));
         await page.ClickAsync("button[type=submit]");
@@ -92,9 +97,9 @@ public sealed class BrowserSignInTests
         await page.FillAsync("#email", "sam@example.com");
         await page.FillAsync("#password", IdentityTestServer.NewPassword);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/account/mfa**");
+        await page.WaitForURLAsync("**/account/mfa**", Arrived);
         await page.ClickAsync("text=Use a recovery code instead");
-        await page.WaitForURLAsync("**/account/mfa/recovery**");
+        await page.WaitForURLAsync("**/account/mfa/recovery**", Arrived);
         await page.FillAsync("#code", enrolment.RecoveryCodes[0]);
         await page.ClickAsync("button[type=submit]");
 
