@@ -288,7 +288,7 @@ internal sealed class StunMessage
             return false;
         }
 
-        var expected = Crc32.Compute(_raw.AsSpan(0, _fingerprintOffset)) ^ FingerprintXor;
+        var expected = System.IO.Hashing.Crc32.HashToUInt32(_raw.AsSpan(0, _fingerprintOffset)) ^ FingerprintXor;
         return BinaryPrimitives.ReadUInt32BigEndian(_raw.AsSpan(_fingerprintOffset + 4)) == expected;
     }
 

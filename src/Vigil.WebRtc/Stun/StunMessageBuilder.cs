@@ -105,7 +105,7 @@ internal sealed class StunMessageBuilder
     public StunMessageBuilder AddFingerprint()
     {
         var value = Reserve(StunAttributeType.Fingerprint, 4, 0);
-        var crc = Crc32.Compute(_buffer.AsSpan(0, _length - 8)) ^ StunMessage.FingerprintXor;
+        var crc = System.IO.Hashing.Crc32.HashToUInt32(_buffer.AsSpan(0, _length - 8)) ^ StunMessage.FingerprintXor;
         BinaryPrimitives.WriteUInt32BigEndian(value, crc);
         return this;
     }

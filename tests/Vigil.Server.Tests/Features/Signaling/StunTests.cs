@@ -231,6 +231,6 @@ public sealed class StunTests
     private static void AssertFingerprint(ReadOnlySpan<byte> message)
     {
         Assert.Equal(0x8028, BinaryPrimitives.ReadUInt16BigEndian(message[^8..]));
-        Assert.Equal(StunCrc32.HashToUInt32(message[..^8]) ^ StunBindingRequest.FingerprintXor, BinaryPrimitives.ReadUInt32BigEndian(message[^4..]));
+        Assert.Equal(System.IO.Hashing.Crc32.HashToUInt32(message[..^8]) ^ StunBindingRequest.FingerprintXor, BinaryPrimitives.ReadUInt32BigEndian(message[^4..]));
     }
 }

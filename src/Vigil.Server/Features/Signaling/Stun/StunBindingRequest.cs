@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 
 namespace Vigil.Server.Features.Signaling.Stun;
 
@@ -102,7 +103,7 @@ internal readonly struct StunBindingRequest
             {
                 // §14.7: the last attribute; CRC-32 of everything before it (with the length field as sent) XOR 0x5354554E.
                 if (classic || valueLength != 4 || offset + 4 + padded != body.Length
-                    || BinaryPrimitives.ReadUInt32BigEndian(value) != (StunCrc32.HashToUInt32(packet[..(HeaderLength + offset)]) ^ FingerprintXor))
+                    || BinaryPrimitives.ReadUInt32BigEndian(value) != (Crc32.HashToUInt32(packet[..(HeaderLength + offset)]) ^ FingerprintXor))
                 {
                     return StunParseResult.Ignore;
                 }

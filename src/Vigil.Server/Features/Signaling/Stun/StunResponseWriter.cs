@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Net;
 using System.Net.Sockets;
 
@@ -76,7 +77,7 @@ internal static class StunResponseWriter
 
         BinaryPrimitives.WriteUInt16BigEndian(buffer[2..], (ushort)(at + 8 - StunBindingRequest.HeaderLength));
         Span<byte> crc = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(crc, StunCrc32.HashToUInt32(buffer[..at]) ^ StunBindingRequest.FingerprintXor);
+        BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32.HashToUInt32(buffer[..at]) ^ StunBindingRequest.FingerprintXor);
         return at + WriteAttribute(StunBindingRequest.AttrFingerprint, crc, buffer[at..]);
     }
 
