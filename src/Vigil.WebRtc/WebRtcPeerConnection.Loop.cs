@@ -220,8 +220,10 @@ public sealed partial class WebRtcPeerConnection
             return;
         }
 
-        if (datagram[0] < 4 && StunMessage.TryParse(datagram, out var message) && message.Class is StunClass.SuccessResponse or StunClass.ErrorResponse
-            && HandleStunProbeResponse(host, source, message))
+        // Parsed once here: a response may answer a gathering probe, everything else goes to ICE.
+        StunMessage? stun = null;
+        if (datagram[0] < 4 && (!StunMessage.TryParse(datagram, out stun)
+            || (stun.Class is StunClass.SuccessResponse or StunClass.ErrorResponse && HandleStunProbeResponse(host, source, stun))))
         {
             return;
         }
@@ -232,18 +234,19 @@ public sealed partial class WebRtcPeerConnection
             return;
         }
 
-        HandleFromPeer(host, source, datagram);
+        HandleFromPeer(host, source, datagram, stun);
     }
 
-    /// Demultiplexes traffic from a peer address, received directly or unwrapped from TURN.
-    private void HandleFromPeer(IceLocalBase localBase, IPEndPoint source, ReadOnlySpan<byte> datagram)
+    /// Demultiplexes traffic from a peer address, received directly or unwrapped from TURN;
+    /// <paramref name="stun"/> is the datagram already parsed as STUN, if the caller did.
+    private void HandleFromPeer(IceLocalBase localBase, IPEndPoint source, ReadOnlySpan<byte> datagram, StunMessage? stun = null)
     {
         var first = datagram[0];
         if (first < 4)
         {
-            if (StunMessage.TryParse(datagram, out var message))
+            if (stun is not null || StunMessage.TryParse(datagram, out stun))
             {
-                _agent.HandleStun(localBase, source, message, Now);
+                _agent.HandleStun(localBase, source, stun, Now);
             }
 
             return;

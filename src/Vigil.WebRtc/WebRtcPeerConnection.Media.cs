@@ -8,9 +8,8 @@ namespace Vigil.WebRtc;
 public sealed partial class WebRtcPeerConnection
 {
     private DtlsSession? _dtls;
-    private SrtpContext? _rtcpOut;
+    private SrtpContext? _srtpOut;
     private SrtpContext? _rtcpIn;
-    private SrtpContext? _videoSrtp;
     private volatile bool _srtpReady;
     private bool _dtlsFailed;
     private SrtpProfile? _srtpProfile;
@@ -62,14 +61,14 @@ public sealed partial class WebRtcPeerConnection
         }
 
         // RFC 5764 §4.2: we are the DTLS client, so we send with the client keys and verify the
-        // browser's SRTCP with the server keys. One context per thread that uses it.
+        // browser's SRTCP with the server keys. The outgoing context serves the media thread
+        // (its RTP cipher) and this loop (its RTCP cipher) at once: the two share no state.
         _srtpProfile = keys.Profile;
-        _rtcpOut = keys.CreateClientContext();
+        _srtpOut = keys.CreateClientContext();
         _rtcpIn = keys.CreateServerContext();
-        _videoSrtp = keys.CreateClientContext();
         _srtpReady = true;
         _nextReport = Now + TimeSpan.FromMilliseconds(500);
-        _video?.Attach(_videoSrtp, () => _srtpReady ? _path : null);
+        _video?.Attach(_srtpOut, () => _srtpReady ? _path : null);
         UpdateState();
     }
 
@@ -157,7 +156,7 @@ public sealed partial class WebRtcPeerConnection
     /// RFC 3550 §6.4.1/§6.5.1: SR + SDES CNAME about once a second, randomised 0.5–1.5× (§6.3.1).
     private void PollRtcp(TimeSpan now)
     {
-        if (!_srtpReady || now < _nextReport || _rtcpOut is null || _video is not { } video || _path is not { } path)
+        if (!_srtpReady || now < _nextReport || _srtpOut is null || _video is not { } video || _path is not { } path)
         {
             return;
         }
@@ -172,7 +171,7 @@ public sealed partial class WebRtcPeerConnection
         var length = RtcpWriter.WriteSenderReport(buffer, video.Ssrc, NtpTime.FromUnixTime(_time.GetUtcNow()), rtpTimestamp,
             (uint)video.PacketsSent, (uint)video.PayloadBytesSent);
         length += RtcpWriter.WriteSourceDescription(buffer[length..], video.Ssrc, _cname);
-        length = _rtcpOut.ProtectRtcp(buffer, length);
+        length = _srtpOut.ProtectRtcp(buffer, length);
         path.Send(buffer[..length]);
         Interlocked.Increment(ref _senderReports);
     }
@@ -180,7 +179,7 @@ public sealed partial class WebRtcPeerConnection
     /// RFC 3550 §6.6: BYE (with an SR first, as compound RTCP must start with a report).
     private void SendGoodbye()
     {
-        if (!_srtpReady || _rtcpOut is null || _video is not { } video || _path is not { } path)
+        if (!_srtpReady || _srtpOut is null || _video is not { } video || _path is not { } path)
         {
             return;
         }
@@ -190,7 +189,7 @@ public sealed partial class WebRtcPeerConnection
         var length = RtcpWriter.WriteSenderReport(buffer, video.Ssrc, NtpTime.FromUnixTime(_time.GetUtcNow()), rtpTimestamp,
             (uint)video.PacketsSent, (uint)video.PayloadBytesSent);
         length += RtcpWriter.WriteGoodbye(buffer[length..], video.Ssrc);
-        length = _rtcpOut.ProtectRtcp(buffer, length);
+        length = _srtpOut.ProtectRtcp(buffer, length);
         path.Send(buffer[..length]);
     }
 }

@@ -257,9 +257,8 @@ public sealed partial class WebRtcPeerConnection : IAsyncDisposable
             // Loops end by cancellation; sockets may throw while closing.
         }
 
-        _rtcpOut?.Dispose();
+        _srtpOut?.Dispose();
         _rtcpIn?.Dispose();
-        _videoSrtp?.Dispose();
         _stop.Dispose();
         SetState(PeerConnectionState.Closed);
         FlushEvents();

@@ -8,26 +8,16 @@ internal static class AnnexB
     /// Index of the first 00 00 01 at or after <paramref name="from"/>, or -1.
     public static int IndexOfStartCode(ReadOnlySpan<byte> data, int from)
     {
-        var i = from;
-        while (i + 3 <= data.Length)
+        if (from >= data.Length)
         {
-            var found = data[i..].IndexOf((byte)1);
-            if (found < 0)
-            {
-                return -1;
-            }
-
-            var one = i + found;
-            if (one >= from + 2 && data[one - 1] == 0 && data[one - 2] == 0)
-            {
-                return one - 2;
-            }
-
-            i = one + 1;
+            return -1;
         }
 
-        return -1;
+        var found = data[from..].IndexOf(StartCode);
+        return found < 0 ? -1 : from + found;
     }
+
+    private static ReadOnlySpan<byte> StartCode => [0, 0, 1];
 
     /// Splits a buffer into NAL units (without start codes). Bytes before the first start code are ignored.
     public static List<ReadOnlyMemory<byte>> Split(ReadOnlyMemory<byte> data)
@@ -58,14 +48,5 @@ internal static class AnnexB
     }
 
     /// Length of <paramref name="nal"/> without its trailing zero bytes.
-    public static int TrimTrailingZeros(ReadOnlySpan<byte> nal)
-    {
-        var length = nal.Length;
-        while (length > 0 && nal[length - 1] == 0)
-        {
-            length--;
-        }
-
-        return length;
-    }
+    public static int TrimTrailingZeros(ReadOnlySpan<byte> nal) => nal.LastIndexOfAnyExcept((byte)0) + 1;
 }

@@ -148,13 +148,13 @@ internal sealed partial class IceAgent
         }
     }
 
-    /// Runs timers: paced checks (Ta), retransmissions, consent, state timeouts. Returns the
-    /// time at which it wants to run again.
-    public TimeSpan Poll(TimeSpan now)
+    /// Runs timers: paced checks (Ta), retransmissions, consent, state timeouts;
+    /// <see cref="NextDeadline(TimeSpan)"/> says when it wants to run again.
+    public void Poll(TimeSpan now)
     {
         if (State is IceConnectionState.New or IceConnectionState.Closed or IceConnectionState.Failed || Remote is null)
         {
-            return now + _options.CheckInterval;
+            return;
         }
 
         PollRetransmissions(now);
@@ -166,7 +166,6 @@ internal sealed partial class IceAgent
 
         PollConsent(now);
         PollState(now);
-        return _nextCheck;
     }
 
     public void Close()

@@ -49,10 +49,7 @@ internal sealed class MediaPath
         }
 
         Span<byte> wrapped = stackalloc byte[datagram.Length + TurnFraming.MaxSendIndicationOverhead];
-        var length = _channel is { } channel
-            ? TurnFraming.WriteChannelData(wrapped, channel, datagram)
-            : TurnFraming.WriteSendIndication(wrapped, _peer, datagram);
-        _socket.Send(wrapped[..length], _destination);
+        _socket.Send(wrapped[..TurnFraming.Write(wrapped, _channel, _peer, datagram)], _destination);
     }
 
     /// Adds a datagram to <paramref name="batch"/>, framed for this path as <see cref="Send"/>
@@ -66,10 +63,7 @@ internal sealed class MediaPath
             return;
         }
 
-        var slot = batch.NextSlot();
-        batch.Commit(_channel is { } channel
-            ? TurnFraming.WriteChannelData(slot, channel, datagram)
-            : TurnFraming.WriteSendIndication(slot, _peer, datagram));
+        batch.Commit(TurnFraming.Write(batch.NextSlot(), _channel, _peer, datagram));
     }
 
     /// Sends the batch (one sendmmsg on Linux) and empties it.

@@ -20,11 +20,8 @@ internal sealed class RelayBase(UdpEndpoint socket, TurnClient turn, IceCandidat
 
     public override void Send(ReadOnlySpan<byte> datagram, IPEndPoint remote)
     {
-        var wrapped = new byte[datagram.Length + TurnFraming.MaxSendIndicationOverhead];
-        var length = Turn.ChannelFor(remote) is { } channel
-            ? TurnFraming.WriteChannelData(wrapped, channel, datagram)
-            : TurnFraming.WriteSendIndication(wrapped, remote, datagram);
-        Socket.Send(wrapped.AsSpan(0, length), Turn.Server);
+        Span<byte> wrapped = stackalloc byte[datagram.Length + TurnFraming.MaxSendIndicationOverhead];
+        Socket.Send(wrapped[..TurnFraming.Write(wrapped, Turn.ChannelFor(remote), remote, datagram)], Turn.Server);
     }
 
     public override bool PrepareFor(IPEndPoint remote)

@@ -146,7 +146,8 @@ internal sealed partial class TurnClient
         return true;
     }
 
-    public TimeSpan Poll(TimeSpan now)
+    /// Retransmits, times out and refreshes; <see cref="NextDeadline"/> says when to call it again.
+    public void Poll(TimeSpan now)
     {
         List<(StunTransactionId, Pending)>? expired = null;
         foreach (var (id, pending) in _pending)
@@ -196,8 +197,6 @@ internal sealed partial class TurnClient
                 }
             }
         }
-
-        return now + TimeSpan.FromMilliseconds(100);
     }
 
     /// The earliest moment <see cref="Poll"/> has something to do (MaxValue when idle).
@@ -399,7 +398,7 @@ internal sealed partial class TurnClient
                 SendRequest(pending.Kind, now, pending.Peer, pending.Channel, pending.Lifetime, pending.StaleNonceRetries + 1);
                 return;
             default:
-                Fail(pending, $"{code} {reason}", now);
+                Fail(pending, $"{code} {reason}", now, code);
                 return;
         }
     }
@@ -420,7 +419,7 @@ internal sealed partial class TurnClient
         return _realm is not null;
     }
 
-    private void Fail(Pending pending, string reason, TimeSpan now)
+    private void Fail(Pending pending, string reason, TimeSpan now, int errorCode = 0)
     {
         switch (pending.Kind)
         {
@@ -433,7 +432,7 @@ internal sealed partial class TurnClient
             case RequestKind.Refresh:
                 // 437: the allocation is gone; anything else: try again at the next refresh slot.
                 Log.RequestFailed(_logger, "Refresh", Server, reason);
-                if (reason.StartsWith("437", StringComparison.Ordinal))
+                if (errorCode == StunErrorCode.AllocationMismatch)
                 {
                     Error = reason;
                     State = TurnAllocationState.Failed;

@@ -29,6 +29,12 @@ internal static class TurnFraming
     /// RFC 7983 §7: first byte 64..79 is ChannelData.
     public static bool IsChannelData(ReadOnlySpan<byte> datagram) => datagram.Length >= 4 && datagram[0] is >= 0x40 and <= 0x7F;
 
+    /// A datagram for <paramref name="peer"/> as the TURN server must receive it: ChannelData when
+    /// a channel is bound to the peer, else a Send indication. <paramref name="destination"/> needs
+    /// room for <see cref="MaxSendIndicationOverhead"/> bytes more than the data.
+    public static int Write(Span<byte> destination, ushort? channel, IPEndPoint peer, ReadOnlySpan<byte> data) =>
+        channel is { } bound ? WriteChannelData(destination, bound, data) : WriteSendIndication(destination, peer, data);
+
     public static int WriteChannelData(Span<byte> destination, ushort channel, ReadOnlySpan<byte> data)
     {
         BinaryPrimitives.WriteUInt16BigEndian(destination, channel);
