@@ -102,7 +102,10 @@ public sealed class ChromiumInteropTests
         Assert.True(stats.FramesDecoded >= first.FramesDecoded + 300, "the picture stopped under loss");
     }
 
+    /// Timing-sensitive: Chromium counts a freeze when one frame is ~180 ms late, which a starved
+    /// 2-core host causes by itself; test.sh runs tests with this trait alone, after the rest.
     [Fact]
+    [Trait(TestSchedule.Trait, TestSchedule.Alone)]
     public async Task Ninety_seconds_without_a_freeze_consent_keeps_the_session_alive()
     {
         var ct = TestContext.Current.CancellationToken;
@@ -125,7 +128,7 @@ public sealed class ChromiumInteropTests
         var ours = run.Camera.GetStats();
         Assert.Equal(PeerConnectionState.Connected, ours.State);
         Assert.True(ours.ConsentResponses >= 14, $"only {ours.ConsentResponses} consent responses in 90 s");
-        Assert.True(previous.FreezeCount <= 1, previous.ToString());
+        Assert.True(previous.FreezeCount <= 1, $"{previous}; longest gap between written frames {run.Pump.LongestGap.TotalMilliseconds:F0} ms");
     }
 
     private static void AssertDecodedH264(WebRtcViewerStats stats, string srtpCipher = "SRTP_AES128_CM_HMAC_SHA1_80")
@@ -153,6 +156,8 @@ public sealed class ChromiumInteropTests
         public required WebRtcPeerConnection Camera { get; init; }
 
         public WebRtcViewerPage Viewer { get; private set; } = null!;
+
+        public MediaPump Pump { get; private set; } = null!;
 
         public CoturnServer? Coturn { get; private set; }
 
@@ -207,7 +212,8 @@ public sealed class ChromiumInteropTests
                 run._resources.AddRange(resources);
                 run.Viewer = await ChromiumViewer.ConnectAsync(chromium, camera, browserConfig, ct);
                 run._resources.Add(run.Viewer);
-                run._resources.Add(new MediaPump(videoTrack, clip, Clip.FramesPerSecond));
+                run.Pump = new MediaPump(videoTrack, clip, Clip.FramesPerSecond);
+                run._resources.Add(run.Pump);
                 return run;
             }
             catch
@@ -226,6 +232,7 @@ public sealed class ChromiumInteropTests
         {
             TestContext.Current.TestOutputHelper!.WriteLine("browser: " + stats);
             TestContext.Current.TestOutputHelper!.WriteLine("camera: " + Camera.GetStats());
+            TestContext.Current.TestOutputHelper!.WriteLine($"camera: longest gap between written frames {Pump.LongestGap.TotalMilliseconds:F0} ms");
         }
 
         public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Vigil.WebRtc.H264;
 
 namespace Vigil.WebRtc.Tests.Interop;
@@ -7,6 +8,7 @@ internal sealed class MediaPump : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _task;
+    private long _longestGapTicks;
 
     public MediaPump(VideoTrack track, string clipPath, double fps)
     {
@@ -15,9 +17,21 @@ internal sealed class MediaPump : IAsyncDisposable
         {
             try
             {
+                var last = 0L;
                 await foreach (var unit in source.ReadAsync(_stop.Token))
                 {
                     await track.WriteAsync(unit.AccessUnit, unit.Timestamp, _stop.Token);
+                    var now = Stopwatch.GetTimestamp();
+                    if (last != 0)
+                    {
+                        var gap = Stopwatch.GetElapsedTime(last, now).Ticks;
+                        if (gap > Interlocked.Read(ref _longestGapTicks))
+                        {
+                            Interlocked.Exchange(ref _longestGapTicks, gap);
+                        }
+                    }
+
+                    last = now;
                 }
             }
             catch (OperationCanceledException)
@@ -26,6 +40,10 @@ internal sealed class MediaPump : IAsyncDisposable
             }
         });
     }
+
+    /// The longest time between two written access units: when it is far above the frame
+    /// interval, the host did not run the camera side in time (a Chromium freeze then starts here).
+    public TimeSpan LongestGap => TimeSpan.FromTicks(Interlocked.Read(ref _longestGapTicks));
 
     public async ValueTask DisposeAsync()
     {
