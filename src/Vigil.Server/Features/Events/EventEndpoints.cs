@@ -25,7 +25,7 @@ internal static class EventEndpoints
         events.MapGet("/{id:long}/pictures/{index:int}", GetPictureAsync)
             .WithSummary("A picture of an event: the original (default), size=thumbnail, or size=annotated (detections drawn).");
         events.MapGet("/{key:guid}/picture", RedirectToPictureAsync)
-            .WithSummary("The annotated picture of the event with this key (the id notifications such as MQTT messages carry): a redirect to /api/events/{id}/pictures/0.");
+            .WithSummary("The picture of the event with this key (the id notifications such as MQTT messages carry): a redirect to its first picture with detections drawn (size=annotated), else to its first picture.");
         events.MapDelete("/{id:long}", DeleteAsync)
             .WithSummary("Delete an event and its pictures.");
         return events;
@@ -103,8 +103,10 @@ internal static class EventEndpoints
             : TypedResults.NotFound();
 
     private static async Task<Results<RedirectHttpResult, NotFound>> RedirectToPictureAsync(Guid key, ClaimsPrincipal principal, EventQuery query, CancellationToken cancellationToken) =>
-        await query.FindIdByKeyAsync(principal.GetRequiredUserId(), key, cancellationToken) is { } id
-            ? TypedResults.Redirect($"/api/events/{id}/pictures/0?size=annotated")
+        await query.FindBestPictureByKeyAsync(principal.GetRequiredUserId(), key, cancellationToken) is { } picture
+            ? TypedResults.Redirect(picture.Variant == PictureVariant.Annotated
+                ? $"/api/events/{picture.EventId}/pictures/{picture.Index}?size=annotated"
+                : $"/api/events/{picture.EventId}/pictures/{picture.Index}")
             : TypedResults.NotFound();
 
     private static async Task<Results<PhysicalFileHttpResult, NotFound, ProblemHttpResult>> GetPictureAsync(

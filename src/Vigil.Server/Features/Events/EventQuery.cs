@@ -79,12 +79,29 @@ internal sealed class EventQuery(VigilDbContext db, PictureStore pictures)
         return found is null ? null : ToView(found);
     }
 
-    /// <summary>The id of the event with this key (the stable id notifications carry), or null when there is none for this owner.</summary>
-    public Task<long?> FindIdByKeyAsync(Guid ownerId, Guid key, CancellationToken cancellationToken) =>
-        db.Events.AsNoTracking()
+    /// <summary>
+    /// The picture that best shows the event with this key (the stable id notifications carry): the
+    /// first one with detections drawn, else the first original; null when this owner has no such event.
+    /// </summary>
+    public async Task<EventPictureLink?> FindBestPictureByKeyAsync(Guid ownerId, Guid key, CancellationToken cancellationToken)
+    {
+        var found = await db.Events.AsNoTracking()
             .Where(e => e.Key == key && e.OwnerId == ownerId)
-            .Select(e => (long?)e.Id)
+            .Select(e => new
+            {
+                e.Id,
+                Annotated = e.Pictures.Where(p => p.AnnotatedPath != null).OrderBy(p => p.Index).Select(p => (int?)p.Index).FirstOrDefault(),
+                First = e.Pictures.OrderBy(p => p.Index).Select(p => (int?)p.Index).FirstOrDefault(),
+            })
             .SingleOrDefaultAsync(cancellationToken);
+        return found switch
+        {
+            null => null,
+            { Annotated: { } index } => new EventPictureLink(found.Id, index, PictureVariant.Annotated),
+            { First: { } index } => new EventPictureLink(found.Id, index, PictureVariant.Original),
+            _ => null,
+        };
+    }
 
     /// <summary>An event's picture file, or null when there is no such event for this owner, picture or variant.</summary>
     public async Task<PictureFile?> GetPictureAsync(Guid? ownerId, long eventId, int index, PictureVariant variant, CancellationToken cancellationToken)

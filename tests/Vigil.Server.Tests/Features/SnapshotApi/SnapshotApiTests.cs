@@ -144,9 +144,13 @@ public sealed class SnapshotApiTests
         var cameraId = Guid.Parse(camera.GetProperty("id").GetString()!);
         var store = vigil.App.Services.GetRequiredService<PictureStore>();
         var path = await store.WriteAsync(store.DirectoryFor(Guid.CreateVersion7(), DateTimeOffset.UnixEpoch), "0.jpg", SnapshotPictures.Jpeg(32, 24), durable: true, Ct);
+        var annotated = await store.WriteAsync(store.DirectoryFor(Guid.CreateVersion7(), DateTimeOffset.UnixEpoch), "0.annotated.jpg", SnapshotPictures.Jpeg(32, 24), durable: false, Ct);
         var aliceEvent = Event(aliceId, cameraId, DateTimeOffset.UnixEpoch, "Dog");
-        aliceEvent.Pictures.Add(new EventPicture { Index = 0, ContentType = "image/jpeg", Path = path, Width = 32, Height = 24 });
-        await AddEventsAsync(vigil, [aliceEvent]);
+        aliceEvent.Pictures.Add(new EventPicture { Index = 0, ContentType = "image/jpeg", Path = path, Width = 32, Height = 24, AnnotatedPath = annotated });
+        // Motion without a detection: no annotated copy.
+        var motionEvent = Event(aliceId, cameraId, DateTimeOffset.UnixEpoch.AddMinutes(1), label: null);
+        motionEvent.Pictures.Add(new EventPicture { Index = 0, ContentType = "image/jpeg", Path = path, Width = 32, Height = 24 });
+        await AddEventsAsync(vigil, [aliceEvent, motionEvent]);
         var rule = await (await client.SendAsync(HttpMethod.Post, "/api/rules", a, new { labels = new[] { "Dog" }, emailOwner = true }, Ct)).JsonAsync(Ct);
         var ruleUrl = $"/api/rules/{rule.GetProperty("id").GetString()}";
 
@@ -189,6 +193,14 @@ public sealed class SnapshotApiTests
         using var byKey = await client.SendAsync(HttpMethod.Get, $"/api/events/{aliceEvent.Key}/picture", a, cancellationToken: Ct);
         Assert.Equal(HttpStatusCode.Redirect, byKey.StatusCode);
         Assert.Equal($"/api/events/{aliceEvent.Id}/pictures/0?size=annotated", byKey.Headers.Location?.OriginalString);
+        using var annotatedPicture = await client.SendAsync(HttpMethod.Get, byKey.Headers.Location!.OriginalString, a, cancellationToken: Ct);
+        Assert.Equal(HttpStatusCode.OK, annotatedPicture.StatusCode);
+        // ... and, for an event without detections, to the picture itself.
+        using var motionByKey = await client.SendAsync(HttpMethod.Get, $"/api/events/{motionEvent.Key}/picture", a, cancellationToken: Ct);
+        Assert.Equal(HttpStatusCode.Redirect, motionByKey.StatusCode);
+        Assert.Equal($"/api/events/{motionEvent.Id}/pictures/0", motionByKey.Headers.Location?.OriginalString);
+        using var motionPicture = await client.SendAsync(HttpMethod.Get, motionByKey.Headers.Location!.OriginalString, a, cancellationToken: Ct);
+        Assert.Equal(HttpStatusCode.OK, motionPicture.StatusCode);
 
         // Filters are checked and the bad parameter is named.
         foreach (var (query, parameter) in new[]
@@ -277,7 +289,7 @@ public sealed class SnapshotApiTests
         Assert.Contains("/api/cameras/snapshot", paths);
     }
 
-    private static SnapshotEvent Event(Guid owner, Guid camera, DateTimeOffset at, string label) => new()
+    private static SnapshotEvent Event(Guid owner, Guid camera, DateTimeOffset at, string? label) => new()
     {
         Key = Guid.CreateVersion7(),
         CameraId = camera,
@@ -286,9 +298,9 @@ public sealed class SnapshotApiTests
         OccurredAt = at,
         Source = "Upload",
         DetectionAvailable = true,
-        Labels = label,
+        Labels = label ?? "",
         StoredBytes = 0,
-        Detections = [new EventDetection { PictureIndex = 0, Label = label, Confidence = 0.9f, X = 1, Y = 2, Width = 3, Height = 4 }],
+        Detections = label is null ? [] : [new EventDetection { PictureIndex = 0, Label = label, Confidence = 0.9f, X = 1, Y = 2, Width = 3, Height = 4 }],
     };
 
     private static async Task AddEventsAsync(RunningVigil vigil, IEnumerable<SnapshotEvent> events)
