@@ -14,11 +14,11 @@ internal static class UserDirectoryExtensions
         var trimmed = email.Trim();
         if (trimmed.Length is 0 or > UserAccounts.MaxEmailLength || trimmed.Any(char.IsControl))
         {
-            throw new UnknownAccountException($"'{DisplayText.Printable(trimmed, 64, "")}' is not an e-mail address");
+            throw new AccountException($"'{DisplayText.Printable(trimmed, 64, "")}' is not an e-mail address");
         }
 
         return await directory.FindByEmailAsync(trimmed, cancellationToken)
-            ?? throw new UnknownAccountException($"no account has the e-mail address {trimmed}; create it first with: vigil user add {trimmed}");
+            ?? throw new AccountException($"no account has the e-mail address {trimmed}; create it first with: vigil user add {trimmed}");
     }
 
     /// <summary>The current e-mail address of each account (a placeholder naming the id for an account that no longer exists).</summary>

@@ -1,14 +1,12 @@
-using System.Net.Mail;
 using System.Security.Cryptography;
 using System.Text;
 
 namespace Vigil.Server.Features.Ingest;
 
-/// <summary>What a camera name, an owner address and a camera secret look like.</summary>
+/// <summary>What a camera name and a camera secret look like.</summary>
 internal static class CameraRules
 {
     public const int NameMaxLength = 64;
-    public const int EmailMaxLength = 254;
 
     /// <summary>Names are 1–64 printable characters without control characters.</summary>
     public static string? NameProblem(string name) =>
@@ -16,18 +14,6 @@ internal static class CameraRules
         : name.Length > NameMaxLength ? $"a camera name has at most {NameMaxLength} characters"
         : name.Any(char.IsControl) ? "a camera name cannot contain control characters"
         : null;
-
-    /// <summary>The owner's address, normalised (trimmed, lower case), or null when it is not an e-mail address.</summary>
-    public static string? NormalizeEmail(string email)
-    {
-        email = email.Trim();
-        if (email.Length is 0 or > EmailMaxLength || email.Any(char.IsControl) || !MailAddress.TryCreate(email, out var parsed) || parsed.Address != email)
-        {
-            return null;
-        }
-
-        return email.ToLowerInvariant();
-    }
 
     /// <summary>A new secret: 128 random bits as 26 lower-case base32 characters (easy to type into a camera's web page).</summary>
     public static string NewSecret()
