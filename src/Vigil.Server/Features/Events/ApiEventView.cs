@@ -21,11 +21,15 @@ internal sealed record ApiEventView(
         e.DetectionAvailable,
         e.Labels,
         e.Detections.Select(d => new ApiDetection(d.Picture, d.Label, d.Confidence, new ApiBox(d.X, d.Y, d.Width, d.Height))).ToList(),
-        e.Pictures.Select(p =>
-        {
-            var url = $"/api/events/{e.Id}/pictures/{p.Index}";
-            return new ApiPicture(p.Index, p.FileName, p.ContentType, p.Width, p.Height, url, p.HasThumbnail ? url + "?size=thumbnail" : null, p.HasAnnotated ? url + "?size=annotated" : null);
-        }).ToList());
+        e.Pictures.Select(p => new ApiPicture(
+            p.Index,
+            p.FileName,
+            p.ContentType,
+            p.Width,
+            p.Height,
+            new EventPictureLink(e.Id, p.Index).Url,
+            p.HasThumbnail ? new EventPictureLink(e.Id, p.Index, PictureVariant.Thumbnail).Url : null,
+            p.HasAnnotated ? new EventPictureLink(e.Id, p.Index, PictureVariant.Annotated).Url : null)).ToList());
 }
 
 internal sealed record ApiEventCamera(Guid Id, string Name);

@@ -104,9 +104,7 @@ internal static class EventEndpoints
 
     private static async Task<Results<RedirectHttpResult, NotFound>> RedirectToPictureAsync(Guid key, ClaimsPrincipal principal, EventQuery query, CancellationToken cancellationToken) =>
         await query.FindBestPictureByKeyAsync(principal.GetRequiredUserId(), key, cancellationToken) is { } picture
-            ? TypedResults.Redirect(picture.Variant == PictureVariant.Annotated
-                ? $"/api/events/{picture.EventId}/pictures/{picture.Index}?size=annotated"
-                : $"/api/events/{picture.EventId}/pictures/{picture.Index}")
+            ? TypedResults.Redirect(picture.Url)
             : TypedResults.NotFound();
 
     private static async Task<Results<PhysicalFileHttpResult, NotFound, ProblemHttpResult>> GetPictureAsync(
