@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Vigil.Server.Tests.Support;
 
@@ -15,11 +16,6 @@ namespace Vigil.Server.Tests.Features.Identity;
 /// </summary>
 public sealed class BrowserSignInTests
 {
-    // The URL is what is checked; the next Fill/Click waits for its element by itself. Waiting for
-    // the page's load event as well timed out once under a full test run after Chromium had
-    // already reported the page idle (a missed event, not a slow server).
-    private static readonly PageWaitForURLOptions Arrived = new() { WaitUntil = WaitUntilState.Commit };
-
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -32,15 +28,15 @@ public sealed class BrowserSignInTests
         var pkce = Pkce.Create();
 
         await page.GotoAsync(new Uri(vigil.Https, IdentityTestServer.AuthorizeUrl(pkce)).ToString());
-        await page.WaitForURLAsync("**/account/signin**", Arrived);
+        await ArrivedAsync(page, "/account/signin");
         await page.FillAsync("#email", "quinn@example.com");
         await page.FillAsync("#password", temporary);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/account/password**", Arrived);
+        await ArrivedAsync(page, "/account/password");
         await page.FillAsync("#new", IdentityTestServer.NewPassword);
         await page.FillAsync("#confirm", IdentityTestServer.NewPassword);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/account/mfa/setup**", Arrived);
+        await ArrivedAsync(page, "/account/mfa/setup");
         Assert.NotNull(await page.WaitForSelectorAsync("img.qr", new() { State = WaitForSelectorState.Visible }));
         var secret = (await page.TextContentAsync("#mfa-secret"))!;
         await page.FillAsync("#code", await Oathtool.TotpAsync(secret, cancellationToken: Ct));
@@ -70,7 +66,7 @@ public sealed class BrowserSignInTests
         await page.FillAsync("#email", "rita@example.com");
         await page.FillAsync("#password", IdentityTestServer.NewPassword);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/account/mfa**", Arrived);
+        await ArrivedAsync(page, "/account/mfa");
         // The enrolment used the current time step; the next one is the first unused code.
         await page.FillAsync("#code", await Oathtool.TotpAsync(temporary, TimeProvider.System.GetUtcNow().AddSeconds(30), Ct));
         await page.ClickAsync("button[type=submit]");
@@ -97,9 +93,9 @@ public sealed class BrowserSignInTests
         await page.FillAsync("#email", "sam@example.com");
         await page.FillAsync("#password", IdentityTestServer.NewPassword);
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/account/mfa**", Arrived);
+        await ArrivedAsync(page, "/account/mfa");
         await page.ClickAsync("text=Use a recovery code instead");
-        await page.WaitForURLAsync("**/account/mfa/recovery**", Arrived);
+        await ArrivedAsync(page, "/account/mfa/recovery");
         await page.FillAsync("#code", enrolment.RecoveryCodes[0]);
         await page.ClickAsync("button[type=submit]");
 
@@ -107,6 +103,13 @@ public sealed class BrowserSignInTests
     }
 
     /// <summary>A page in a fresh browser context, and the URL the browser is finally sent to at the client's redirect URI.</summary>
+    // The URL is what is checked, polled by Playwright's web-first assertion; the next Fill/Click
+    // waits for its element by itself. WaitForURLAsync is not enough: when the navigation has
+    // already happened it waits for the page's load event, which full test runs missed twice
+    // (timeouts after Chromium had reported the page idle), with or without WaitUntil=Commit.
+    private static Task ArrivedAsync(IPage page, string path) =>
+        Assertions.Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(path)), new() { Timeout = 60_000 });
+
     private static async Task<(IPage Page, TaskCompletionSource<Uri> Callback)> OpenClientAsync(Chromium chromium)
     {
         // Vigil's certificate comes from its own CA, which this throw-away profile does not
