@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
@@ -72,10 +73,12 @@ internal sealed class DeviceCertificateIssuer(CertificateAuthority authority, Ce
         switch (key.Oid.Value)
         {
             case "1.2.840.10045.2.1":
-                using (var ec = key.GetECDsaPublicKey())
-                {
-                    return ec?.KeySize is 256 or 384 or 521 ? null : "the CSR's EC key must be on P-256, P-384 or P-521";
-                }
+                // The curve must be named in the key's parameters (RFC 5480 forbids explicit ones).
+                // Loading the CSR checked its signature with this key, so the key itself is sound;
+                // importing it again only to ask its size cost a tenth of a millisecond per provisioning.
+                return NamedCurve(key.EncodedParameters?.RawData ?? []) is "1.2.840.10045.3.1.7" or "1.3.132.0.34" or "1.3.132.0.35"
+                    ? null
+                    : "the CSR's EC key must be on P-256, P-384 or P-521";
 
             case "1.2.840.113549.1.1.1":
                 using (var rsa = key.GetRSAPublicKey())
@@ -85,6 +88,20 @@ internal sealed class DeviceCertificateIssuer(CertificateAuthority authority, Ce
 
             default:
                 return "the CSR's key must be ECDSA (P-256, P-384, P-521) or RSA";
+        }
+    }
+
+    /// <summary>The OID of a named curve (RFC 5480 ECParameters); null for explicit parameters or bad DER.</summary>
+    private static string? NamedCurve(byte[] parameters)
+    {
+        try
+        {
+            var oid = AsnDecoder.ReadObjectIdentifier(parameters, AsnEncodingRules.DER, out var consumed);
+            return consumed == parameters.Length ? oid : null;
+        }
+        catch (AsnContentException)
+        {
+            return null;
         }
     }
 }

@@ -184,22 +184,62 @@ public sealed class FleetProvisioningTests
     }
 
     [Fact]
+    public async Task A_csr_key_must_be_ecdsa_on_a_nist_curve_or_rsa_of_2048_bits_or_more()
+    {
+        await using var vigil = await RunningVigil.StartAsync(cancellationToken: Ct);
+        var service = vigil.App.Services.GetRequiredService<FleetProvisioningService>();
+        Assert.True(FleetProvisioningTopics.TryParseRequest(FleetProvisioningTopics.CreateFromCsr, out var request));
+
+        async Task<(bool Accepted, string Body)> RequestWithAsync(AsymmetricAlgorithm key)
+        {
+            var csr = key switch
+            {
+                ECDsa ec => new CertificateRequest("CN=ignored", ec, HashAlgorithmName.SHA256),
+                RSA rsa => new CertificateRequest("CN=ignored", rsa, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1),
+                _ => throw new ArgumentException(key.GetType().Name),
+            };
+            var payload = JsonSerializer.SerializeToUtf8Bytes(new { certificateSigningRequest = csr.CreateSigningRequestPem() });
+            var reply = await service.HandleAsync(FuzzClaim(), request, new System.Buffers.ReadOnlySequence<byte>(payload), Ct);
+            return (reply.Accepted, System.Text.Encoding.UTF8.GetString(reply.Payload));
+        }
+
+        foreach (var curve in new[] { ECCurve.NamedCurves.nistP256, ECCurve.NamedCurves.nistP384, ECCurve.NamedCurves.nistP521 })
+        {
+            using var key = ECDsa.Create(curve);
+            var (accepted, body) = await RequestWithAsync(key);
+            Assert.True(accepted, body);
+            using var issued = X509Certificate2.CreateFromPem(JsonSerializer.Deserialize(body, FleetProvisioningJsonContext.Default.CreateCertificateFromCsrResponse)!.CertificatePem);
+            using var issuedKey = issued.GetECDsaPublicKey()!;
+            Assert.Equal(key.KeySize, issuedKey.KeySize);
+        }
+
+        using (var rsa = RSA.Create(2048))
+        {
+            var (accepted, body) = await RequestWithAsync(rsa);
+            Assert.True(accepted, body);
+        }
+
+        using (var secp256k1 = ECDsa.Create(ECCurve.CreateFromFriendlyName("secp256k1")))
+        {
+            var (accepted, body) = await RequestWithAsync(secp256k1);
+            Assert.False(accepted);
+            Assert.Contains("must be on P-256, P-384 or P-521", body, StringComparison.Ordinal);
+        }
+
+        using (var shortRsa = RSA.Create(1024))
+        {
+            var (accepted, body) = await RequestWithAsync(shortRsa);
+            Assert.False(accepted);
+            Assert.Contains("2048 to 8192 bits", body, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
     public async Task Malformed_truncated_oversized_and_random_payloads_get_only_rejected_answers()
     {
         await using var vigil = await RunningVigil.StartAsync(cancellationToken: Ct);
         var service = vigil.App.Services.GetRequiredService<FleetProvisioningService>();
-        var claim = new DevicePrincipal
-        {
-            Kind = CertificateKind.Claim,
-            CertificateId = new string('a', 64),
-            ClientId = "fuzz",
-            Template = "VigilCameraTemplate",
-            NotAfter = DateTimeOffset.MaxValue,
-            SessionId = Guid.NewGuid(),
-            IpAddress = null,
-            ConnectedAt = DateTimeOffset.UnixEpoch,
-            ProtocolVersion = MQTTnet.Formatter.MqttProtocolVersion.V500,
-        };
+        var claim = FuzzClaim();
         var requests = new[] { FleetProvisioningTopics.CreateFromCsr, FleetProvisioningTopics.Provision("VigilCameraTemplate") }
             .Select(t => FleetProvisioningTopics.TryParseRequest(t, out var r) ? r : throw new InvalidOperationException(t)).ToList();
         var valid = """{"certificateSigningRequest":"-----BEGIN CERTIFICATE REQUEST-----\nMIIB\n-----END CERTIFICATE REQUEST-----","certificateOwnershipToken":"x","parameters":{"SerialNumber":"A"}}"""u8.ToArray();
@@ -240,4 +280,18 @@ public sealed class FleetProvisioningTests
             }
         }
     }
+
+    /// <summary>A claim principal for calling the service directly, without a connection.</summary>
+    private static DevicePrincipal FuzzClaim() => new()
+    {
+        Kind = CertificateKind.Claim,
+        CertificateId = new string('a', 64),
+        ClientId = "fuzz",
+        Template = "VigilCameraTemplate",
+        NotAfter = DateTimeOffset.MaxValue,
+        SessionId = Guid.NewGuid(),
+        IpAddress = null,
+        ConnectedAt = DateTimeOffset.UnixEpoch,
+        ProtocolVersion = MQTTnet.Formatter.MqttProtocolVersion.V500,
+    };
 }
