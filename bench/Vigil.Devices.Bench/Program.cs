@@ -35,7 +35,6 @@ await server.StartAsync(ct);
 Console.Error.WriteLine($"vigil serve pid {server.ProcessId}, MQTT on {server.MqttPort}, {Environment.ProcessorCount} cores, .NET {Environment.Version}");
 
 var rates = new List<double>();
-var cameras = new List<SimulatedCamera>();
 if (warmup > 0)
 {
     var batch = serials.TakeLast(warmup).Select(s => new SimulatedCamera(s)).ToList();
@@ -59,7 +58,6 @@ for (var run = 0; run < runs; run++)
     watch.Stop();
     var rate = devices / watch.Elapsed.TotalSeconds;
     rates.Add(rate);
-    cameras.AddRange(batch);
     var serverMs = (server.CpuTime() - serverCpu).TotalMilliseconds / devices;
     var generatorMs = (Process.GetCurrentProcess().TotalProcessorTime - generatorCpu).TotalMilliseconds / devices;
     Console.Error.WriteLine($"run {run + 1}: {devices} devices provisioned in {watch.Elapsed.TotalSeconds:F1} s = {rate:F0}/s; CPU per device: server {serverMs:F1} ms, load generator {generatorMs:F1} ms");

@@ -16,7 +16,8 @@ internal sealed class SimulatedCamera(string serial)
 
     public string Serial { get; } = serial;
 
-    public X509Certificate2? Certificate { get; private set; }
+    /// <summary>The device certificate RegisterThing activated (a camera would store it with its key).</summary>
+    public string? CertificatePem { get; private set; }
 
     public void Prepare() => _csr = new CertificateRequest("CN=" + Serial, _key, HashAlgorithmName.SHA256).CreateSigningRequestPem();
 
@@ -67,17 +68,8 @@ internal sealed class SimulatedCamera(string serial)
             throw new InvalidOperationException($"{Serial}: RegisterThing rejected: {registeredBody}");
         }
 
-        using var issued = X509Certificate2.CreateFromPem(certificate.CertificatePem);
-        Certificate = issued.CopyWithPrivateKey(_key);
+        CertificatePem = certificate.CertificatePem;
         await client.DisconnectAsync(cancellationToken: cancellationToken);
-    }
-
-    /// <summary>Connects with the camera's own certificate and stays connected.</summary>
-    public async Task<IMqttClient> ConnectAsDeviceAsync(string host, int port, X509Certificate2 root, CancellationToken cancellationToken)
-    {
-        var client = new MqttClientFactory().CreateMqttClient();
-        await ConnectAsync(client, host, port, root, Certificate!, Serial, cancellationToken);
-        return client;
     }
 
     /// <summary>A connection that stays open (the "connections held" measurement).</summary>

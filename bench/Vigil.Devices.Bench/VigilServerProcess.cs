@@ -18,7 +18,11 @@ internal sealed class VigilServerProcess : IDisposable
             root = root.Parent;
         }
 
-        Binary = Path.Combine(root?.FullName ?? throw new InvalidOperationException("run from the repository"), "src", "Vigil.Server", "bin", "Release", "net10.0", "vigil");
+        // VIGIL_BENCH_SERVER names another build of vigil (say, of the commit before a change), so
+        // that two builds can be measured one after the other in the same quiet minutes.
+        Binary = System.Environment.GetEnvironmentVariable("VIGIL_BENCH_SERVER") is { Length: > 0 } other
+            ? Path.GetFullPath(other)
+            : Path.Combine(root?.FullName ?? throw new InvalidOperationException("run from the repository"), "src", "Vigil.Server", "bin", "Release", "net10.0", "vigil");
         if (!File.Exists(Binary))
         {
             throw new InvalidOperationException($"{Binary} is missing: dotnet build src/Vigil.Server -c Release");
