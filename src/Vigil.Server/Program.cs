@@ -27,6 +27,7 @@ internal static class Program
         services.AddSingleton(TimeProvider.System);
         services.AddValidatedOptions<ServerOptions>(ServerOptions.Section);
         services.AddValidatedOptions<AwsOptions>(AwsOptions.Section);
+        services.AddSingleton<PublicAddress>();
         services.AddVigilDataProtection(data);
         services.AddStorage();
         services.AddPki();

@@ -41,7 +41,7 @@ internal sealed partial class OidcClientRegistrar(
             foreach (var host in new[] { server.Value.EffectivePublicHost, "localhost" }.Distinct(StringComparer.OrdinalIgnoreCase))
             {
                 // Port 0 (a free port picked at start) has no stable URI: list the host alone.
-                var authority = port is > 0 and not 443 ? new HostString(host, port) : new HostString(host);
+                var authority = PublicAddress.AuthorityOf(host, port);
                 web.RedirectUris.Add($"https://{authority}/auth/callback");
                 web.PostLogoutRedirectUris.Add($"https://{authority}/");
             }

@@ -12,7 +12,7 @@ namespace Vigil.Server.Features.Integrations;
 /// any non-retained MQTT message. Cooldowns, caps and the delivery record are the planner's and
 /// sender's, as for e-mail and webhooks.
 /// </summary>
-internal sealed class MqttNotificationAction(IntegrationPublisher publisher, IOptions<IntegrationsOptions> options, IOptions<ServerOptions> server) : INotificationAction
+internal sealed class MqttNotificationAction(IntegrationPublisher publisher, IOptions<IntegrationsOptions> options, PublicAddress address) : INotificationAction
 {
     public const string Type = "vigil.event";
 
@@ -50,17 +50,7 @@ internal sealed class MqttNotificationAction(IntegrationPublisher publisher, IOp
     public string PictureUrl(Guid eventKey)
     {
         var configured = options.Value.PictureBaseUrl;
-        string root;
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            root = configured.TrimEnd('/');
-        }
-        else
-        {
-            var s = server.Value;
-            root = new UriBuilder(Uri.UriSchemeHttps, s.EffectivePublicHost, s.HttpsPort is 443 or 0 ? -1 : s.HttpsPort).Uri.ToString().TrimEnd('/');
-        }
-
+        var root = string.IsNullOrWhiteSpace(configured) ? address.Https : configured.TrimEnd('/');
         return $"{root}/api/events/{eventKey:D}/picture";
     }
 }

@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Options;
+
+namespace Vigil.Server.Hosting;
+
+/// <summary>
+/// Where browsers, cameras and integrations reach this server's HTTPS port: <c>Server:PublicHost</c>
+/// (an IPv6 address in brackets) and <c>Server:HttpsPort</c>, or the port Kestrel bound when that is 0
+/// (tests). Features with their own public-URL setting (<c>Signaling:PublicBaseUrl</c>,
+/// <c>Integrations:PictureBaseUrl</c>) use it only when theirs is unset.
+/// </summary>
+internal sealed class PublicAddress(IOptions<ServerOptions> server, IServiceProvider services)
+{
+    private string? _authority;
+
+    /// <summary><c>host</c> or <c>host:port</c> (no port when 443).</summary>
+    public string Authority => _authority ?? Resolve();
+
+    /// <summary><c>https://</c> and <see cref="Authority"/>, without a trailing slash.</summary>
+    public string Https => $"https://{Authority}";
+
+    /// <summary>
+    /// <c>host:port</c>, or <c>host</c> alone for 443 or 0 (0: a port not known yet); an IPv6
+    /// address in brackets, as a URI needs it.
+    /// </summary>
+    public static string AuthorityOf(string host, int port)
+    {
+        if (Uri.CheckHostName(host) == UriHostNameType.IPv6)
+        {
+            host = $"[{host}]";
+        }
+
+        return port is 443 or 0 ? host : $"{host}:{port}";
+    }
+
+    private string Resolve()
+    {
+        var port = server.Value.HttpsPort;
+        var final = true;
+        if (port == 0)
+        {
+            // A free port was chosen at start-up: the one Kestrel bound (known once it listens).
+            var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            var https = addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal));
+            final = https is not null;
+            port = https is null ? 443 : new Uri(https.Replace("*", "localhost", StringComparison.Ordinal).Replace("+", "localhost", StringComparison.Ordinal)).Port;
+        }
+
+        var authority = AuthorityOf(server.Value.EffectivePublicHost, port);
+        if (final)
+        {
+            _authority = authority;
+        }
+
+        return authority;
+    }
+}
