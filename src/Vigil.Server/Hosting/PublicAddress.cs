@@ -34,21 +34,31 @@ internal sealed class PublicAddress(IOptions<ServerOptions> server, IServiceProv
         return port is 443 or 0 ? host : $"{host}:{port}";
     }
 
-    private string Resolve()
+    /// <summary>
+    /// The HTTPS port this server listens on: <c>Server:HttpsPort</c>, or when that is 0 the port
+    /// Kestrel bound; null while a free port has not been bound yet.
+    /// </summary>
+    public int? HttpsPort
     {
-        var port = server.Value.HttpsPort;
-        var final = true;
-        if (port == 0)
+        get
         {
-            // A free port was chosen at start-up: the one Kestrel bound (known once it listens).
+            if (server.Value.HttpsPort is not 0 and var configured)
+            {
+                return configured;
+            }
+
             var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
             var https = addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal));
-            final = https is not null;
-            port = https is null ? 443 : new Uri(https.Replace("*", "localhost", StringComparison.Ordinal).Replace("+", "localhost", StringComparison.Ordinal)).Port;
+            return https is null ? null : new Uri(https.Replace("*", "localhost", StringComparison.Ordinal).Replace("+", "localhost", StringComparison.Ordinal)).Port;
         }
+    }
 
-        var authority = AuthorityOf(server.Value.EffectivePublicHost, port);
-        if (final)
+    private string Resolve()
+    {
+        // Not cached until the port is known: read before Kestrel listens, the answer says 443.
+        var port = HttpsPort;
+        var authority = AuthorityOf(server.Value.EffectivePublicHost, port ?? 443);
+        if (port is not null)
         {
             _authority = authority;
         }

@@ -1,5 +1,4 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using Vigil.Server.Hosting;
 
 namespace Vigil.Server.Features.Identity;
 
@@ -9,11 +8,9 @@ namespace Vigil.Server.Features.Identity;
 /// (307) to the same path on the HTTPS port; anything else is refused with a problem, because
 /// redirecting a form post would already have sent its password in clear.
 /// </summary>
-internal sealed class SecureTransport(IServer server)
+internal sealed class SecureTransport(PublicAddress address)
 {
     private static readonly string[] Prefixes = ["/account", "/connect", "/.well-known"];
-
-    private int? _httpsPort;
 
     public static bool Applies(HttpContext context) =>
         !context.Request.IsHttps && Prefixes.Any(p => context.Request.Path.StartsWithSegments(p, StringComparison.OrdinalIgnoreCase));
@@ -21,7 +18,7 @@ internal sealed class SecureTransport(IServer server)
     public async Task RefuseOrRedirectAsync(HttpContext context)
     {
         var request = context.Request;
-        if ((HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && HttpsPort() is { } port)
+        if ((HttpMethods.IsGet(request.Method) || HttpMethods.IsHead(request.Method)) && address.HttpsPort is { } port)
         {
             var target = $"https://{new HostString(request.Host.Host, port)}{request.PathBase}{request.Path}{request.QueryString}";
             context.Response.Redirect(target, permanent: false, preserveMethod: true);
@@ -33,18 +30,5 @@ internal sealed class SecureTransport(IServer server)
             detail: "Sign-in and OpenID Connect endpoints are served over HTTPS only.",
             statusCode: StatusCodes.Status403Forbidden,
             type: IdentityProblemTypes.HttpsRequired).ExecuteAsync(context);
-    }
-
-    private int? HttpsPort()
-    {
-        if (_httpsPort is null)
-        {
-            var https = server.Features.Get<IServerAddressesFeature>()?.Addresses
-                .Select(a => Uri.TryCreate(a.Replace("*", "localhost", StringComparison.Ordinal).Replace("+", "localhost", StringComparison.Ordinal), UriKind.Absolute, out var uri) ? uri : null)
-                .FirstOrDefault(u => u?.Scheme == Uri.UriSchemeHttps);
-            _httpsPort = https?.Port;
-        }
-
-        return _httpsPort;
     }
 }
