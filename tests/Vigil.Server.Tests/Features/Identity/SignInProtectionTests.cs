@@ -204,6 +204,24 @@ public sealed class SignInProtectionTests
     }
 
     [Fact]
+    public async Task The_sites_root_leads_to_the_sign_in_page_over_https()
+    {
+        await using var vigil = await IdentityTestServer.StartAsync(cancellationToken: Ct);
+        using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = vigil.Http };
+        using var https = vigil.CreateClient();
+
+        var plain = await http.GetAsync("/", Ct);
+        var followed = await https.GetAsync("/", Ct);
+
+        Assert.Equal(HttpStatusCode.Redirect, plain.StatusCode);
+        Assert.Equal("/account", plain.Headers.Location?.OriginalString);
+        Assert.Equal(HttpStatusCode.TemporaryRedirect, (await http.GetAsync("/account", Ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, followed.StatusCode);
+        Assert.Equal("/account/signin", followed.RequestMessage?.RequestUri?.AbsolutePath);
+        Assert.Contains("<title>Sign in", await followed.Content.ReadAsStringAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_disabled_account_cannot_sign_in_refresh_or_call_the_api()
     {
         await using var vigil = await IdentityTestServer.StartAsync(cancellationToken: Ct);
