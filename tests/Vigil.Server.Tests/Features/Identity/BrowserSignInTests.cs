@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Identity;
 
@@ -23,7 +24,7 @@ public sealed class BrowserSignInTests
     {
         await using var vigil = await IdentityTestServer.StartAsync(cancellationToken: Ct);
         var temporary = await vigil.AddUserAsync("quinn@example.com");
-        await using var chromium = await Chromium.LaunchAsync();
+        await using var chromium = await HeadlessChromium.LaunchAsync(new ChromiumOptions());
         var (page, callback) = await OpenClientAsync(chromium);
         var pkce = Pkce.Create();
 
@@ -58,7 +59,7 @@ public sealed class BrowserSignInTests
             temporary = enrolment.Secret;
         }
 
-        await using var chromium = await Chromium.LaunchAsync();
+        await using var chromium = await HeadlessChromium.LaunchAsync(new ChromiumOptions());
         var (page, callback) = await OpenClientAsync(chromium);
         var pkce = Pkce.Create();
 
@@ -85,7 +86,7 @@ public sealed class BrowserSignInTests
             enrolment = await enrolling.FirstSignInAsync("sam@example.com", temporary, Ct);
         }
 
-        await using var chromium = await Chromium.LaunchAsync();
+        await using var chromium = await HeadlessChromium.LaunchAsync(new ChromiumOptions());
         var (page, callback) = await OpenClientAsync(chromium);
         var pkce = Pkce.Create();
 
@@ -110,7 +111,7 @@ public sealed class BrowserSignInTests
     private static Task ArrivedAsync(IPage page, string path) =>
         Assertions.Expect(page).ToHaveURLAsync(new Regex(Regex.Escape(path)), new() { Timeout = 60_000 });
 
-    private static async Task<(IPage Page, TaskCompletionSource<Uri> Callback)> OpenClientAsync(Chromium chromium)
+    private static async Task<(IPage Page, TaskCompletionSource<Uri> Callback)> OpenClientAsync(HeadlessChromium chromium)
     {
         // Vigil's certificate comes from its own CA, which this throw-away profile does not
         // trust; other tests check the TLS chain. Cookies still get the Secure treatment.

@@ -1,8 +1,10 @@
 using System.Globalization;
+using System.Net;
 using System.Text.Json;
 using Vigil.Server.Features.Credentials;
 using Vigil.Server.Features.Signaling.Stun;
 using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Signaling;
 
@@ -13,12 +15,18 @@ public sealed class IceServerTests
     [Fact]
     public async Task Turn_credentials_from_get_ice_server_config_allocate_on_coturn_and_a_tampered_password_does_not()
     {
-        await using var coturn = await Coturn.StartAsync(Ct);
+        // Real coturn in TURN REST mode (use-auth-secret), as deploy/coturn/turnserver.conf runs it;
+        // its relays are on loopback here, so loopback peers are allowed. The relay ports are apart
+        // from those of the WebRTC tests' coturn, which may run at the same time.
+        var secret = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        await using var coturn = await CoturnServer.StartAsync(
+            new CoturnOptions(IPAddress.Loopback, Port: VigilExecutable.FreePort(), SharedSecret: secret, AllowLoopbackPeers: true, MinRelayPort: 52000, MaxRelayPort: 52099), Ct);
+        var port = coturn.Options.Port;
         await using var vigil = await RunningVigil.StartAsync(settings: new Dictionary<string, string?>
         {
-            ["Signaling:TurnUris:0"] = $"turn:127.0.0.1:{coturn.Port}?transport=udp",
-            ["Signaling:TurnUris:1"] = $"turn:127.0.0.1:{coturn.Port}?transport=tcp",
-            ["Signaling:TurnSharedSecret"] = coturn.Secret,
+            ["Signaling:TurnUris:0"] = $"turn:127.0.0.1:{port}?transport=udp",
+            ["Signaling:TurnUris:1"] = $"turn:127.0.0.1:{port}?transport=tcp",
+            ["Signaling:TurnSharedSecret"] = secret,
         }, cancellationToken: Ct);
         using var admin = KvsTestClient.For(vigil, await TestCredentials.AdminKeyAsync(vigil));
         var arn = await admin.CreateChannelAsync("camera-0001", Ct);
@@ -28,19 +36,19 @@ public sealed class IceServerTests
         var turn = response.Json.GetProperty("IceServerList")[0];
         var username = turn.GetProperty("Username").GetString()!;
         var password = turn.GetProperty("Password").GetString()!;
-        var allocated = await coturn.AllocateAsync(username, password, Ct);
-        var tampered = await coturn.AllocateAsync(username, password[..^2] + (password[^2] == 'A' ? "B=" : "A="), Ct);
+        var allocated = await AllocateAsync(port, username, password);
+        var tampered = await AllocateAsync(port, username, password[..^2] + (password[^2] == 'A' ? "B=" : "A="));
 
         Assert.Equal(200, response.Status);
-        Assert.Equal([$"turn:127.0.0.1:{coturn.Port}?transport=udp", $"turn:127.0.0.1:{coturn.Port}?transport=tcp"], turn.GetProperty("Uris").EnumerateArray().Select(u => u.GetString()));
+        Assert.Equal([$"turn:127.0.0.1:{port}?transport=udp", $"turn:127.0.0.1:{port}?transport=tcp"], turn.GetProperty("Uris").EnumerateArray().Select(u => u.GetString()));
         Assert.Matches(@"^\d{10}:viewer-7$", username);
         var expiry = long.Parse(username[..10], CultureInfo.InvariantCulture);
         Assert.InRange(expiry - TimeProvider.System.GetUtcNow().ToUnixTimeSeconds(), 290, 310);
         // The TURN REST password, computed independently: HMAC-SHA1 by OpenSSL's command line.
-        var hmac = await ProcessRunner.RunAsync(Requirements.Executable("openssl"), ["dgst", "-sha1", "-hmac", coturn.Secret], standardInput: username, cancellationToken: Ct);
+        var hmac = await ProcessRunner.RunAsync(Requirements.Executable("openssl"), ["dgst", "-sha1", "-hmac", secret], standardInput: username, cancellationToken: Ct);
         Assert.Equal(Convert.ToBase64String(Convert.FromHexString(hmac.StandardOutput.Trim().Split("= ")[1])), password);
         Assert.Contains("\"Ttl\":300}", response.Text, StringComparison.Ordinal);
-        Assert.True(allocated.ExitCode == 0, allocated.StandardOutput + allocated.StandardError + coturn.Log);
+        Assert.True(allocated.ExitCode == 0, allocated.StandardOutput + allocated.StandardError + coturn.Output);
         Assert.NotEqual(0, tampered.ExitCode);
         Assert.Contains("Cannot complete Allocation", tampered.StandardOutput + tampered.StandardError, StringComparison.Ordinal);
     }
@@ -132,4 +140,10 @@ public sealed class IceServerTests
 
         Assert.Equal($"UDP port {port} is already in use (Signaling:StunPort); stop the other STUN server or choose another port", error.Message);
     }
+
+    /// <summary>coturn's own TURN client: allocates a relay with these credentials, then sends and receives through it.</summary>
+    private static Task<ProcessResult> AllocateAsync(int port, string username, string password) =>
+        ProcessRunner.RunAsync(Requirements.Executable("turnutils_uclient"),
+            ["-y", "-n", "3", "-u", username, "-w", password, "-p", port.ToString(CultureInfo.InvariantCulture), "127.0.0.1"],
+            timeout: TimeSpan.FromSeconds(60), cancellationToken: Ct);
 }
