@@ -8,11 +8,9 @@ namespace Vigil.Server.Hosting;
 /// </summary>
 internal static class ApiProblems
 {
-    private const string Base = "https://vigil.invalid/problems/";
-
-    public const string InvalidParameterType = Base + "invalid-parameter";
-    public const string InvalidRequestType = Base + "invalid-request";
-    public const string ConflictType = Base + "conflict";
+    public const string InvalidParameterType = ProblemTypes.Base + "invalid-parameter";
+    public const string InvalidRequestType = ProblemTypes.Base + "invalid-request";
+    public const string ConflictType = ProblemTypes.Base + "conflict";
 
     public static ProblemHttpResult InvalidParameter(string parameter, string detail) =>
         TypedResults.Problem(

@@ -1,9 +1,11 @@
+using Vigil.Server.Hosting;
+
 namespace Vigil.Server.Features.Ingest;
 
 /// <summary>Problem <c>type</c> URIs of the ingest endpoints (same base as <see cref="Hosting.ProblemTypes"/>).</summary>
 internal static class IngestProblemTypes
 {
-    private const string Base = "https://vigil.invalid/problems/";
+    private const string Base = ProblemTypes.Base;
 
     public const string NoPicture = Base + "no-picture";
     public const string BadRequest = Base + "bad-ingest-request";
