@@ -17,8 +17,26 @@ internal sealed class MqttConnection : IAsyncDisposable
     public static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
 
     private readonly IMqttClient _client;
+    private readonly TaskCompletionSource<string> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private MqttConnection(IMqttClient client) => _client = client;
+    private MqttConnection(IMqttClient client)
+    {
+        _client = client;
+        _client.DisconnectedAsync += e =>
+        {
+            _closed.TrySetResult(e.ReasonString is { Length: > 0 } text ? $"{e.Reason}: {text}" : e.Reason.ToString());
+            return Task.CompletedTask;
+        };
+
+        // Lost between the CONNACK and the handler above: the event has been raised already.
+        if (!_client.IsConnected)
+        {
+            _closed.TrySetResult("the connection was lost");
+        }
+    }
+
+    /// <summary>Completes, with the reason, when the connection ends for any cause other than <see cref="DisposeAsync"/>.</summary>
+    public Task<string> Closed => _closed.Task;
 
     public static async Task<MqttConnection> ConnectAsync(MqttEndpoint endpoint, X509Certificate2 root, X509Certificate2 certificate, string clientId, CancellationToken cancellationToken)
     {

@@ -25,10 +25,11 @@ internal static class Program
 
     public static RootCommand Create()
     {
-        var root = new RootCommand("Vigil camera agent: provisions the camera by claim (AWS IoT fleet provisioning) and keeps its identity.");
+        var root = new RootCommand("Vigil camera agent: provisions the camera by claim (AWS IoT fleet provisioning), keeps its identity, and keeps it connected.");
         root.Options.Add(Config);
         root.Options.Add(State);
         root.Subcommands.Add(CreateProvision());
+        root.Subcommands.Add(CreateRun());
         root.Subcommands.Add(CreateStatus());
         return root;
     }
@@ -69,6 +70,18 @@ internal static class Program
             };
             var thing = await provisioner.ProvisionAsync(serialNumber, extra, parseResult.GetValue(createKeys), cancellationToken);
             Console.WriteLine($"Provisioned: thing {thing.ThingName}, state in {state.Directory}");
+            return AgentExitCodes.Success;
+        }));
+        return command;
+    }
+
+    private static Command CreateRun()
+    {
+        var command = new Command("run", "Stay connected to Vigil with this camera's own certificate, so that it shows online; reconnect when the connection is lost. Ctrl+C or SIGTERM stops it. Exit code 3: the certificate was refused (revoked).");
+        command.SetAction((parseResult, cancellationToken) => RunAsync(async () =>
+        {
+            var (bundle, state) = Open(parseResult);
+            await new DeviceSession(bundle, state, Console.Out, TimeProvider.System).RunAsync(cancellationToken);
             return AgentExitCodes.Success;
         }));
         return command;

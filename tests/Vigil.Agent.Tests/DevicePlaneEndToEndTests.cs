@@ -49,7 +49,7 @@ public sealed class DevicePlaneEndToEndTests
                 .Build(),
             Ct);
         Assert.Equal(MqttClientConnectResultCode.Success, connect.ResultCode);
-        await WaitForAsync(async () => (await ThingAsync(server, "CAM-E2E-1")).GetProperty("online").GetBoolean(), "the thing to show online");
+        await server.WaitUntilOnlineAsync("CAM-E2E-1", online: true, Ct);
 
         // The credentials provider exchanges the device certificate for temporary credentials.
         using var handler = VigilTrust.Handler(root, device);
@@ -76,26 +76,7 @@ public sealed class DevicePlaneEndToEndTests
         Assert.True(revoke.ExitCode == 0, revoke.StandardError);
         var disconnect = await dropped.Task.WaitAsync(TimeSpan.FromSeconds(15), Ct);
         Assert.Equal(MqttClientDisconnectReason.NotAuthorized, disconnect.Reason);
-        await WaitForAsync(async () => !(await ThingAsync(server, "CAM-E2E-1")).GetProperty("online").GetBoolean(), "the thing to show offline");
-        Assert.Equal("Revoked", (await ThingAsync(server, "CAM-E2E-1")).GetProperty("certificateStatus").GetString());
-    }
-
-    private static async Task<JsonElement> ThingAsync(ServerProcess server, string name)
-    {
-        var list = await server.RunAsync(["things", "list", "--json"], Ct);
-        Assert.True(list.ExitCode == 0, list.StandardError);
-        using var json = JsonDocument.Parse(list.StandardOutput);
-        return json.RootElement.EnumerateArray().Single(t => t.GetProperty("name").GetString() == name).Clone();
-    }
-
-    private static async Task WaitForAsync(Func<Task<bool>> condition, string what)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        while (!await condition())
-        {
-            Assert.False(timeout.IsCancellationRequested, $"timed out waiting for {what}");
-            await Task.Delay(200, Ct);
-        }
+        await server.WaitUntilOnlineAsync("CAM-E2E-1", online: false, Ct);
+        Assert.Equal("Revoked", (await server.ThingAsync("CAM-E2E-1", Ct)).GetProperty("certificateStatus").GetString());
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Text.Json;
 using Vigil.Server.Tests.Support;
 
 namespace Vigil.Agent.Tests;
@@ -67,6 +68,23 @@ internal sealed class ServerProcess : IDisposable
 
     public Task<ProcessResult> RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken) =>
         VigilExecutable.RunAsync(Data, arguments, Settings, cancellationToken: cancellationToken);
+
+    /// <summary>The thing as <c>vigil things list --json</c> shows it.</summary>
+    public async Task<JsonElement> ThingAsync(string name, CancellationToken cancellationToken)
+    {
+        var list = await RunAsync(["things", "list", "--json"], cancellationToken);
+        Assert.True(list.ExitCode == 0, list.StandardError);
+        using var json = JsonDocument.Parse(list.StandardOutput);
+        return json.RootElement.EnumerateArray().Single(t => t.GetProperty("name").GetString() == name).Clone();
+    }
+
+    /// <summary>Waits until <c>vigil things list</c> shows the thing online (or offline).</summary>
+    public Task WaitUntilOnlineAsync(string name, bool online, CancellationToken cancellationToken) =>
+        Eventually.WaitAsync(
+            async () => (await ThingAsync(name, cancellationToken)).GetProperty("online").GetBoolean() == online,
+            TimeSpan.FromSeconds(30),
+            $"{name} to show {(online ? "online" : "offline")}",
+            cancellationToken);
 
     public void Dispose()
     {
