@@ -42,7 +42,8 @@ snapshot_camera=$("$vigil" --data "$data" cameras add-snapshot --owner "$demo_us
 
 "$vigil" --data "$data" serve > "$demo/server.log" 2>&1 &
 server=$!
-trap 'kill -TERM $server 2>/dev/null; wait $server 2>/dev/null' EXIT INT TERM
+camera=
+trap 'kill -TERM $camera $server 2>/dev/null; wait $camera $server 2>/dev/null' EXIT INT TERM
 
 ready=0
 for _ in $(seq 1 300); do
@@ -59,8 +60,13 @@ if [ $ready -ne 1 ]; then
 fi
 
 # The demo camera provisions itself the way a real one does: claim certificate -> its own certificate.
+# Then it stays connected (online) until the demo stops.
 if "$agent" provision --config "$demo/claim-bundle/agent.json" --state "$demo/camera" --serial "$serial" > "$demo/agent.log" 2>&1; then
-  camera_status="provisioned itself with vigil-agent (state in $demo/camera; see: $vigil --data $data things list)"
+  "$agent" run --config "$demo/claim-bundle/agent.json" --state "$demo/camera" >> "$demo/agent.log" 2>&1 &
+  camera=$!
+  for _ in $(seq 1 50); do grep -q '^Online:' "$demo/agent.log" && break; sleep 0.2; done
+  if grep -q '^Online:' "$demo/agent.log"; then online="is online"; else online="is not online yet"; fi
+  camera_status="provisioned itself with vigil-agent and $online (vigil-agent run; state in $demo/camera, log $demo/agent.log; see: $vigil --data $data things list)"
 else
   camera_status="could not provision itself (see $demo/agent.log)"
 fi
