@@ -22,11 +22,11 @@ internal sealed class PublicAddress(IOptions<ServerOptions> server, IServiceProv
 
     /// <summary>
     /// <c>host:port</c>, or <c>host</c> alone for 443 or 0 (0: a port not known yet); an IPv6
-    /// address in brackets, as a URI needs it.
+    /// address in brackets, as a URI needs it (once, if it was configured with them).
     /// </summary>
     public static string AuthorityOf(string host, int port)
     {
-        if (Uri.CheckHostName(host) == UriHostNameType.IPv6)
+        if (Uri.CheckHostName(host) == UriHostNameType.IPv6 && !host.StartsWith('['))
         {
             host = $"[{host}]";
         }

@@ -48,6 +48,17 @@ public sealed class PublicAddressTests
         Assert.Contains("https://[::1]/auth/callback", await applications.GetRedirectUrisAsync(web, Ct));
     }
 
+    [Theory]
+    [InlineData("vigil.home.arpa", 8443, "vigil.home.arpa:8443")]
+    [InlineData("vigil.home.arpa", 443, "vigil.home.arpa")]
+    [InlineData("vigil.home.arpa", 0, "vigil.home.arpa")]
+    [InlineData("192.168.1.20", 8443, "192.168.1.20:8443")]
+    [InlineData("::1", 8443, "[::1]:8443")]
+    [InlineData("fe80::1", 443, "[fe80::1]")]
+    [InlineData("[::1]", 8443, "[::1]:8443")]
+    public void An_authority_brackets_an_ipv6_address_once_and_leaves_out_port_443(string host, int port, string expected) =>
+        Assert.Equal(expected, PublicAddress.AuthorityOf(host, port));
+
     private static MqttNotificationAction MqttAction(RunningVigil vigil) =>
         vigil.App.Services.GetServices<INotificationAction>().OfType<MqttNotificationAction>().Single();
 }
