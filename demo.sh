@@ -43,7 +43,8 @@ snapshot_camera=$("$vigil" --data "$data" cameras add-snapshot --owner "$demo_us
 "$vigil" --data "$data" serve > "$demo/server.log" 2>&1 &
 server=$!
 camera=
-trap 'kill -TERM $camera $server 2>/dev/null; wait $camera $server 2>/dev/null' EXIT INT TERM
+trap 'kill -TERM $camera $server 2>/dev/null; wait $camera $server 2>/dev/null' EXIT
+trap 'exit 130' INT TERM
 
 ready=0
 for _ in $(seq 1 300); do

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using MQTTnet;
 
 namespace Vigil.Agent;
 
@@ -7,8 +8,8 @@ namespace Vigil.Agent;
 /// Vigil show it online (presence). A lost connection is retried with exponential backoff, 1 s
 /// doubling to a minute, each wait varied by ±20 % so that a fleet does not reconnect in step after
 /// a server restart. It ends when the server refuses the certificate (revoked: retrying cannot help)
-/// or when asked to stop, and then says goodbye with an MQTT DISCONNECT so that the server marks
-/// the camera offline at once instead of after the keep-alive.
+/// or when asked to stop, and then says goodbye with an MQTT DISCONNECT, so that the presence event
+/// says the camera left on purpose (<c>clientInitiatedDisconnect</c>) rather than that it was lost.
 /// </summary>
 internal sealed class DeviceSession(AgentBundle bundle, DeviceState state, TextWriter output, TimeProvider time)
 {
@@ -33,21 +34,33 @@ internal sealed class DeviceSession(AgentBundle bundle, DeviceState state, TextW
             {
                 await using var connection = await MqttConnection.ConnectAsync(endpoint, root, certificate, thing.ThingName, cancellationToken);
                 output.WriteLine($"Online: connected to {endpoint.Host}:{endpoint.Port} as {thing.ThingName}.");
-                retry = FirstRetry;
+                var connectedAt = time.GetTimestamp();
                 lost = "the server closed the connection (" + await connection.Closed.WaitAsync(cancellationToken) + ")";
+
+                // Only a connection that lasted starts the backoff over: one accepted and dropped at
+                // once (say, a second agent with the same thing name taking the session over) must
+                // not turn into a reconnection every second.
+                if (time.GetElapsedTime(connectedAt) >= LongestRetry)
+                {
+                    retry = FirstRetry;
+                }
+            }
+            catch (Exception) when (cancellationToken.IsCancellationRequested)
+            {
+                output.WriteLine("Stopped.");
+                return;
+            }
+            catch (MqttRefusedException e) when (IsFinal(e.Code))
+            {
+                throw new AgentException($"the server refused the device certificate ({e.Message}); it may have been revoked", AgentExitCodes.Refused);
             }
             catch (MqttRefusedException e)
             {
-                throw new AgentException($"the server refused the device certificate ({e.Message}); it may have been revoked", AgentExitCodes.Refused);
+                lost = e.Message; // busy, unavailable, over a quota or rate: later may work
             }
             catch (AgentException e) when (e.ExitCode == AgentExitCodes.Failure)
             {
                 lost = e.Message;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                output.WriteLine("Stopped.");
-                return;
             }
 
             var wait = retry * (RandomNumberGenerator.GetInt32(800, 1201) / 1000.0);
@@ -65,4 +78,11 @@ internal sealed class DeviceSession(AgentBundle bundle, DeviceState state, TextW
             retry = retry * 2 < LongestRetry ? retry * 2 : LongestRetry;
         }
     }
+
+    /// <summary>Refusals about who this camera is, which reconnecting cannot change (unlike ServerBusy, QuotaExceeded...).</summary>
+    private static bool IsFinal(MqttClientConnectResultCode code) => code is
+        MqttClientConnectResultCode.NotAuthorized or
+        MqttClientConnectResultCode.BadUserNameOrPassword or
+        MqttClientConnectResultCode.Banned or
+        MqttClientConnectResultCode.ClientIdentifierNotValid;
 }

@@ -138,13 +138,15 @@ internal sealed class MqttConnection : IAsyncDisposable
     {
         if (_client.IsConnected)
         {
+            // Bounded: on Ctrl+C or SIGTERM the process has about two seconds before it is ended.
+            using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(1));
             try
             {
-                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build());
+                await _client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithReason(MqttClientDisconnectOptionsReason.NormalDisconnection).Build(), deadline.Token);
             }
-            catch (MQTTnet.Exceptions.MqttCommunicationException)
+            catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException)
             {
-                // Already gone.
+                // Already gone, or not answering: closing the socket below is all that is left.
             }
         }
 

@@ -9,6 +9,7 @@ namespace Vigil.Agent.Tests;
 internal sealed class ServerProcess : IDisposable
 {
     private readonly Process _process;
+    private bool _disposed;
 
     private ServerProcess(Process process, string data, Dictionary<string, string?> settings, int httpPort, int httpsPort)
     {
@@ -86,8 +87,15 @@ internal sealed class ServerProcess : IDisposable
             $"{name} to show {(online ? "online" : "offline")}",
             cancellationToken);
 
+    /// <summary>Stops the server (SIGTERM, then a kill after 30 s). Safe to call again, e.g. from a finally after a restart.</summary>
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
