@@ -12,13 +12,25 @@ namespace Vigil.Server.Hosting;
 /// </summary>
 internal sealed class PublicAddress(IOptions<ServerOptions> server, IServiceProvider services)
 {
+    private int? _httpsPort;
     private string? _authority;
 
-    /// <summary><c>host</c> or <c>host:port</c> (no port when 443).</summary>
-    public string Authority => _authority ?? Resolve();
+    /// <summary>
+    /// <c>host</c> or <c>host:port</c> (no port when 443). Asked before Kestrel has bound a free port,
+    /// it says the host alone and is not remembered.
+    /// </summary>
+    public string Authority => HttpsPort is { } port
+        ? _authority ??= AuthorityOf(server.Value.EffectivePublicHost, port)
+        : AuthorityOf(server.Value.EffectivePublicHost, 0);
 
     /// <summary><c>https://</c> and <see cref="Authority"/>, without a trailing slash.</summary>
     public string Https => $"https://{Authority}";
+
+    /// <summary>
+    /// The HTTPS port this server listens on: <c>Server:HttpsPort</c>, or when that is 0 the port
+    /// Kestrel bound; null while a free port has not been bound yet.
+    /// </summary>
+    public int? HttpsPort => _httpsPort ??= server.Value.HttpsPort is not 0 and var configured ? configured : BoundHttpsPort();
 
     /// <summary>
     /// <c>host:port</c>, or <c>host</c> alone for 443 or 0 (0: a port not known yet); an IPv6
@@ -34,35 +46,10 @@ internal sealed class PublicAddress(IOptions<ServerOptions> server, IServiceProv
         return port is 443 or 0 ? host : $"{host}:{port}";
     }
 
-    /// <summary>
-    /// The HTTPS port this server listens on: <c>Server:HttpsPort</c>, or when that is 0 the port
-    /// Kestrel bound; null while a free port has not been bound yet.
-    /// </summary>
-    public int? HttpsPort
+    private int? BoundHttpsPort()
     {
-        get
-        {
-            if (server.Value.HttpsPort is not 0 and var configured)
-            {
-                return configured;
-            }
-
-            var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            var https = addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal));
-            return https is null ? null : new Uri(https.Replace("*", "localhost", StringComparison.Ordinal).Replace("+", "localhost", StringComparison.Ordinal)).Port;
-        }
-    }
-
-    private string Resolve()
-    {
-        // Not cached until the port is known: read before Kestrel listens, the answer says 443.
-        var port = HttpsPort;
-        var authority = AuthorityOf(server.Value.EffectivePublicHost, port ?? 443);
-        if (port is not null)
-        {
-            _authority = authority;
-        }
-
-        return authority;
+        var addresses = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var https = addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.Ordinal));
+        return https is null ? null : new Uri(https.Replace("*", "localhost", StringComparison.Ordinal).Replace("+", "localhost", StringComparison.Ordinal)).Port;
     }
 }
