@@ -35,7 +35,7 @@ internal sealed class MqttConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Completes, with the reason, when the connection ends for any cause other than <see cref="DisposeAsync"/>.</summary>
+    /// <summary>Completes, with the reason, when the connection ends (also when <see cref="DisposeAsync"/> ends it).</summary>
     public Task<string> Closed => _closed.Task;
 
     public static async Task<MqttConnection> ConnectAsync(MqttEndpoint endpoint, X509Certificate2 root, X509Certificate2 certificate, string clientId, CancellationToken cancellationToken)
@@ -92,14 +92,7 @@ internal sealed class MqttConnection : IAsyncDisposable
             return Task.CompletedTask;
         }
 
-        Task OnDisconnected(MqttClientDisconnectedEventArgs e)
-        {
-            answer.TrySetException(new AgentException($"the server closed the connection ({e.Reason})"));
-            return Task.CompletedTask;
-        }
-
         _client.ApplicationMessageReceivedAsync += OnMessage;
-        _client.DisconnectedAsync += OnDisconnected;
         try
         {
             var subscription = await _client.SubscribeAsync(
@@ -121,7 +114,8 @@ internal sealed class MqttConnection : IAsyncDisposable
                 throw new AgentException($"the server refused the request on {topic} ({published.ReasonCode})");
             }
 
-            return await answer.Task.WaitAsync(RequestTimeout, cancellationToken);
+            var first = await Task.WhenAny(answer.Task, Closed).WaitAsync(RequestTimeout, cancellationToken);
+            return first == answer.Task ? await answer.Task : throw new AgentException($"the server closed the connection ({await Closed})");
         }
         catch (TimeoutException)
         {
@@ -130,7 +124,6 @@ internal sealed class MqttConnection : IAsyncDisposable
         finally
         {
             _client.ApplicationMessageReceivedAsync -= OnMessage;
-            _client.DisconnectedAsync -= OnDisconnected;
         }
     }
 

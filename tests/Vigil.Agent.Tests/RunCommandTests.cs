@@ -1,8 +1,10 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using MQTTnet;
 using MQTTnet.Protocol;
 using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Agent.Tests;
 
@@ -45,14 +47,14 @@ public sealed class RunCommandTests
             var monitorProvision = await AgentExecutable.RunAsync(["provision", "--config", config, "--serial", "MONITOR-1", "--state", monitorState], cancellationToken: Ct);
             Assert.True(monitorProvision.ExitCode == 0, monitorProvision.StandardError + monitorProvision.StandardOutput);
 
-            using var agent = AgentProcess.Start("run", "--config", config);
-            await agent.WaitForOutputAsync("Online:", 1, Patience, Ct);
+            await using var agent = ExternalProcess.Start(AgentExecutable.Path, ["run", "--config", config]);
+            await agent.WaitForLineAsync(l => l.StartsWith("Online:", StringComparison.Ordinal), Patience, Ct);
             await server.WaitUntilOnlineAsync("CAM-RUN-1", online: true, Ct);
 
             server.Dispose();
-            await agent.WaitForOutputAsync("Offline:", 1, Patience, Ct);
+            await agent.WaitForLineAsync(l => l.StartsWith("Offline:", StringComparison.Ordinal), Patience, Ct);
             server = await ServerProcess.StartAsync(store, settings, Ct);
-            await agent.WaitForOutputAsync("Online:", 2, Patience, Ct);
+            await Eventually.WaitAsync(() => Task.FromResult(Regex.Count(agent.Output, "^Online:", RegexOptions.Multiline) >= 2), Patience, "the agent online again", Ct);
             await server.WaitUntilOnlineAsync("CAM-RUN-1", online: true, Ct);
 
             using var monitor = await ConnectMonitorAsync(bundle, monitorState, server.MqttPort);
@@ -93,8 +95,8 @@ public sealed class RunCommandTests
 
         var provision = await AgentExecutable.RunAsync(["provision", "--config", config, "--serial", "CAM-RUN-2"], cancellationToken: Ct);
         Assert.True(provision.ExitCode == 0, provision.StandardError + provision.StandardOutput);
-        using var agent = AgentProcess.Start("run", "--config", config);
-        await agent.WaitForOutputAsync("Online:", 1, Patience, Ct);
+        await using var agent = ExternalProcess.Start(AgentExecutable.Path, ["run", "--config", config]);
+        await agent.WaitForLineAsync(l => l.StartsWith("Online:", StringComparison.Ordinal), Patience, Ct);
 
         var revoke = await server.RunAsync(["things", "revoke", "CAM-RUN-2"], Ct);
         Assert.True(revoke.ExitCode == 0, revoke.StandardError);

@@ -158,6 +158,13 @@ public sealed class ExternalProcess : IAsyncDisposable
         return Process.ExitCode;
     }
 
+    /// <summary>Asks the process to stop with SIGTERM, as systemd or <c>docker stop</c> does (it may clean up first).</summary>
+    public void Terminate()
+    {
+        using var kill = System.Diagnostics.Process.Start("kill", ["-TERM", Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     /// <summary>Kills the process tree if it still runs.</summary>
     public void Kill()
     {
