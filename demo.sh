@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Vigil demo: builds the server, starts it on a fresh data directory with one demo camera in
 # the manufacturing registry and a claim bundle for camera firmware, and prints where everything
-# is. Ctrl+C stops it. Needs only the .NET 10 SDK.
+# is. Ctrl+C stops it. Needs the .NET 10 SDK and Node.js.
 #   VIGIL__Server__HttpPort / VIGIL__Server__HttpsPort   change the ports (default 8080 / 8443)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -17,6 +17,13 @@ if [ -z "${VIGIL__Vision__ModelPath:-}" ] && [ -f "$root/../shared/models/yolox_
 fi
 
 command -v dotnet >/dev/null || { echo "demo.sh: the .NET 10 SDK (dotnet) is required: https://dot.net" >&2; exit 1; }
+command -v node >/dev/null || { echo "demo.sh: Node.js is required (Debian: apt-get install nodejs npm)" >&2; exit 1; }
+# json_fields KEY...: print the given top-level fields of the JSON object on stdin, one per line
+# (the CLI's --json output is the interface for scripts; its human text may change).
+json_fields() {
+  node -e 'let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
+    const o = JSON.parse(s); for (const k of process.argv.slice(1)) console.log(o[k] ?? ""); });' "$@"
+}
 
 echo "demo.sh: building (first time takes a minute)..." >&2
 dotnet build src/Vigil.Server -c Release -nologo -v quiet -clp:ErrorsOnly >&2
@@ -34,11 +41,13 @@ printf 'serial,secret,model\n%s,%s,%s\n' "$serial" "$secret" "Vigil Demo Camera"
 "$vigil" --data "$data" registry import "$demo/registry.csv" >/dev/null
 "$vigil" --data "$data" claim create --out "$demo/claim-bundle" >/dev/null
 demo_user="demo@vigil.local"
-demo_password=$("$vigil" --data "$data" user add "$demo_user" --admin | sed -n 's/^Temporary password: //p')
+demo_password=$("$vigil" --data "$data" user add "$demo_user" --admin --json | json_fields temporaryPassword)
 "$vigil" --data "$data" ca export > "$demo/root-ca.pem"
 # Snapshot AI: a camera that e-mails pictures, owned by the demo user.
 smtp_port="${VIGIL__Ingest__SmtpPort:-2525}"
-snapshot_camera=$("$vigil" --data "$data" cameras add-snapshot --owner "$demo_user" --name "Demo snapshot camera" | sed -n 's/^  \(SMTP username\|SMTP password\|Send pictures to\|Upload token\) */\1|/p')
+{ read -r smtp_username; read -r smtp_password; read -r ingest_address; read -r upload_token; } < <(
+  "$vigil" --data "$data" cameras add-snapshot --owner "$demo_user" --name "Demo snapshot camera" --json |
+    json_fields smtpUsername smtpPassword ingestAddress uploadToken)
 
 "$vigil" --data "$data" serve > "$demo/server.log" 2>&1 &
 server=$!
@@ -93,7 +102,10 @@ cat <<TXT
   Devices    MQTT (mutual TLS) localhost:$mqtt_port    credentials provider https://localhost:$credentials_port
 
   Demo snapshot camera of $demo_user (e-mail pictures to SMTP localhost:$smtp_port, STARTTLS)
-$(printf '%s\n' "$snapshot_camera" | awk -F'|' '{printf "    %-16s %s\n", $1, $2}')
+    SMTP username    $smtp_username
+    SMTP password    $smtp_password
+    Send pictures to $ingest_address
+    Upload token     $upload_token   (POST /api/ingest/snapshot, Authorization: Bearer <token>)
   Try: swaks --server localhost:$smtp_port --tls --auth PLAIN --auth-user USER --auth-password PASSWORD \\
          --to $demo_user --attach-type image/jpeg --attach @picture.jpg;  then $vigil --data $data events list
 

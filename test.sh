@@ -24,11 +24,17 @@ if ! command -v dotnet >/dev/null; then
   echo "Tests: 0 passed, 0 failed"; exit 1
 fi
 
+# 00-common.sh defines on_exit/run_cleanups: the trap goes up before anything is started, so an
+# interrupted install or a failing script still stops what the earlier ones started.
+# shellcheck source=scripts/test-env/00-common.sh
+source scripts/test-env/00-common.sh
+trap run_cleanups EXIT
+trap 'exit 130' INT TERM
 for f in scripts/test-env/*.sh; do
+  [ "$f" = scripts/test-env/00-common.sh ] && continue
   # shellcheck disable=SC1090
   source "$f" || echo "test.sh: WARNING: $f failed; the tests that need it will fail" >&2
 done
-trap run_cleanups EXIT
 
 results="$root/.test-results"
 rm -rf "$results"; mkdir -p "$results"
