@@ -44,34 +44,43 @@ internal static class Program
         services.AddSingleton<VigilInitializer>();
     }
 
-    /// <summary>What only <c>vigil serve</c> needs.</summary>
+    /// <summary>What only <c>vigil serve</c> needs: listeners, background work, protocol servers.</summary>
     public static void AddWebFeatures(WebApplicationBuilder builder)
     {
         builder.ConfigureListeners();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<UnexpectedExceptionHandler>();
         builder.Services.AddOpenApi();
-        builder.Services.AddIngestServer();
-        builder.Services.AddVisionServer();
-        builder.Services.AddEventsServer();
-        builder.Services.AddNotificationsServer();
-        builder.AddDeviceBroker();
-        builder.AddCredentialsProvider();
-        builder.AddVigilIdentityWeb();
-        builder.Services.AddIntegrationsServer(); // after AddDeviceBroker: it publishes into that broker
+        builder.AddIngestServer();
+        builder.AddVisionServer();
+        builder.AddEventsServer();
+        builder.AddNotificationsServer();
+        builder.AddProvisioningServer();
+        builder.AddCredentialsProviderServer();
+        builder.AddVigilIdentityServer();
+        builder.AddIntegrationsServer();
     }
 
+    /// <summary>
+    /// The request pipeline, in order, then the endpoints. Routing runs first (WebApplication adds
+    /// it before these), so every middleware below already knows the chosen endpoint.
+    /// </summary>
     public static void MapFeatures(WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
         app.UseWebSockets();
+        app.UseIdentityTransport();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseCredentialsProviderListener();
+
         app.MapOpenApi();
         app.MapHealth();
         app.MapVigilIdentity();
-        app.MapIngestEndpoints();
-        app.MapVision();
+        app.MapIngest();
+        app.MapDeepStack();
         app.MapSignaling();
         app.MapCredentialsProvider();
         app.MapCameraApi();

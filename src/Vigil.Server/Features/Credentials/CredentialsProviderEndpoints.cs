@@ -24,7 +24,7 @@ internal static partial class CredentialsProviderEndpoints
     private const string ListenerKey = "Vigil.Listener";
     private const string ListenerName = "credentials-provider";
 
-    public static WebApplicationBuilder AddCredentialsProvider(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddCredentialsProviderServer(this WebApplicationBuilder builder)
     {
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -48,7 +48,12 @@ internal static partial class CredentialsProviderEndpoints
         return builder;
     }
 
-    public static WebApplication MapCredentialsProvider(this WebApplication app)
+    /// <summary>
+    /// Keeps the credentials provider's listener and the rest of the site apart: a request on that
+    /// listener reaches only the credentials endpoint, and that endpoint answers only there (404
+    /// otherwise). Runs after routing has chosen the endpoint.
+    /// </summary>
+    public static WebApplication UseCredentialsProviderListener(this WebApplication app)
     {
         app.Use(async (context, next) =>
         {
@@ -62,6 +67,11 @@ internal static partial class CredentialsProviderEndpoints
 
             await next(context);
         });
+        return app;
+    }
+
+    public static WebApplication MapCredentialsProvider(this WebApplication app)
+    {
         app.MapGet("/role-aliases/{alias}/credentials", GetCredentialsAsync)
             .WithMetadata(new CredentialsProviderMarker())
             .ExcludeFromDescription();

@@ -29,7 +29,7 @@ internal static class ProvisioningFeature
     /// <c>Provisioning:MqttPort</c> and, when set, <c>Provisioning:MqttAlpnPort</c>, both TLS with a
     /// client certificate required; presence; and the certificate watcher.
     /// </summary>
-    public static WebApplicationBuilder AddDeviceBroker(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddProvisioningServer(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddSingleton<MQTTnet.Diagnostics.Logger.IMqttNetLogger, MqttNetLogBridge>();
