@@ -81,7 +81,7 @@ public sealed class CompatibilityTests
 
     private static async Task<JsonElement> RunAsync(RunningVigil vigil, string script, object configuration)
     {
-        var directory = CompatDirectory();
+        var directory = CompatClients.Directory();
         using var files = new TempDirectory("compat");
         var ca = files.File("root-ca.pem");
         await File.WriteAllTextAsync(ca, vigil.RootCertificate.ExportCertificatePem(), Ct);
@@ -105,24 +105,5 @@ public sealed class CompatibilityTests
         var parsed = JsonDocument.Parse(line).RootElement;
         Assert.True(result.ExitCode == 0, $"{script} failed (exit {result.ExitCode}): {line}\n{result.StandardError}");
         return parsed;
-    }
-
-    private static string CompatDirectory()
-    {
-        var directory = Environment.GetEnvironmentVariable("VIGIL_TEST_COMPAT_DIR");
-        if (string.IsNullOrEmpty(directory))
-        {
-            var at = new DirectoryInfo(AppContext.BaseDirectory);
-            while (at is not null && !File.Exists(Path.Combine(at.FullName, "Vigil.slnx")))
-            {
-                at = at.Parent;
-            }
-
-            directory = at is null ? "" : Path.Combine(at.FullName, "tests", "compat");
-        }
-
-        return Directory.Exists(Path.Combine(directory, "node_modules", "amazon-kinesis-video-streams-webrtc"))
-            ? directory
-            : throw new InvalidOperationException($"The npm compatibility clients are not installed in {directory}: run ./test.sh (scripts/test-env/50-signaling.sh runs npm ci there).");
     }
 }
