@@ -12,29 +12,6 @@ internal static class Requirements
             : throw new InvalidOperationException(
                 "This test needs PostgreSQL: run ./test.sh (it installs and starts one on 127.0.0.1), or set VIGIL_TEST_POSTGRES to an Npgsql connection string of a user that may create databases.");
 
-    /// <summary>
-    /// tests/compat, where <c>npm ci</c> installed the clients we did not write (AWS SDK for JavaScript,
-    /// the KVS WebRTC SDK, mqtt.js) beside the scripts that drive them; <c>VIGIL_TEST_COMPAT_DIR</c> overrides it.
-    /// </summary>
-    public static string CompatClientsDirectory()
-    {
-        var directory = Environment.GetEnvironmentVariable("VIGIL_TEST_COMPAT_DIR");
-        if (string.IsNullOrEmpty(directory))
-        {
-            var at = new DirectoryInfo(AppContext.BaseDirectory);
-            while (at is not null && !File.Exists(System.IO.Path.Combine(at.FullName, "Vigil.slnx")))
-            {
-                at = at.Parent;
-            }
-
-            directory = at is null ? "" : System.IO.Path.Combine(at.FullName, "tests", "compat");
-        }
-
-        return File.Exists(System.IO.Path.Combine(directory, "node_modules", ".package-lock.json"))
-            ? directory
-            : throw new InvalidOperationException($"The npm compatibility clients are not installed in '{directory}': run ./test.sh (scripts/test-env/30-compat-clients.sh runs npm ci there), or npm ci there yourself.");
-    }
-
     public static string Executable(string name)
     {
         foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':'))

@@ -20,7 +20,7 @@ public sealed class HomeAssistantMqttJsTests
     [Fact]
     public async Task Home_Assistant_on_mqtt_js_discovers_the_camera_and_gets_the_person_event_and_sensor_states()
     {
-        var compat = Requirements.CompatClientsDirectory();
+        var compat = CompatClients.Directory("mqtt");
         var node = Requirements.Executable("node");
         var person = await File.ReadAllBytesAsync(SnapshotAssets.Picture("person.jpg"), Ct);
         await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?>

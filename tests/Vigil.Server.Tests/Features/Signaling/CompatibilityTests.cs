@@ -81,7 +81,7 @@ public sealed class CompatibilityTests
 
     private static async Task<JsonElement> RunAsync(RunningVigil vigil, string script, object configuration)
     {
-        var directory = Requirements.CompatClientsDirectory();
+        var directory = CompatClients.Directory();
         using var files = new TempDirectory("compat");
         var ca = files.File("root-ca.pem");
         await File.WriteAllTextAsync(ca, vigil.RootCertificate.ExportCertificatePem(), Ct);
