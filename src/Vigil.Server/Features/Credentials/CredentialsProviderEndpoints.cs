@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Net.Security;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -37,7 +38,7 @@ internal static partial class CredentialsProviderEndpoints
                 endpoints.CredentialsProvider = listen;
                 // The KVS C SDK pins ALPN to http/1.1 (spec §1.1).
                 listen.Protocols = HttpProtocols.Http1;
-                listen.UseDeviceMutualTls("credentials provider");
+                listen.UseDeviceMutualTls("credentials provider", [SslApplicationProtocol.Http11]);
                 listen.Use(next => connection =>
                 {
                     connection.Items[ListenerKey] = ListenerName;

@@ -13,6 +13,7 @@ internal static class PkiFeature
         services.AddScoped<CertificateRegistry>();
         services.AddScoped<ClaimBundleWriter>();
         services.AddSingleton<ClientCertificateValidator>();
+        services.AddSingleton<EndpointTls>();
         return services;
     }
 }
