@@ -8,6 +8,7 @@ using MailKit.Security;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using SkiaSharp;
+using Vigil.Server.Features.Cameras;
 using Vigil.Server.Features.Ingest;
 using Vigil.Server.Features.Ingest.Smtp;
 using Vigil.Server.Features.Notifications;

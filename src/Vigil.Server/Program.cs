@@ -1,4 +1,5 @@
 using Vigil.Server.Cli;
+using Vigil.Server.Features.Cameras;
 using Vigil.Server.Features.Credentials;
 using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Events;
@@ -34,6 +35,7 @@ internal static class Program
         services.AddDevices();
         services.AddProvisioning();
         services.AddCredentials();
+        services.AddCameras();
         services.AddIngest();
         services.AddVision();
         services.AddEvents();

@@ -1,6 +1,6 @@
+using Vigil.Server.Features.Cameras;
 using Vigil.Server.Features.Events;
 using Vigil.Server.Features.Identity;
-using Vigil.Server.Features.Ingest;
 using Vigil.Server.Features.Notifications;
 using Vigil.Server.Storage;
 

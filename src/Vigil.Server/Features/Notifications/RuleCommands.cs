@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Vigil.Server.Cli;
+using Vigil.Server.Features.Cameras;
 using Vigil.Server.Features.Identity;
-using Vigil.Server.Features.Ingest;
 using Vigil.Server.Storage;
 
 namespace Vigil.Server.Features.Notifications;
@@ -31,7 +31,7 @@ internal static class RuleCommands
         {
             var db = services.GetRequiredService<VigilDbContext>();
             var query = db.NotificationDeliveries.AsNoTracking();
-            if (await CameraCommands.OwnerIdAsync(services, parseResult.GetValue(owner), ct) is { } ownerId)
+            if (await services.GetRequiredService<IUserDirectory>().OwnerFilterAsync(parseResult.GetValue(owner), ct) is { } ownerId)
             {
                 query = query.Where(d => d.OwnerId == ownerId);
             }
@@ -131,7 +131,7 @@ internal static class RuleCommands
         var command = new Command("list", "List rules") { owner, CliOptions.Json };
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, async (services, ct) =>
         {
-            var found = await services.GetRequiredService<RuleService>().ListAsync(await CameraCommands.OwnerIdAsync(services, parseResult.GetValue(owner), ct), ct);
+            var found = await services.GetRequiredService<RuleService>().ListAsync(await services.GetRequiredService<IUserDirectory>().OwnerFilterAsync(parseResult.GetValue(owner), ct), ct);
             var emails = await services.GetRequiredService<IUserDirectory>().EmailsAsync(found.Select(r => r.OwnerId), ct);
             var rules = found.OrderBy(r => emails[r.OwnerId], StringComparer.Ordinal).ThenBy(r => r.CreatedAt).ToList();
             if (parseResult.GetValue(CliOptions.Json))

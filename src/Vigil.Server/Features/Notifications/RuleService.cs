@@ -1,6 +1,6 @@
 using System.Net.Mail;
 using Microsoft.EntityFrameworkCore;
-using Vigil.Server.Features.Ingest;
+using Vigil.Server.Features.Cameras;
 using Vigil.Server.Features.Vision;
 using Vigil.Server.Hosting;
 using Vigil.Server.Storage;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Vigil.Server.Cli;
 using Vigil.Server.Features.Identity;
 
-namespace Vigil.Server.Features.Ingest;
+namespace Vigil.Server.Features.Cameras;
 
 /// <summary><c>vigil cameras add-snapshot|list|rotate-credentials|remove|webhook-url</c>: cameras that send pictures by e-mail, webhook or upload.</summary>
 internal static class CameraCommands
@@ -122,19 +122,19 @@ internal static class CameraCommands
         var command = new Command("webhook-url", "Print the path of the SendGrid-compatible inbound-parse webhook (keep it secret)");
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, (services, ct) =>
         {
-            Console.WriteLine($"/api/ingest/sendgrid/{services.GetRequiredService<IngestWebhookKey>().Secret}");
+            Console.WriteLine(services.GetRequiredService<ISnapshotIngestEndpoints>().WebhookPath);
             return Task.FromResult(CommandRunner.Success);
         }, cancellationToken));
         return command;
     }
 
-    /// <summary>The account behind an optional <c>--owner EMAIL</c> filter (an unknown address is an error naming <c>vigil user add</c>).</summary>
-    internal static async Task<Guid?> OwnerIdAsync(IServiceProvider services, string? email, CancellationToken ct) =>
-        email is null ? null : (await services.GetRequiredService<IUserDirectory>().RequireByEmailAsync(email, ct)).Id;
+    private static Task<Guid?> OwnerIdAsync(IServiceProvider services, string? email, CancellationToken ct) =>
+        services.GetRequiredService<IUserDirectory>().OwnerFilterAsync(email, ct);
 
     private static async Task PrintCredentialsAsync(CameraCredentials c, string ownerEmail, IServiceProvider services, bool json, CancellationToken ct)
     {
-        var port = services.GetRequiredService<Microsoft.Extensions.Options.IOptions<IngestOptions>>().Value.SmtpPort;
+        var ingest = services.GetRequiredService<ISnapshotIngestEndpoints>();
+        var port = ingest.SmtpPort;
         if (json)
         {
             await CliOutput.WriteJsonAsync(writer =>
@@ -160,7 +160,7 @@ internal static class CameraCommands
               SMTP username    {c.SmtpUsername}
               SMTP password    {c.SmtpPassword}
               Send pictures to {c.IngestAddress}   (or any address, when authenticated)
-              Upload token     {c.UploadToken}   (POST /api/ingest/snapshot, Authorization: Bearer <token>)
+              Upload token     {c.UploadToken}   (POST {ingest.UploadPath}, Authorization: Bearer <token>)
             These secrets are shown only now; `vigil cameras rotate-credentials` issues new ones.
             """);
     }

@@ -1,4 +1,4 @@
-namespace Vigil.Server.Features.Ingest;
+namespace Vigil.Server.Features.Cameras;
 
 /// <summary>The secrets of a snapshot camera, shown once when they are created; only their hashes are kept.</summary>
 internal sealed record CameraCredentials(

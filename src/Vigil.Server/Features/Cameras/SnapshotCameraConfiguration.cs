@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
-namespace Vigil.Server.Features.Ingest;
+namespace Vigil.Server.Features.Cameras;
 
 internal sealed class SnapshotCameraConfiguration : IEntityTypeConfiguration<SnapshotCamera>
 {

@@ -1,10 +1,9 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
 using Vigil.Server.Features.Identity;
 using Vigil.Server.Hosting;
 
-namespace Vigil.Server.Features.Ingest;
+namespace Vigil.Server.Features.Cameras;
 
 /// <summary>
 /// <c>/api/cameras</c>: the signed-in user's snapshot cameras. Secrets (SMTP password, private
@@ -27,17 +26,17 @@ internal static class CameraEndpoints
         return cameras;
     }
 
-    private static async Task<Ok<List<CameraView>>> ListAsync(ClaimsPrincipal principal, SnapshotCameraDirectory directory, IOptions<IngestOptions> options, CancellationToken cancellationToken)
+    private static async Task<Ok<List<CameraView>>> ListAsync(ClaimsPrincipal principal, SnapshotCameraDirectory directory, ISnapshotIngestEndpoints ingest, CancellationToken cancellationToken)
     {
         var cameras = await directory.ListAsync(principal.GetRequiredUserId(), cancellationToken);
-        return TypedResults.Ok(cameras.Select(c => new CameraView(c.Id, c.Name, c.CreatedAt, c.SmtpUsername, directory.Domain, options.Value.SmtpPort)).ToList());
+        return TypedResults.Ok(cameras.Select(c => new CameraView(c.Id, c.Name, c.CreatedAt, c.SmtpUsername, ingest.AddressDomain, ingest.SmtpPort)).ToList());
     }
 
     private static async Task<Results<Created<CameraCredentialsView>, ProblemHttpResult>> CreateAsync(
         CreateSnapshotCamera? request,
         ClaimsPrincipal principal,
         SnapshotCameraDirectory directory,
-        IOptions<IngestOptions> options,
+        ISnapshotIngestEndpoints ingest,
         CancellationToken cancellationToken)
     {
         if (request?.Name is not { } name)
@@ -48,7 +47,7 @@ internal static class CameraEndpoints
         try
         {
             var created = await directory.AddAsync(principal.GetRequiredUserId(), name, cancellationToken);
-            return TypedResults.Created($"/api/cameras/{created.Camera.Id}", CameraCredentialsView.From(created, options.Value.SmtpPort));
+            return TypedResults.Created($"/api/cameras/{created.Camera.Id}", CameraCredentialsView.From(created, ingest));
         }
         catch (InvalidCameraNameException e)
         {
@@ -60,12 +59,12 @@ internal static class CameraEndpoints
         }
     }
 
-    private static async Task<Results<Ok<CameraCredentialsView>, NotFound>> RotateAsync(Guid id, ClaimsPrincipal principal, SnapshotCameraDirectory directory, IOptions<IngestOptions> options, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<CameraCredentialsView>, NotFound>> RotateAsync(Guid id, ClaimsPrincipal principal, SnapshotCameraDirectory directory, ISnapshotIngestEndpoints ingest, CancellationToken cancellationToken)
     {
         try
         {
             var rotated = await directory.RotateAsync(id.ToString(), principal.GetRequiredUserId(), cancellationToken);
-            return TypedResults.Ok(CameraCredentialsView.From(rotated, options.Value.SmtpPort));
+            return TypedResults.Ok(CameraCredentialsView.From(rotated, ingest));
         }
         catch (CameraNotFoundException)
         {

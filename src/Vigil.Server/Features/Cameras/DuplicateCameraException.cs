@@ -1,6 +1,6 @@
 using Vigil.Server.Hosting;
 
-namespace Vigil.Server.Features.Ingest;
+namespace Vigil.Server.Features.Cameras;
 
 /// <summary>Refused: the owner already has a camera of that name (the API answers 409).</summary>
 internal sealed class DuplicateCameraException : OperatorException

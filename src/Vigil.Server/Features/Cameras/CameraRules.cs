@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Vigil.Server.Features.Ingest;
+namespace Vigil.Server.Features.Cameras;
 
 /// <summary>What a camera name and a camera secret look like.</summary>
 internal static class CameraRules

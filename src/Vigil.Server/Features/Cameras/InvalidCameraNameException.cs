@@ -1,6 +1,6 @@
 using Vigil.Server.Hosting;
 
-namespace Vigil.Server.Features.Ingest;
+namespace Vigil.Server.Features.Cameras;
 
 /// <summary>Refused: a camera name is empty, too long or has control characters (the API answers 400).</summary>
 internal sealed class InvalidCameraNameException : OperatorException

@@ -1,4 +1,4 @@
-namespace Vigil.Server.Features.Ingest;
+namespace Vigil.Server.Features.Cameras;
 
 /// <summary>A camera with its secrets: the answer of creation and rotation only (they are never shown again).</summary>
 internal sealed record CameraCredentialsView(
@@ -11,8 +11,8 @@ internal sealed record CameraCredentialsView(
     string UploadToken,
     string UploadPath)
 {
-    public static CameraCredentialsView From(CameraCredentials c, int smtpPort) =>
-        new(c.Camera.Id, c.Camera.Name, c.SmtpUsername, c.SmtpPassword, smtpPort, c.IngestAddress, c.UploadToken, "/api/ingest/snapshot");
+    public static CameraCredentialsView From(CameraCredentials c, ISnapshotIngestEndpoints ingest) =>
+        new(c.Camera.Id, c.Camera.Name, c.SmtpUsername, c.SmtpPassword, ingest.SmtpPort, c.IngestAddress, c.UploadToken, ingest.UploadPath);
 
     /// <summary>Without the secrets, should it ever reach a log.</summary>
     public override string ToString() => $"CameraCredentialsView {{ Id = {Id}, Name = {Name} }}";

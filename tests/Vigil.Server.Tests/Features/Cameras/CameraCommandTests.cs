@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Vigil.Server.Tests.Support;
 
-namespace Vigil.Server.Tests.Features.Ingest;
+namespace Vigil.Server.Tests.Features.Cameras;
 
 /// <summary><c>vigil cameras</c>, <c>vigil rules</c>, <c>vigil events</c> and <c>vigil notifications</c> as an operator runs them.</summary>
 public sealed class CameraCommandTests

@@ -1,6 +1,6 @@
 using Vigil.Server.Hosting;
 
-namespace Vigil.Server.Features.Ingest;
+namespace Vigil.Server.Features.Cameras;
 
 internal sealed class CameraNotFoundException : OperatorException
 {

@@ -1,4 +1,4 @@
-namespace Vigil.Server.Features.Ingest;
+namespace Vigil.Server.Features.Cameras;
 
 /// <summary>
 /// A camera that delivers pictures by e-mail, webhook or HTTP upload. It proves itself with its

@@ -1,18 +1,13 @@
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Options;
 using Vigil.Server.Hosting;
 using Vigil.Server.Storage;
 
-namespace Vigil.Server.Features.Ingest;
+namespace Vigil.Server.Features.Cameras;
 
 /// <summary>Creates snapshot cameras and recognises them by their SMTP credentials, ingest address or upload token.</summary>
-internal sealed class SnapshotCameraDirectory(
-    VigilDbContext db,
-    IOptions<IngestOptions> ingestOptions,
-    IOptions<ServerOptions> serverOptions,
-    TimeProvider time)
+internal sealed class SnapshotCameraDirectory(VigilDbContext db, ISnapshotIngestEndpoints ingest, TimeProvider time)
 {
-    public string Domain => ingestOptions.Value.EffectiveDomain(serverOptions.Value.EffectivePublicHost);
+    public string Domain => ingest.AddressDomain;
 
     /// <summary>A new camera of the account <paramref name="ownerId"/> (callers resolve e-mail addresses with <c>IUserDirectory</c>).</summary>
     public async Task<CameraCredentials> AddAsync(Guid ownerId, string name, CancellationToken cancellationToken)

@@ -1,4 +1,4 @@
-namespace Vigil.Server.Features.Ingest;
+namespace Vigil.Server.Features.Cameras;
 
 /// <summary>
 /// A snapshot camera as <c>GET /api/cameras</c> shows it. The private ingest address is a secret
