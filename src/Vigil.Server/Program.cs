@@ -29,6 +29,7 @@ internal static class Program
         services.AddValidatedOptions<ServerOptions>(ServerOptions.Section);
         services.AddValidatedOptions<AwsOptions>(AwsOptions.Section);
         services.AddSingleton<PublicAddress>();
+        services.AddSingleton<DevicePlaneEndpoints>();
         services.AddVigilDataProtection(data);
         services.AddStorage();
         services.AddPki();

@@ -240,7 +240,7 @@ public sealed class BrokerAuthorizationTests
         var (vigil, claim) = await StartAsync(new Dictionary<string, string?> { ["Provisioning:MqttAlpnPort"] = "0" });
         await using var _ = vigil;
         using var __ = claim;
-        var port = vigil.App.Services.GetRequiredService<Server.Features.Provisioning.DevicePlaneEndpoints>().MqttAlpnPort;
+        var port = vigil.App.Services.GetRequiredService<Server.Hosting.DevicePlaneEndpoints>().MqttAlpnPort;
 
         MqttClientOptions WithAlpn(List<SslApplicationProtocol>? protocols)
         {

@@ -27,7 +27,7 @@ public sealed class MqttJsCompatibilityTests
         var bundle = Path.Combine(vigil.DataPath, "bundle");
         await using (var scope = vigil.App.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<Server.Features.Pki.ClaimBundleWriter>().WriteAsync(bundle, null, false, Ct);
+            await scope.ServiceProvider.GetRequiredService<Server.Features.Provisioning.ClaimBundleWriter>().WriteAsync(bundle, null, false, Ct);
         }
 
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);

@@ -1,26 +1,12 @@
 using System.CommandLine;
 using Vigil.Server.Cli;
 
-namespace Vigil.Server.Features.Pki;
+namespace Vigil.Server.Features.Provisioning;
 
-/// <summary><c>vigil ca export</c> and <c>vigil claim create</c>.</summary>
-internal static class PkiCommands
+/// <summary><c>vigil claim create</c>: the claim bundle that goes into camera firmware for fleet provisioning.</summary>
+internal static class ClaimCommands
 {
-    public static Command CreateCa()
-    {
-        var export = new Command("export", "Print the root CA certificate (PEM), for clients that must trust this server");
-        export.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, (services, _) =>
-        {
-            Console.Write(services.GetRequiredService<CertificateAuthority>().CertificatePem + "\n");
-            return Task.FromResult(CommandRunner.Success);
-        }, cancellationToken));
-
-        var ca = new Command("ca", "Vigil's certificate authority");
-        ca.Subcommands.Add(export);
-        return ca;
-    }
-
-    public static Command CreateClaim()
+    public static Command Create()
     {
         var output = new Option<string>("--out") { Description = "Directory for the bundle (created if missing)", Required = true, HelpName = "DIR" };
         var template = new Option<string?>("--template") { Description = "Provisioning template the claim certificate may use (default: Provisioning:DefaultTemplate)", HelpName = "NAME" };

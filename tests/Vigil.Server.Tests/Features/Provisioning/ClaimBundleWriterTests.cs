@@ -3,9 +3,10 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Vigil.Contracts.Agent;
 using Vigil.Server.Features.Pki;
+using Vigil.Server.Features.Provisioning;
 using Vigil.Server.Tests.Support;
 
-namespace Vigil.Server.Tests.Features.Pki;
+namespace Vigil.Server.Tests.Features.Provisioning;
 
 public sealed class ClaimBundleWriterTests
 {

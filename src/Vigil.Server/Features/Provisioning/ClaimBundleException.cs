@@ -1,6 +1,6 @@
 using Vigil.Server.Hosting;
 
-namespace Vigil.Server.Features.Pki;
+namespace Vigil.Server.Features.Provisioning;
 
 /// <summary>A claim bundle cannot be written as asked (bad template name, files in the way).</summary>
 internal sealed class ClaimBundleException : OperatorException

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 
-namespace Vigil.Server.Features.Provisioning;
+namespace Vigil.Server.Hosting;
 
 /// <summary>The device-plane listeners of this server and the ports they are bound to (which differ from the settings when those are 0).</summary>
 internal sealed class DevicePlaneEndpoints

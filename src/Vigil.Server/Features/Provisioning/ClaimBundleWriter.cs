@@ -5,10 +5,10 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Vigil.Contracts.Agent;
 using Vigil.Server.Features.Credentials;
-using Vigil.Server.Features.Provisioning;
+using Vigil.Server.Features.Pki;
 using Vigil.Server.Hosting;
 
-namespace Vigil.Server.Features.Pki;
+namespace Vigil.Server.Features.Provisioning;
 
 /// <summary>
 /// Issues a claim certificate and writes the files a camera image needs: <c>claim.cert.pem</c>,
