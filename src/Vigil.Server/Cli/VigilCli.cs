@@ -24,7 +24,7 @@ internal static class VigilCli
         root.Subcommands.Add(ClaimCommands.Create());
         root.Subcommands.Add(CaCommands.Create());
         root.Subcommands.Add(DbCommands.Create());
-        root.Subcommands.Add(ThingsCommands.Create());
+        root.Subcommands.Add(ThingCommands.Create());
         root.Subcommands.Add(KeyCommands.Create());
         root.Subcommands.Add(CameraCommands.Create());
         root.Subcommands.Add(EventCommands.Create());

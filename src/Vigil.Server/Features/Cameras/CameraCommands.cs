@@ -28,14 +28,10 @@ internal static class CameraCommands
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, async (services, ct) =>
         {
             var owner = await services.GetRequiredService<IUserDirectory>().RequireByEmailAsync(parseResult.GetValue(Owner)!, ct);
-            CameraCredentials credentials;
-            try
+            var added = await services.GetRequiredService<SnapshotCameraDirectory>().AddAsync(owner.Id, parseResult.GetValue(name)!, ct);
+            if (added.Value is not { } credentials)
             {
-                credentials = await services.GetRequiredService<SnapshotCameraDirectory>().AddAsync(owner.Id, parseResult.GetValue(name)!, ct);
-            }
-            catch (DuplicateCameraException)
-            {
-                throw new DuplicateCameraException($"{owner.Email} already has a camera named '{parseResult.GetValue(name)!.Trim()}'");
+                return await FailAsync(added, parseResult.GetValue(name)!.Trim(), owner.Email);
             }
 
             await PrintCredentialsAsync(credentials, owner.Email, services, parseResult.GetValue(CliOptions.Json), ct);
@@ -51,7 +47,12 @@ internal static class CameraCommands
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, async (services, ct) =>
         {
             var ownerId = await OwnerIdAsync(services, parseResult.GetValue(OwnerFilter), ct);
-            var credentials = await services.GetRequiredService<SnapshotCameraDirectory>().RotateAsync(parseResult.GetValue(camera)!, ownerId, ct);
+            var rotated = await services.GetRequiredService<SnapshotCameraDirectory>().RotateAsync(parseResult.GetValue(camera)!, ownerId, ct);
+            if (rotated.Value is not { } credentials)
+            {
+                return await FailAsync(rotated, parseResult.GetValue(camera)!, ownerId);
+            }
+
             var email = (await services.GetRequiredService<IUserDirectory>().EmailsAsync([credentials.Camera.OwnerId], ct))[credentials.Camera.OwnerId];
             await PrintCredentialsAsync(credentials, email, services, parseResult.GetValue(CliOptions.Json), ct);
             return CommandRunner.Success;
@@ -66,7 +67,12 @@ internal static class CameraCommands
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, async (services, ct) =>
         {
             var ownerId = await OwnerIdAsync(services, parseResult.GetValue(OwnerFilter), ct);
-            var removed = await services.GetRequiredService<SnapshotCameraDirectory>().RemoveAsync(parseResult.GetValue(camera)!, ownerId, ct);
+            var result = await services.GetRequiredService<SnapshotCameraDirectory>().RemoveAsync(parseResult.GetValue(camera)!, ownerId, ct);
+            if (result.Value is not { } removed)
+            {
+                return await FailAsync(result, parseResult.GetValue(camera)!, ownerId);
+            }
+
             var email = (await services.GetRequiredService<IUserDirectory>().EmailsAsync([removed.OwnerId], ct))[removed.OwnerId];
             Console.WriteLine($"Removed camera '{removed.Name}' ({removed.Id}) of {email}.");
             return CommandRunner.Success;
@@ -127,6 +133,17 @@ internal static class CameraCommands
         }, cancellationToken));
         return command;
     }
+
+    /// <summary>The message for a camera named by an operator that was not found or is ambiguous.</summary>
+    private static Task<int> FailAsync<T>(CameraResult<T> result, string camera, Guid? ownerId)
+        where T : class =>
+        CommandRunner.FailAsync(result.Outcome == CameraOutcome.Ambiguous
+            ? $"{result.Problem}; give --owner or the camera id"
+            : $"no snapshot camera '{camera}'{(ownerId is null ? "" : " belongs to the owner")}");
+
+    /// <summary>The message for a camera that could not be created.</summary>
+    private static Task<int> FailAsync(CameraResult<CameraCredentials> result, string name, string ownerEmail) =>
+        CommandRunner.FailAsync(result.Outcome == CameraOutcome.DuplicateName ? $"{ownerEmail} already has a camera named '{name}'" : result.Problem!);
 
     private static Task<Guid?> OwnerIdAsync(IServiceProvider services, string? email, CancellationToken ct) =>
         services.GetRequiredService<IUserDirectory>().OwnerFilterAsync(email, ct);

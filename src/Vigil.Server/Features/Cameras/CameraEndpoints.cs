@@ -44,44 +44,24 @@ internal static class CameraEndpoints
             return ApiProblems.InvalidParameter("name", "is required");
         }
 
-        try
+        var created = await directory.AddAsync(principal.GetRequiredUserId(), name, cancellationToken);
+        return created.Outcome switch
         {
-            var created = await directory.AddAsync(principal.GetRequiredUserId(), name, cancellationToken);
-            return TypedResults.Created($"/api/cameras/{created.Camera.Id}", CameraCredentialsView.From(created, ingest));
-        }
-        catch (InvalidCameraNameException e)
-        {
-            return ApiProblems.InvalidParameter("name", e.Message);
-        }
-        catch (DuplicateCameraException)
-        {
-            return ApiProblems.Conflict($"you already have a camera named '{name.Trim()}'");
-        }
+            CameraOutcome.Done => TypedResults.Created($"/api/cameras/{created.Value!.Camera.Id}", CameraCredentialsView.From(created.Value, ingest)),
+            CameraOutcome.InvalidName => ApiProblems.InvalidParameter("name", created.Problem!),
+            _ => ApiProblems.Conflict($"you already have a camera named '{name.Trim()}'"),
+        };
     }
 
     private static async Task<Results<Ok<CameraCredentialsView>, NotFound>> RotateAsync(Guid id, ClaimsPrincipal principal, SnapshotCameraDirectory directory, ISnapshotIngestEndpoints ingest, CancellationToken cancellationToken)
     {
-        try
-        {
-            var rotated = await directory.RotateAsync(id.ToString(), principal.GetRequiredUserId(), cancellationToken);
-            return TypedResults.Ok(CameraCredentialsView.From(rotated, ingest));
-        }
-        catch (CameraNotFoundException)
-        {
-            return TypedResults.NotFound();
-        }
+        var rotated = await directory.RotateAsync(id.ToString(), principal.GetRequiredUserId(), cancellationToken);
+        return rotated.Value is { } credentials ? TypedResults.Ok(CameraCredentialsView.From(credentials, ingest)) : TypedResults.NotFound();
     }
 
     private static async Task<Results<NoContent, NotFound>> DeleteAsync(Guid id, ClaimsPrincipal principal, SnapshotCameraDirectory directory, CancellationToken cancellationToken)
     {
-        try
-        {
-            await directory.RemoveAsync(id.ToString(), principal.GetRequiredUserId(), cancellationToken);
-            return TypedResults.NoContent();
-        }
-        catch (CameraNotFoundException)
-        {
-            return TypedResults.NotFound();
-        }
+        var removed = await directory.RemoveAsync(id.ToString(), principal.GetRequiredUserId(), cancellationToken);
+        return removed.Outcome == CameraOutcome.Done ? TypedResults.NoContent() : TypedResults.NotFound();
     }
 }

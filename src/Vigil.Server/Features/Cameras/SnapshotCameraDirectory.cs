@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Vigil.Server.Hosting;
 using Vigil.Server.Storage;
 
 namespace Vigil.Server.Features.Cameras;
@@ -9,18 +8,18 @@ internal sealed class SnapshotCameraDirectory(VigilDbContext db, ISnapshotIngest
 {
     public string Domain => ingest.AddressDomain;
 
-    /// <summary>A new camera of the account <paramref name="ownerId"/> (callers resolve e-mail addresses with <c>IUserDirectory</c>).</summary>
-    public async Task<CameraCredentials> AddAsync(Guid ownerId, string name, CancellationToken cancellationToken)
+    /// <summary>A new camera of the account <paramref name="ownerId"/> (callers resolve e-mail addresses with <c>IUserDirectory</c>), or why not.</summary>
+    public async Task<CameraResult<CameraCredentials>> AddAsync(Guid ownerId, string name, CancellationToken cancellationToken)
     {
         name = name.Trim();
         if (CameraRules.NameProblem(name) is { } problem)
         {
-            throw new InvalidCameraNameException(problem);
+            return CameraResult<CameraCredentials>.Refused(CameraOutcome.InvalidName, problem);
         }
 
         if (await db.SnapshotCameras.AnyAsync(c => c.OwnerId == ownerId && c.Name == name, cancellationToken))
         {
-            throw new DuplicateCameraException($"the owner already has a camera named '{name}'");
+            return CameraResult<CameraCredentials>.Refused(CameraOutcome.DuplicateName);
         }
 
         var password = CameraRules.NewSecret();
@@ -39,13 +38,18 @@ internal sealed class SnapshotCameraDirectory(VigilDbContext db, ISnapshotIngest
         };
         db.SnapshotCameras.Add(camera);
         await db.SaveChangesAsync(cancellationToken);
-        return new CameraCredentials(Identity(camera), camera.SmtpUsername, password, $"{ingestToken}@{Domain}", uploadToken);
+        return CameraResult<CameraCredentials>.Done(new CameraCredentials(Identity(camera), camera.SmtpUsername, password, $"{ingestToken}@{Domain}", uploadToken));
     }
 
     /// <summary>Issues new secrets for a camera; the old ones stop working at once.</summary>
-    public async Task<CameraCredentials> RotateAsync(string nameOrId, Guid? ownerId, CancellationToken cancellationToken)
+    public async Task<CameraResult<CameraCredentials>> RotateAsync(string nameOrId, Guid? ownerId, CancellationToken cancellationToken)
     {
-        var camera = await FindAsync(nameOrId, ownerId, cancellationToken);
+        var (outcome, camera, problem) = await FindAsync(nameOrId, ownerId, cancellationToken);
+        if (camera is null)
+        {
+            return CameraResult<CameraCredentials>.Refused(outcome, problem);
+        }
+
         var password = CameraRules.NewSecret();
         var ingestToken = CameraRules.NewSecret();
         var uploadToken = CameraRules.NewSecret();
@@ -53,15 +57,20 @@ internal sealed class SnapshotCameraDirectory(VigilDbContext db, ISnapshotIngest
         camera.IngestTokenHash = CameraRules.Hash(ingestToken);
         camera.UploadTokenHash = CameraRules.Hash(uploadToken);
         await db.SaveChangesAsync(cancellationToken);
-        return new CameraCredentials(Identity(camera), camera.SmtpUsername, password, $"{ingestToken}@{Domain}", uploadToken);
+        return CameraResult<CameraCredentials>.Done(new CameraCredentials(Identity(camera), camera.SmtpUsername, password, $"{ingestToken}@{Domain}", uploadToken));
     }
 
-    public async Task<CameraIdentity> RemoveAsync(string nameOrId, Guid? ownerId, CancellationToken cancellationToken)
+    public async Task<CameraResult<CameraIdentity>> RemoveAsync(string nameOrId, Guid? ownerId, CancellationToken cancellationToken)
     {
-        var camera = await FindAsync(nameOrId, ownerId, cancellationToken);
+        var (outcome, camera, problem) = await FindAsync(nameOrId, ownerId, cancellationToken);
+        if (camera is null)
+        {
+            return CameraResult<CameraIdentity>.Refused(outcome, problem);
+        }
+
         db.SnapshotCameras.Remove(camera);
         await db.SaveChangesAsync(cancellationToken);
-        return Identity(camera);
+        return CameraResult<CameraIdentity>.Done(Identity(camera));
     }
 
     public async Task<IReadOnlyList<SnapshotCamera>> ListAsync(Guid? ownerId, CancellationToken cancellationToken)
@@ -108,7 +117,8 @@ internal sealed class SnapshotCameraDirectory(VigilDbContext db, ISnapshotIngest
         return camera is null ? null : Identity(camera);
     }
 
-    private async Task<SnapshotCamera> FindAsync(string nameOrId, Guid? ownerId, CancellationToken cancellationToken)
+    /// <summary>The one camera <paramref name="nameOrId"/> names (NotFound, or Ambiguous when several of different owners share the name).</summary>
+    private async Task<(CameraOutcome Outcome, SnapshotCamera? Camera, string? Problem)> FindAsync(string nameOrId, Guid? ownerId, CancellationToken cancellationToken)
     {
         var query = db.SnapshotCameras.AsQueryable();
         if (ownerId is { } owner)
@@ -121,9 +131,9 @@ internal sealed class SnapshotCameraDirectory(VigilDbContext db, ISnapshotIngest
             : await query.Where(c => c.Name == nameOrId).ToListAsync(cancellationToken);
         return matches.Count switch
         {
-            1 => matches[0],
-            0 => throw new CameraNotFoundException($"no snapshot camera '{nameOrId}'{(ownerId is null ? "" : " belongs to the owner")}"),
-            _ => throw new OperatorException($"{matches.Count} cameras are named '{nameOrId}'; give --owner or the camera id"),
+            1 => (CameraOutcome.Done, matches[0], null),
+            0 => (CameraOutcome.NotFound, null, null),
+            _ => (CameraOutcome.Ambiguous, null, $"{matches.Count} cameras are named '{nameOrId}'"),
         };
     }
 

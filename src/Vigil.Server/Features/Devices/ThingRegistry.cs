@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Vigil.Server.Features.Pki;
+using Vigil.Server.Hosting;
 using Vigil.Server.Storage;
 
 namespace Vigil.Server.Features.Devices;
@@ -113,18 +114,18 @@ internal sealed partial class ThingRegistry(VigilDbContext db, CertificateRegist
     /// revoked. A server holding its MQTT connection drops it within
     /// <c>Provisioning:CertificateRecheckInterval</c>, whichever process ran this.
     /// </summary>
-    public async Task<ThingRevokeOutcome> RevokeAsync(string name, CancellationToken cancellationToken)
+    public async Task<RevokeOutcome> RevokeAsync(string name, CancellationToken cancellationToken)
     {
         var thing = await db.Things.SingleOrDefaultAsync(t => t.Name == name, cancellationToken);
         if (thing is null)
         {
-            return ThingRevokeOutcome.NotFound;
+            return RevokeOutcome.NotFound;
         }
 
         var issued = await certificates.UnrevokedDeviceCertificatesAsync(name, thing.CertificateId, cancellationToken);
         if (thing.RevokedAt is not null && issued.Count == 0)
         {
-            return ThingRevokeOutcome.AlreadyRevoked;
+            return RevokeOutcome.AlreadyRevoked;
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -138,7 +139,7 @@ internal sealed partial class ThingRegistry(VigilDbContext db, CertificateRegist
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         Log.Revoked(logger, name, issued.Count);
-        return ThingRevokeOutcome.Revoked;
+        return RevokeOutcome.Revoked;
     }
 
     private static partial class Log

@@ -12,7 +12,7 @@ internal static class IntegrationsFeature
     {
         services.AddValidatedOptions<IntegrationsOptions>(IntegrationsOptions.Section);
         services.AddScoped<IntegrationDirectory>();
-        services.AddScoped<IIntegrationClients, IntegrationClients>();
+        services.AddScoped<IIntegrationClients, IntegrationClientLookup>();
         return services;
     }
 

@@ -143,7 +143,7 @@ internal sealed partial class FleetProvisioningService(
         }
 
         var serial = parameters.GetValueOrDefault(ProvisioningTemplate.SerialNumberParameter) ?? definition.ThingName;
-        var entry = await services.GetRequiredService<DeviceRegistry>().FindAsync(serial, cancellationToken);
+        var entry = await services.GetRequiredService<ManufacturingRegistry>().FindAsync(serial, cancellationToken);
         if (entry is null)
         {
             return Refuse(request, claim, 403, "AccessDenied", $"serial number {DisplayText.Printable(serial)} is not in the manufacturing registry");

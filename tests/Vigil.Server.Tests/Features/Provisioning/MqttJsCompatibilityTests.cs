@@ -21,7 +21,7 @@ public sealed class MqttJsCompatibilityTests
         await DeviceClients.ImportAsync(vigil, "CAM-JS-1", "CAM-JS-REVOKED");
         await using (var scope = vigil.App.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<DeviceRegistry>().RevokeAsync("CAM-JS-REVOKED", Ct);
+            await scope.ServiceProvider.GetRequiredService<ManufacturingRegistry>().RevokeAsync("CAM-JS-REVOKED", Ct);
         }
 
         var bundle = Path.Combine(vigil.DataPath, "bundle");

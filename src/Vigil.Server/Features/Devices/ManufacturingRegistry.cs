@@ -1,10 +1,11 @@
 using Microsoft.EntityFrameworkCore;
+using Vigil.Server.Hosting;
 using Vigil.Server.Storage;
 
 namespace Vigil.Server.Features.Devices;
 
 /// <summary>Reads and revokes manufacturing-registry entries; imports go through <see cref="RegistryImporter"/>.</summary>
-internal sealed partial class DeviceRegistry(VigilDbContext db, TimeProvider time, ILogger<DeviceRegistry> logger)
+internal sealed partial class ManufacturingRegistry(VigilDbContext db, TimeProvider time, ILogger<ManufacturingRegistry> logger)
 {
     public IAsyncEnumerable<RegistryEntry> ListAsync() =>
         db.RegistryEntries.AsNoTracking().OrderBy(e => e.Serial).AsAsyncEnumerable();

@@ -6,7 +6,7 @@ using Vigil.Server.Hosting;
 namespace Vigil.Server.Features.Devices;
 
 /// <summary><c>vigil things list|revoke</c>: provisioned devices.</summary>
-internal static class ThingsCommands
+internal static class ThingCommands
 {
     public static Command Create()
     {
@@ -90,10 +90,10 @@ internal static class ThingsCommands
             var value = parseResult.GetValue(name)!;
             switch (await services.GetRequiredService<ThingRegistry>().RevokeAsync(value, ct))
             {
-                case ThingRevokeOutcome.Revoked:
+                case RevokeOutcome.Revoked:
                     Console.WriteLine($"Revoked {value}: its certificate is revoked and a running server drops its connection.");
                     return CommandRunner.Success;
-                case ThingRevokeOutcome.AlreadyRevoked:
+                case RevokeOutcome.AlreadyRevoked:
                     Console.WriteLine($"{value} was already revoked.");
                     return CommandRunner.Success;
                 default:
