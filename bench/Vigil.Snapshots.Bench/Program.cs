@@ -8,6 +8,7 @@ using MailKit.Security;
 using Microsoft.Extensions.DependencyInjection;
 using MimeKit;
 using SkiaSharp;
+using Vigil.Server.Features.Cameras;
 using Vigil.Server.Features.Ingest;
 using Vigil.Server.Features.Ingest.Smtp;
 using Vigil.Server.Features.Notifications;
@@ -253,10 +254,10 @@ internal sealed class BenchServer : IAsyncDisposable
         await using var scope = app.Services.CreateAsyncScope();
         // Cameras and rules belong to an account: the bench's owner first.
         var (owner, _) = await scope.ServiceProvider.GetRequiredService<Vigil.Server.Features.Identity.UserAccounts>().CreateWithTemporaryPasswordAsync("owner@example.com", admin: false, temporaryPassword: null, CancellationToken.None);
-        var camera = await scope.ServiceProvider.GetRequiredService<SnapshotCameraDirectory>().AddAsync(owner.Id, "Bench camera", CancellationToken.None);
+        var camera = (await scope.ServiceProvider.GetRequiredService<SnapshotCameraDirectory>().AddAsync(owner.Id, "Bench camera", CancellationToken.None)).Value!;
         if (relayPort is not null)
         {
-            await scope.ServiceProvider.GetRequiredService<RuleService>().AddAsync(new RuleSpecification(owner.Id, "Everything", [], [], 0, null, null, null, EmailOwner: true), CancellationToken.None);
+            await scope.ServiceProvider.GetRequiredService<RuleDirectory>().AddAsync(new RuleSpecification(owner.Id, "Everything", [], [], 0, null, null, null, EmailOwner: true), CancellationToken.None);
         }
 
         return new BenchServer(app, data, camera);

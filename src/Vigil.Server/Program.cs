@@ -1,4 +1,5 @@
 using Vigil.Server.Cli;
+using Vigil.Server.Features.Cameras;
 using Vigil.Server.Features.Credentials;
 using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Events;
@@ -28,12 +29,14 @@ internal static class Program
         services.AddValidatedOptions<ServerOptions>(ServerOptions.Section);
         services.AddValidatedOptions<AwsOptions>(AwsOptions.Section);
         services.AddSingleton<PublicAddress>();
+        services.AddSingleton<DevicePlaneEndpoints>();
         services.AddVigilDataProtection(data);
         services.AddStorage();
         services.AddPki();
         services.AddDevices();
         services.AddProvisioning();
         services.AddCredentials();
+        services.AddCameras();
         services.AddIngest();
         services.AddVision();
         services.AddEvents();

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Vigil.Server.Features.Pki;
+using Vigil.Server.Features.Provisioning;
 using Vigil.Server.Storage;
 using Vigil.Server.Tests.Support;
 

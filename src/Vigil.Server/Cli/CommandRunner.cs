@@ -35,6 +35,13 @@ internal static class CommandRunner
         }
     }
 
+    /// <summary>Reports a refusal the way every command does (<c>vigil: reason</c> on standard error) and gives the exit code to return.</summary>
+    public static async Task<int> FailAsync(string reason)
+    {
+        await Console.Error.WriteLineAsync($"vigil: {reason}");
+        return Failure;
+    }
+
     /// <summary>The one-line explanation of an error an operator can fix, or null for a bug (which keeps its stack trace).</summary>
     public static string? Describe(Exception e) => e switch
     {

@@ -1,12 +1,13 @@
 using System.CommandLine;
+using Vigil.Server.Features.Cameras;
 using Vigil.Server.Features.Credentials;
 using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Events;
 using Vigil.Server.Features.Identity;
-using Vigil.Server.Features.Ingest;
 using Vigil.Server.Features.Integrations;
 using Vigil.Server.Features.Notifications;
 using Vigil.Server.Features.Pki;
+using Vigil.Server.Features.Provisioning;
 using Vigil.Server.Storage;
 
 namespace Vigil.Server.Cli;
@@ -20,10 +21,10 @@ internal static class VigilCli
         root.Options.Add(CliOptions.Data);
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(RegistryCommands.Create());
-        root.Subcommands.Add(PkiCommands.CreateClaim());
-        root.Subcommands.Add(PkiCommands.CreateCa());
+        root.Subcommands.Add(ClaimCommands.Create());
+        root.Subcommands.Add(CaCommands.Create());
         root.Subcommands.Add(DbCommands.Create());
-        root.Subcommands.Add(ThingsCommands.Create());
+        root.Subcommands.Add(ThingCommands.Create());
         root.Subcommands.Add(KeyCommands.Create());
         root.Subcommands.Add(CameraCommands.Create());
         root.Subcommands.Add(EventCommands.Create());

@@ -19,6 +19,18 @@ internal sealed partial class DatabaseMigrator(IServiceScopeFactory scopes, IOpt
         var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
         try
         {
+            var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
+            var unknown = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).Where(m => !known.Contains(m)).ToList();
+            if (unknown.Count > 0)
+            {
+                // A newer build, or a development build from before the migrations were squashed
+                // into one Initial (there is no upgrade path from those): applying this build's
+                // migrations on top would fail half-way or corrupt the schema.
+                throw new StartupException(
+                    $"the {options.Value.Kind} database has schema migrations this version does not know ({string.Join(", ", unknown)}): " +
+                    "it was created by a newer or a pre-release build; use that build, or start with a new database");
+            }
+
             var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
             if (pending.Count > 0)
             {

@@ -1,8 +1,8 @@
 using Microsoft.EntityFrameworkCore;
+using Vigil.Server.Features.Cameras;
 using Vigil.Server.Features.Credentials;
 using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Events;
-using Vigil.Server.Features.Ingest;
 using Vigil.Server.Features.Integrations;
 using Vigil.Server.Features.Notifications;
 using Vigil.Server.Features.Pki;

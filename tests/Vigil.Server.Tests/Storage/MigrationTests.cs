@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Vigil.Server.Hosting;
 using Vigil.Server.Storage;
 using Vigil.Server.Tests.Support;
 
@@ -33,6 +34,20 @@ public sealed class MigrationTests
         Assert.Empty(again);
         Assert.NotEmpty(applied);
         Assert.Equal(known, applied);
+    }
+
+    [Theory]
+    [MemberData(nameof(StorageProviders.All), MemberType = typeof(StorageProviders))]
+    public async Task A_database_with_migrations_this_build_does_not_know_is_refused_with_a_message_naming_them(string provider)
+    {
+        await using var vigil = await TestVigil.StartAsync(provider, cancellationToken: Ct);
+        await vigil.InScopeAsync<VigilDbContext, int>(db => db.Database.ExecuteSqlRawAsync(
+            "INSERT INTO \"__EFMigrationsHistory\" (\"MigrationId\", \"ProductVersion\") VALUES ('20261123132151_AddAccessKeys', '10.0.0')", Ct));
+
+        var error = await Assert.ThrowsAsync<StartupException>(() => vigil.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(Ct));
+
+        Assert.Contains("20261123132151_AddAccessKeys", error.Message, StringComparison.Ordinal);
+        Assert.Contains("new database", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

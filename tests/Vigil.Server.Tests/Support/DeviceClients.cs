@@ -8,8 +8,8 @@ using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using Vigil.Contracts.FleetProvisioning;
 using Vigil.Server.Features.Devices;
-using Vigil.Server.Features.Pki;
 using Vigil.Server.Features.Provisioning;
+using Vigil.Server.Hosting;
 
 namespace Vigil.Server.Tests.Support;
 

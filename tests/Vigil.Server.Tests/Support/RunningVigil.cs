@@ -24,7 +24,7 @@ internal sealed class RunningVigil : IAsyncDisposable
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         Http = new Uri(addresses.Single(a => a.StartsWith("http://", StringComparison.Ordinal)));
         // The device-plane listeners (MQTT, credentials provider) are TLS too; the HTTPS API is the other one.
-        var endpoints = app.Services.GetRequiredService<Vigil.Server.Features.Provisioning.DevicePlaneEndpoints>();
+        var endpoints = app.Services.GetRequiredService<Vigil.Server.Hosting.DevicePlaneEndpoints>();
         var devicePorts = new[] { endpoints.Mqtt, endpoints.MqttAlpn, endpoints.CredentialsProvider }
             .Where(l => l?.EndPoint is System.Net.IPEndPoint).Select(l => ((System.Net.IPEndPoint)l!.EndPoint).Port).ToHashSet();
         Https = new Uri(addresses.Single(a => a.StartsWith("https://", StringComparison.Ordinal) && !devicePorts.Contains(new Uri(a).Port)));

@@ -1,6 +1,6 @@
+using Vigil.Server.Features.Cameras;
 using Vigil.Server.Features.Events;
 using Vigil.Server.Features.Identity;
-using Vigil.Server.Features.Ingest;
 using Vigil.Server.Features.Notifications;
 using Vigil.Server.Storage;
 
@@ -27,13 +27,16 @@ internal static class SnapshotTestData
     {
         var ownerId = await AccountAsync(services, owner, cancellationToken);
         await using var scope = services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<SnapshotCameraDirectory>().AddAsync(ownerId, name, cancellationToken);
+        var added = await scope.ServiceProvider.GetRequiredService<SnapshotCameraDirectory>().AddAsync(ownerId, name, cancellationToken);
+        return added.Value ?? throw new InvalidOperationException($"The camera was refused: {added.Outcome} {added.Problem}");
     }
 
+    /// <summary>A rule that must be accepted (a refusal fails the test with its reason).</summary>
     public static async Task<NotificationRule> AddRuleAsync(IServiceProvider services, RuleSpecification rule, CancellationToken cancellationToken)
     {
         await using var scope = services.CreateAsyncScope();
-        return await scope.ServiceProvider.GetRequiredService<RuleService>().AddAsync(rule, cancellationToken);
+        var added = await scope.ServiceProvider.GetRequiredService<RuleDirectory>().AddAsync(rule, cancellationToken);
+        return added.Rule ?? throw new InvalidOperationException($"The rule was refused: {added.Problem}");
     }
 
     public static async Task<IReadOnlyList<EventView>> EventsAsync(IServiceProvider services, CancellationToken cancellationToken, EventFilter? filter = null)

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Vigil.Server.Features.Credentials.Policies;
 using Vigil.Server.Features.Identity;
+using Vigil.Server.Hosting;
 using Vigil.Server.Storage;
 
 namespace Vigil.Server.Features.Credentials;
@@ -60,23 +61,23 @@ internal sealed partial class AccessKeyStore(VigilDbContext db, IUserDirectory u
             .OrderBy(k => k.UserId).ThenBy(k => k.CreatedAt).ThenBy(k => k.Id)
             .ToListAsync(cancellationToken);
 
-    public async Task<RevokeKeyOutcome> RevokeAsync(string id, CancellationToken cancellationToken)
+    public async Task<RevokeOutcome> RevokeAsync(string id, CancellationToken cancellationToken)
     {
         var key = await db.AccessKeys.SingleOrDefaultAsync(k => k.Id == id, cancellationToken);
         if (key is null)
         {
-            return RevokeKeyOutcome.NotFound;
+            return RevokeOutcome.NotFound;
         }
 
         if (key.RevokedAt is not null)
         {
-            return RevokeKeyOutcome.AlreadyRevoked;
+            return RevokeOutcome.AlreadyRevoked;
         }
 
         key.RevokedAt = time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
         Log.Revoked(logger, id, key.UserId);
-        return RevokeKeyOutcome.Revoked;
+        return RevokeOutcome.Revoked;
     }
 
     /// <summary>

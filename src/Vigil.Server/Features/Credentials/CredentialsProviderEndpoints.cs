@@ -8,7 +8,6 @@ using Vigil.Contracts.Credentials;
 using Vigil.Server.Features.Credentials.Policies;
 using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Pki;
-using Vigil.Server.Features.Provisioning;
 using Vigil.Server.Hosting;
 
 namespace Vigil.Server.Features.Credentials;

@@ -159,10 +159,10 @@ internal static class KeyCommands
             var value = parseResult.GetValue(id)!.Trim();
             switch (await services.GetRequiredService<AccessKeyStore>().RevokeAsync(value, ct))
             {
-                case RevokeKeyOutcome.Revoked:
+                case RevokeOutcome.Revoked:
                     Console.WriteLine($"Revoked {value}.");
                     return CommandRunner.Success;
-                case RevokeKeyOutcome.AlreadyRevoked:
+                case RevokeOutcome.AlreadyRevoked:
                     Console.WriteLine($"{value} was already revoked.");
                     return CommandRunner.Success;
                 default:

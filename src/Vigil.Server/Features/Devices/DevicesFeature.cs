@@ -9,7 +9,7 @@ internal static class DevicesFeature
         services.AddSingleton<DeviceSecretHasher>();
         services.AddSingleton<IDataInitializer>(sp => sp.GetRequiredService<DeviceSecretHasher>());
         services.AddScoped<RegistryImporter>();
-        services.AddScoped<DeviceRegistry>();
+        services.AddScoped<ManufacturingRegistry>();
         services.AddScoped<ThingRegistry>();
         return services;
     }

@@ -105,7 +105,7 @@ internal static class RegistryCommands
         var command = new Command("list", "List registered devices (never their secrets)") { CliOptions.Json };
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, async (services, ct) =>
         {
-            var registry = services.GetRequiredService<DeviceRegistry>();
+            var registry = services.GetRequiredService<ManufacturingRegistry>();
             if (parseResult.GetValue(CliOptions.Json))
             {
                 await CliOutput.WriteJsonAsync(async writer =>
@@ -154,7 +154,7 @@ internal static class RegistryCommands
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, async (services, ct) =>
         {
             var value = parseResult.GetValue(serial)!;
-            var outcome = await services.GetRequiredService<DeviceRegistry>().RevokeAsync(value, ct);
+            var outcome = await services.GetRequiredService<ManufacturingRegistry>().RevokeAsync(value, ct);
             switch (outcome)
             {
                 case RevokeOutcome.Revoked:

@@ -1,12 +1,18 @@
 using Microsoft.EntityFrameworkCore;
 using Vigil.Server.Features.Pki;
+using Vigil.Server.Hosting;
 using Vigil.Server.Storage;
 
 namespace Vigil.Server.Features.Devices;
 
-/// <summary>Reads and revokes things. Fleet provisioning creates them.</summary>
+/// <summary>
+/// The one place that reads and writes things: fleet provisioning stores them, presence marks them
+/// online and offline, operators list and revoke them.
+/// </summary>
 internal sealed partial class ThingRegistry(VigilDbContext db, CertificateRegistry certificates, TimeProvider time, ILogger<ThingRegistry> logger)
 {
+    private const int HeartbeatBatch = 500;
+
     public async Task<List<ThingView>> ListAsync(CancellationToken cancellationToken)
     {
         var things = await db.Things.AsNoTracking().OrderBy(t => t.Name).ToListAsync(cancellationToken);
@@ -18,25 +24,108 @@ internal sealed partial class ThingRegistry(VigilDbContext db, CertificateRegist
         db.Things.AsNoTracking().SingleOrDefaultAsync(t => t.Name == name, cancellationToken);
 
     /// <summary>
+    /// Stores a thing fleet provisioning registered, new or again (which clears a revocation), in
+    /// the caller's transaction if there is one. False when another connection stored a thing of
+    /// that name at this moment (the unique key settles the race; nothing is written).
+    /// </summary>
+    public async Task<bool> TryStoreProvisionedAsync(ProvisionedThing provisioned, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var thing = await db.Things.SingleOrDefaultAsync(t => t.Name == provisioned.Name, cancellationToken);
+        if (thing is null)
+        {
+            db.Things.Add(new Thing
+            {
+                Name = provisioned.Name,
+                ThingTypeName = provisioned.ThingTypeName,
+                AttributesJson = provisioned.AttributesJson,
+                ThingGroupsJson = provisioned.ThingGroupsJson,
+                Template = provisioned.Template,
+                CertificateId = provisioned.CertificateId,
+                CreatedAt = now,
+                UpdatedAt = now,
+            });
+        }
+        else
+        {
+            thing.ThingTypeName = provisioned.ThingTypeName;
+            thing.AttributesJson = provisioned.AttributesJson;
+            thing.ThingGroupsJson = provisioned.ThingGroupsJson;
+            thing.Template = provisioned.Template;
+            thing.CertificateId = provisioned.CertificateId;
+            thing.RevokedAt = null;
+            thing.UpdatedAt = now;
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(cancellationToken);
+            return true;
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Marks a thing connected now and returns its new presence version (0 for an unknown thing).
+    /// Presence is rebuilt by the heartbeat after a power failure, so it does not wait for the disk
+    /// (see <see cref="RelaxedDurability"/>); so do the other presence writes below.
+    /// </summary>
+    public Task<long> MarkConnectedAsync(string name, DateTimeOffset at, CancellationToken cancellationToken) =>
+        db.WithoutWaitingForDiskAsync(async () =>
+        {
+            await db.Things.Where(t => t.Name == name).ExecuteUpdateAsync(
+                set => set.SetProperty(t => t.Online, true).SetProperty(t => t.LastSeen, at).SetProperty(t => t.PresenceVersion, t => t.PresenceVersion + 1),
+                cancellationToken);
+            return await db.Things.Where(t => t.Name == name).Select(t => t.PresenceVersion).SingleOrDefaultAsync(cancellationToken);
+        });
+
+    /// <summary>
+    /// Marks a thing disconnected, but only if <paramref name="version"/> is still its presence
+    /// version: a newer connection (here or on another node) has a higher one and stays online.
+    /// </summary>
+    public Task<int> MarkDisconnectedAsync(string name, long version, DateTimeOffset at, CancellationToken cancellationToken) =>
+        db.WithoutWaitingForDiskAsync(() => db.Things.Where(t => t.Name == name && t.PresenceVersion == version).ExecuteUpdateAsync(
+            set => set.SetProperty(t => t.Online, false).SetProperty(t => t.LastSeen, at),
+            cancellationToken));
+
+    /// <summary>
+    /// The presence heartbeat of one node: <c>lastSeen</c> of the things connected to it becomes
+    /// <paramref name="now"/>, and things still online whose <c>lastSeen</c> is older than
+    /// <paramref name="staleBefore"/> (their node stopped beating) are marked offline; returns how many.
+    /// </summary>
+    public Task<int> HeartbeatAsync(IReadOnlyCollection<string> connected, DateTimeOffset now, DateTimeOffset staleBefore, CancellationToken cancellationToken) =>
+        db.WithoutWaitingForDiskAsync(async () =>
+        {
+            foreach (var batch in connected.Chunk(HeartbeatBatch))
+            {
+                await db.Things.Where(t => batch.Contains(t.Name) && t.Online).ExecuteUpdateAsync(set => set.SetProperty(t => t.LastSeen, now), cancellationToken);
+            }
+
+            return await db.Things.Where(t => t.Online && (t.LastSeen == null || t.LastSeen < staleBefore))
+                .ExecuteUpdateAsync(set => set.SetProperty(t => t.Online, false), cancellationToken);
+        });
+
+    /// <summary>
     /// Revokes the thing's certificate (and any other certificate issued to it) and marks it
     /// revoked. A server holding its MQTT connection drops it within
     /// <c>Provisioning:CertificateRecheckInterval</c>, whichever process ran this.
     /// </summary>
-    public async Task<ThingRevokeOutcome> RevokeAsync(string name, CancellationToken cancellationToken)
+    public async Task<RevokeOutcome> RevokeAsync(string name, CancellationToken cancellationToken)
     {
         var thing = await db.Things.SingleOrDefaultAsync(t => t.Name == name, cancellationToken);
         if (thing is null)
         {
-            return ThingRevokeOutcome.NotFound;
+            return RevokeOutcome.NotFound;
         }
 
-        var issued = await db.Certificates.AsNoTracking()
-            .Where(c => c.Kind == CertificateKind.Device && (c.Id == thing.CertificateId || c.ThingName == name) && c.Status != CertificateStatus.Revoked)
-            .Select(c => c.Id)
-            .ToListAsync(cancellationToken);
+        var issued = await certificates.UnrevokedDeviceCertificatesAsync(name, thing.CertificateId, cancellationToken);
         if (thing.RevokedAt is not null && issued.Count == 0)
         {
-            return ThingRevokeOutcome.AlreadyRevoked;
+            return RevokeOutcome.AlreadyRevoked;
         }
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -50,7 +139,7 @@ internal sealed partial class ThingRegistry(VigilDbContext db, CertificateRegist
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         Log.Revoked(logger, name, issued.Count);
-        return ThingRevokeOutcome.Revoked;
+        return RevokeOutcome.Revoked;
     }
 
     private static partial class Log

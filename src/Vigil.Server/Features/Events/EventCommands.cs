@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json;
 using Vigil.Server.Cli;
 using Vigil.Server.Features.Identity;
-using Vigil.Server.Features.Ingest;
 
 namespace Vigil.Server.Features.Events;
 
@@ -38,7 +37,7 @@ internal static class EventCommands
 
             var cameraText = parseResult.GetValue(camera);
             var filter = new EventFilter(
-                await CameraCommands.OwnerIdAsync(services, parseResult.GetValue(owner), ct),
+                await services.GetRequiredService<IUserDirectory>().OwnerFilterAsync(parseResult.GetValue(owner), ct),
                 Guid.TryParse(cameraText, out var cameraId) ? cameraId : null,
                 cameraText is not null && !Guid.TryParse(cameraText, out _) ? cameraText : null,
                 parseResult.GetValue(label),

@@ -21,6 +21,10 @@ internal static class UserDirectoryExtensions
             ?? throw new AccountException($"no account has the e-mail address {trimmed}; create it first with: vigil user add {trimmed}");
     }
 
+    /// <summary>The account behind an optional <c>--owner EMAIL</c> filter: null without one, an error naming <c>vigil user add</c> for an unknown address.</summary>
+    public static async Task<Guid?> OwnerFilterAsync(this IUserDirectory directory, string? email, CancellationToken cancellationToken) =>
+        email is null ? null : (await directory.RequireByEmailAsync(email, cancellationToken)).Id;
+
     /// <summary>The current e-mail address of each account (a placeholder naming the id for an account that no longer exists).</summary>
     public static async Task<IReadOnlyDictionary<Guid, string>> EmailsAsync(this IUserDirectory directory, IEnumerable<Guid> ids, CancellationToken cancellationToken)
     {

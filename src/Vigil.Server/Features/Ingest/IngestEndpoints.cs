@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using Vigil.Server.Features.Cameras;
 
 namespace Vigil.Server.Features.Ingest;
 

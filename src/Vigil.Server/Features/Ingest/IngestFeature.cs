@@ -1,3 +1,4 @@
+using Vigil.Server.Features.Cameras;
 using Vigil.Server.Features.Ingest.Smtp;
 using Vigil.Server.Hosting;
 
@@ -8,8 +9,8 @@ internal static class IngestFeature
     public static IServiceCollection AddIngest(this IServiceCollection services)
     {
         services.AddValidatedOptions<IngestOptions>(IngestOptions.Section);
-        services.AddScoped<SnapshotCameraDirectory>();
         services.AddSingleton<IngestWebhookKey>();
+        services.AddSingleton<ISnapshotIngestEndpoints, SnapshotIngestEndpoints>();
         services.AddSingleton<IDataInitializer>(sp => sp.GetRequiredService<IngestWebhookKey>());
         return services;
     }

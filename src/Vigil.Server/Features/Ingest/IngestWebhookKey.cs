@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Vigil.Server.Features.Cameras;
 using Vigil.Server.Hosting;
 
 namespace Vigil.Server.Features.Ingest;

@@ -2,7 +2,7 @@ using System.Reflection;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Vigil.Server.Features.Ingest;
+using Vigil.Server.Features.Cameras;
 
 namespace Vigil.Server.Features.Integrations;
 

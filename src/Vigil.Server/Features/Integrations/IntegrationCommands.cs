@@ -84,7 +84,11 @@ internal static class IntegrationCommands
         var command = new Command("revoke", "Revoke an integration's certificate; its MQTT connection is dropped within a second") { name };
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, async (services, ct) =>
         {
-            await services.GetRequiredService<IntegrationDirectory>().RevokeAsync(parseResult.GetValue(name)!, ct);
+            if (await services.GetRequiredService<IntegrationDirectory>().RevokeAsync(parseResult.GetValue(name)!, ct) == RevokeOutcome.NotFound)
+            {
+                return await CommandRunner.FailAsync($"no integration named '{parseResult.GetValue(name)}' (vigil integrations list shows them)");
+            }
+
             Console.WriteLine($"Revoked integration '{parseResult.GetValue(name)}'.");
             return CommandRunner.Success;
         }, cancellationToken));

@@ -98,18 +98,24 @@ internal sealed partial class IntegrationDirectory(
 
     /// <summary>
     /// Revokes the integration's certificate (a live connection is dropped within
-    /// <c>Provisioning:CertificateRecheckInterval</c>) and frees its name.
+    /// <c>Provisioning:CertificateRecheckInterval</c>) and frees its name, so a revoked integration
+    /// is not found again (there is no <see cref="RevokeOutcome.AlreadyRevoked"/>).
     /// </summary>
-    public async Task RevokeAsync(string name, CancellationToken cancellationToken)
+    public async Task<RevokeOutcome> RevokeAsync(string name, CancellationToken cancellationToken)
     {
-        var integration = await db.Set<Integration>().SingleOrDefaultAsync(i => i.Name == name, cancellationToken)
-            ?? throw new IntegrationException($"no integration named '{name}' (vigil integrations list shows them)");
+        var integration = await db.Set<Integration>().SingleOrDefaultAsync(i => i.Name == name, cancellationToken);
+        if (integration is null)
+        {
+            return RevokeOutcome.NotFound;
+        }
+
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         await certificates.SetStatusAsync(integration.CertificateId, CertificateStatus.Revoked, cancellationToken);
         db.Set<Integration>().Remove(integration);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         Log.Revoked(logger, name, integration.CertificateId);
+        return RevokeOutcome.Revoked;
     }
 
     private static partial class Log

@@ -1,5 +1,6 @@
 using Vigil.Server.Features.Events;
 using Vigil.Server.Features.Notifications;
+using Vigil.Server.Features.Provisioning;
 using Vigil.Server.Hosting;
 
 namespace Vigil.Server.Features.Integrations;
@@ -11,6 +12,7 @@ internal static class IntegrationsFeature
     {
         services.AddValidatedOptions<IntegrationsOptions>(IntegrationsOptions.Section);
         services.AddScoped<IntegrationDirectory>();
+        services.AddScoped<IIntegrationClients, IntegrationClientLookup>();
         return services;
     }
 

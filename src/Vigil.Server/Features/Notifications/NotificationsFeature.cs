@@ -9,7 +9,7 @@ internal static class NotificationsFeature
     {
         services.AddValidatedOptions<NotificationsOptions>(NotificationsOptions.Section);
         services.AddSingleton<NotificationSignal>();
-        services.AddScoped<RuleService>();
+        services.AddScoped<RuleDirectory>();
         services.AddScoped<IEventListener, NotificationPlanner>();
         services.AddSingleton<INotificationAction, EmailNotificationAction>();
         services.AddSingleton<INotificationAction, WebhookNotificationAction>();

@@ -3,8 +3,8 @@ using System.Globalization;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Vigil.Server.Cli;
+using Vigil.Server.Features.Cameras;
 using Vigil.Server.Features.Identity;
-using Vigil.Server.Features.Ingest;
 using Vigil.Server.Storage;
 
 namespace Vigil.Server.Features.Notifications;
@@ -31,7 +31,7 @@ internal static class RuleCommands
         {
             var db = services.GetRequiredService<VigilDbContext>();
             var query = db.NotificationDeliveries.AsNoTracking();
-            if (await CameraCommands.OwnerIdAsync(services, parseResult.GetValue(owner), ct) is { } ownerId)
+            if (await services.GetRequiredService<IUserDirectory>().OwnerFilterAsync(parseResult.GetValue(owner), ct) is { } ownerId)
             {
                 query = query.Where(d => d.OwnerId == ownerId);
             }
@@ -100,14 +100,23 @@ internal static class RuleCommands
             var cameraIds = new List<Guid>();
             foreach (var c in parseResult.GetValue(cameras) ?? [])
             {
-                var match = known.FirstOrDefault(k => k.Name == c || string.Equals(k.Id.ToString(), c, StringComparison.OrdinalIgnoreCase))
-                    ?? throw new CameraNotFoundException($"{ownerEmail} has no snapshot camera '{c}'");
+                var match = known.FirstOrDefault(k => k.Name == c || string.Equals(k.Id.ToString(), c, StringComparison.OrdinalIgnoreCase));
+                if (match is null)
+                {
+                    return await CommandRunner.FailAsync($"{ownerEmail} has no snapshot camera '{c}'");
+                }
+
                 cameraIds.Add(match.Id);
             }
 
-            var rule = await services.GetRequiredService<RuleService>().AddAsync(
+            var added = await services.GetRequiredService<RuleDirectory>().AddAsync(
                 new RuleSpecification(account.Id, parseResult.GetValue(name), cameraIds, parseResult.GetValue(labels) ?? [], parseResult.GetValue(confidence), parseResult.GetValue(quiet), parseResult.GetValue(email), parseResult.GetValue(webhook), EmailOwner: parseResult.GetValue(emailOwner), Mqtt: parseResult.GetValue(mqtt)),
                 ct);
+            if (added.Rule is not { } rule)
+            {
+                return await CommandRunner.FailAsync(added.Problem!);
+            }
+
             if (parseResult.GetValue(CliOptions.Json))
             {
                 await CliOutput.WriteJsonAsync(writer => WriteRule(writer, rule, ownerEmail, withSecret: true), ct);
@@ -131,7 +140,7 @@ internal static class RuleCommands
         var command = new Command("list", "List rules") { owner, CliOptions.Json };
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, async (services, ct) =>
         {
-            var found = await services.GetRequiredService<RuleService>().ListAsync(await CameraCommands.OwnerIdAsync(services, parseResult.GetValue(owner), ct), ct);
+            var found = await services.GetRequiredService<RuleDirectory>().ListAsync(await services.GetRequiredService<IUserDirectory>().OwnerFilterAsync(parseResult.GetValue(owner), ct), ct);
             var emails = await services.GetRequiredService<IUserDirectory>().EmailsAsync(found.Select(r => r.OwnerId), ct);
             var rules = found.OrderBy(r => emails[r.OwnerId], StringComparer.Ordinal).ThenBy(r => r.CreatedAt).ToList();
             if (parseResult.GetValue(CliOptions.Json))
@@ -168,7 +177,7 @@ internal static class RuleCommands
         var command = new Command("remove", "Delete a rule") { id };
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, async (services, ct) =>
         {
-            if (!await services.GetRequiredService<RuleService>().RemoveAsync(parseResult.GetValue(id), null, ct))
+            if (!await services.GetRequiredService<RuleDirectory>().RemoveAsync(parseResult.GetValue(id), null, ct))
             {
                 await Console.Error.WriteLineAsync($"vigil: no rule {parseResult.GetValue(id)}");
                 return CommandRunner.Failure;

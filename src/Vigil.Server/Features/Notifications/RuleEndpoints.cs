@@ -6,7 +6,7 @@ using Vigil.Server.Hosting;
 namespace Vigil.Server.Features.Notifications;
 
 /// <summary>
-/// <c>/api/rules</c>: the caller's notification rules, through <see cref="RuleService"/>, so the API
+/// <c>/api/rules</c>: the caller's notification rules, through <see cref="RuleDirectory"/>, so the API
 /// refuses exactly what <c>vigil rules add</c> refuses, with the same message. Another user's rule
 /// answers 404, as a missing one does.
 /// </summary>
@@ -23,31 +23,26 @@ internal static class RuleEndpoints
         return rules;
     }
 
-    private static async Task<Ok<List<RuleView>>> ListAsync(ClaimsPrincipal principal, RuleService service, CancellationToken cancellationToken) =>
-        TypedResults.Ok((await service.ListAsync(principal.GetRequiredUserId(), cancellationToken)).Select(r => RuleView.From(r)).ToList());
+    private static async Task<Ok<List<RuleView>>> ListAsync(ClaimsPrincipal principal, RuleDirectory rules, CancellationToken cancellationToken) =>
+        TypedResults.Ok((await rules.ListAsync(principal.GetRequiredUserId(), cancellationToken)).Select(r => RuleView.From(r)).ToList());
 
-    private static async Task<Results<Ok<RuleView>, NotFound>> GetAsync(Guid id, ClaimsPrincipal principal, RuleService service, CancellationToken cancellationToken) =>
-        await service.FindAsync(id, principal.GetRequiredUserId(), cancellationToken) is { } rule ? TypedResults.Ok(RuleView.From(rule)) : TypedResults.NotFound();
+    private static async Task<Results<Ok<RuleView>, NotFound>> GetAsync(Guid id, ClaimsPrincipal principal, RuleDirectory rules, CancellationToken cancellationToken) =>
+        await rules.FindAsync(id, principal.GetRequiredUserId(), cancellationToken) is { } rule ? TypedResults.Ok(RuleView.From(rule)) : TypedResults.NotFound();
 
-    private static async Task<Results<Created<RuleView>, ProblemHttpResult>> CreateAsync(RuleRequest? request, ClaimsPrincipal principal, RuleService service, CancellationToken cancellationToken)
+    private static async Task<Results<Created<RuleView>, ProblemHttpResult>> CreateAsync(RuleRequest? request, ClaimsPrincipal principal, RuleDirectory rules, CancellationToken cancellationToken)
     {
         if (request is null)
         {
             return ApiProblems.InvalidRequest("a JSON rule is required");
         }
 
-        try
-        {
-            var rule = await service.AddAsync(request.ToSpecification(principal.GetRequiredUserId()), cancellationToken);
-            return TypedResults.Created($"/api/rules/{rule.Id}", RuleView.From(rule, withSecret: true));
-        }
-        catch (OperatorException e)
-        {
-            return ApiProblems.InvalidRequest(e.Message);
-        }
+        var added = await rules.AddAsync(request.ToSpecification(principal.GetRequiredUserId()), cancellationToken);
+        return added.Rule is { } rule
+            ? TypedResults.Created($"/api/rules/{rule.Id}", RuleView.From(rule, withSecret: true))
+            : ApiProblems.InvalidRequest(added.Problem!);
     }
 
-    private static async Task<Results<Ok<RuleView>, NotFound, ProblemHttpResult>> UpdateAsync(Guid id, RuleRequest? request, ClaimsPrincipal principal, RuleService service, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<RuleView>, NotFound, ProblemHttpResult>> UpdateAsync(Guid id, RuleRequest? request, ClaimsPrincipal principal, RuleDirectory rules, CancellationToken cancellationToken)
     {
         if (request is null)
         {
@@ -55,19 +50,16 @@ internal static class RuleEndpoints
         }
 
         var owner = principal.GetRequiredUserId();
-        var before = (await service.FindAsync(id, owner, cancellationToken))?.WebhookSecret;
-        try
+        var before = (await rules.FindAsync(id, owner, cancellationToken))?.WebhookSecret;
+        var updated = await rules.UpdateAsync(id, owner, request.ToSpecification(owner), cancellationToken);
+        return updated.Outcome switch
         {
-            return await service.UpdateAsync(id, owner, request.ToSpecification(owner), cancellationToken) is { } rule
-                ? TypedResults.Ok(RuleView.From(rule, withSecret: rule.WebhookSecret is not null && rule.WebhookSecret != before))
-                : TypedResults.NotFound();
-        }
-        catch (OperatorException e)
-        {
-            return ApiProblems.InvalidRequest(e.Message);
-        }
+            RuleOutcome.Done => TypedResults.Ok(RuleView.From(updated.Rule!, withSecret: updated.Rule!.WebhookSecret is not null && updated.Rule.WebhookSecret != before)),
+            RuleOutcome.NotFound => TypedResults.NotFound(),
+            _ => ApiProblems.InvalidRequest(updated.Problem!),
+        };
     }
 
-    private static async Task<Results<NoContent, NotFound>> DeleteAsync(Guid id, ClaimsPrincipal principal, RuleService service, CancellationToken cancellationToken) =>
-        await service.RemoveAsync(id, principal.GetRequiredUserId(), cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
+    private static async Task<Results<NoContent, NotFound>> DeleteAsync(Guid id, ClaimsPrincipal principal, RuleDirectory rules, CancellationToken cancellationToken) =>
+        await rules.RemoveAsync(id, principal.GetRequiredUserId(), cancellationToken) ? TypedResults.NoContent() : TypedResults.NotFound();
 }

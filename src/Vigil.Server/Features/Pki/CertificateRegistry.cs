@@ -71,6 +71,13 @@ internal sealed class CertificateRegistry(VigilDbContext db, TimeProvider time)
         return changed == 1;
     }
 
+    /// <summary>The ids of the device certificates of thing <paramref name="thingName"/> (its current one, <paramref name="certificateId"/>, and any other issued to it) that are not revoked.</summary>
+    public Task<List<string>> UnrevokedDeviceCertificatesAsync(string thingName, string certificateId, CancellationToken cancellationToken) =>
+        db.Certificates.AsNoTracking()
+            .Where(c => c.Kind == CertificateKind.Device && (c.Id == certificateId || c.ThingName == thingName) && c.Status != CertificateStatus.Revoked)
+            .Select(c => c.Id)
+            .ToListAsync(cancellationToken);
+
     /// <summary>Certificates whose status changed at or after <paramref name="since"/> (for endpoints that hold connections).</summary>
     public Task<List<CertificateRecord>> ChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
         db.Certificates.AsNoTracking()

@@ -11,7 +11,6 @@ internal static class PkiFeature
         services.AddSingleton<ServerCertificateProvider>();
         services.AddSingleton<IDataInitializer, PkiInitializer>();
         services.AddScoped<CertificateRegistry>();
-        services.AddScoped<ClaimBundleWriter>();
         services.AddSingleton<ClientCertificateValidator>();
         services.AddSingleton<EndpointTls>();
         return services;

@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
-using Vigil.Server.Features.Integrations;
 using Vigil.Server.Features.Pki;
 
 namespace Vigil.Server.Features.Provisioning;
@@ -18,7 +17,6 @@ internal sealed partial class DeviceConnectionAuthenticator(
     IServiceScopeFactory scopes,
     DeviceConnections connections,
     IOptions<ProvisioningOptions> options,
-    IOptions<IntegrationsOptions> integrationOptions,
     TimeProvider time,
     ILogger<DeviceConnectionAuthenticator> logger)
 {
@@ -39,13 +37,13 @@ internal sealed partial class DeviceConnectionAuthenticator(
 
         var certificateId = Fingerprint.Of(certificate);
         CertificateRecord? record;
-        Integration? integration = null;
+        IntegrationClient? integration = null;
         await using (var scope = scopes.CreateAsyncScope())
         {
             record = await scope.ServiceProvider.GetRequiredService<CertificateRegistry>().FindAsync(certificateId, connection.CancellationToken);
             if (record?.Kind == CertificateKind.Integration)
             {
-                integration = await scope.ServiceProvider.GetRequiredService<IntegrationDirectory>().FindByCertificateAsync(certificateId, connection.CancellationToken);
+                integration = await scope.ServiceProvider.GetRequiredService<IIntegrationClients>().FindByCertificateAsync(certificateId, connection.CancellationToken);
             }
         }
 
@@ -66,7 +64,7 @@ internal sealed partial class DeviceConnectionAuthenticator(
             // could otherwise knock any connected camera offline by taking its session over.
             { Kind: CertificateKind.Claim } when connections.Get(clientId) is { Kind: CertificateKind.Device } => "the client id is held by a connected device; a claim certificate cannot take its session over",
             { Kind: CertificateKind.Integration } when integration is null => "the integration certificate belongs to no integration (revoked)",
-            { Kind: CertificateKind.Integration } when integration!.Name != clientId => $"an integration certificate must connect with its integration's name as client id ({integration.Name})",
+            { Kind: CertificateKind.Integration } when integration!.ClientId != clientId => $"an integration certificate must connect with its integration's name as client id ({integration.ClientId})",
             _ => null,
         };
         if (problem is not null)
@@ -77,7 +75,7 @@ internal sealed partial class DeviceConnectionAuthenticator(
         var deviceTopics = record!.Kind switch
         {
             CertificateKind.Device => DevicePolicy.DeviceTopicsFor(options.Value.EffectiveDeviceTopics, clientId),
-            CertificateKind.Integration => IntegrationTopics.ReadFilters(integrationOptions.Value.DiscoveryPrefix),
+            CertificateKind.Integration => integration!.ReadFilters,
             _ => [],
         };
         if (record.Kind == CertificateKind.Device && options.Value.PresenceSubscribers.Contains(clientId))

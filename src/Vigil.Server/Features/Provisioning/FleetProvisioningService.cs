@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 using Vigil.Contracts.FleetProvisioning;
@@ -25,7 +24,6 @@ internal sealed partial class FleetProvisioningService(
     PreProvisioningHook hook,
     IOptions<ProvisioningOptions> options,
     IOptions<AwsOptions> aws,
-    TimeProvider time,
     ILogger<FleetProvisioningService> logger)
 {
     public const int MaxPayloadBytes = 64 * 1024;
@@ -145,7 +143,7 @@ internal sealed partial class FleetProvisioningService(
         }
 
         var serial = parameters.GetValueOrDefault(ProvisioningTemplate.SerialNumberParameter) ?? definition.ThingName;
-        var entry = await services.GetRequiredService<DeviceRegistry>().FindAsync(serial, cancellationToken);
+        var entry = await services.GetRequiredService<ManufacturingRegistry>().FindAsync(serial, cancellationToken);
         if (entry is null)
         {
             return Refuse(request, claim, 403, "AccessDenied", $"serial number {DisplayText.Printable(serial)} is not in the manufacturing registry");
@@ -156,8 +154,8 @@ internal sealed partial class FleetProvisioningService(
             return Refuse(request, claim, 403, "AccessDenied", $"serial number {serial} was revoked");
         }
 
-        var db = services.GetRequiredService<VigilDbContext>();
-        var thing = await db.Things.SingleOrDefaultAsync(t => t.Name == definition.ThingName, cancellationToken);
+        var things = services.GetRequiredService<ThingRegistry>();
+        var thing = await things.FindAsync(definition.ThingName, cancellationToken);
         CertificateRecord? previous = null;
         if (thing is not null)
         {
@@ -171,7 +169,7 @@ internal sealed partial class FleetProvisioningService(
             }
         }
 
-        var now = time.GetUtcNow();
+        var db = services.GetRequiredService<VigilDbContext>();
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
             if (!await certificates.TryActivateAsync(certificateId, definition.ThingName, cancellationToken))
@@ -184,38 +182,14 @@ internal sealed partial class FleetProvisioningService(
                 await certificates.SetStatusAsync(previous.Id, CertificateStatus.Inactive, cancellationToken);
             }
 
-            var attributes = JsonSerializer.Serialize(definition.Attributes, ProvisioningJsonContext.Default.IReadOnlyDictionaryStringString);
-            var groups = JsonSerializer.Serialize(definition.ThingGroups, ProvisioningJsonContext.Default.IReadOnlyListString);
-            if (thing is null)
-            {
-                db.Things.Add(new Thing
-                {
-                    Name = definition.ThingName,
-                    ThingTypeName = definition.ThingTypeName,
-                    AttributesJson = attributes,
-                    ThingGroupsJson = groups,
-                    Template = templateName,
-                    CertificateId = certificateId,
-                    CreatedAt = now,
-                    UpdatedAt = now,
-                });
-            }
-            else
-            {
-                thing.ThingTypeName = definition.ThingTypeName;
-                thing.AttributesJson = attributes;
-                thing.ThingGroupsJson = groups;
-                thing.Template = templateName;
-                thing.CertificateId = certificateId;
-                thing.RevokedAt = null;
-                thing.UpdatedAt = now;
-            }
-
-            try
-            {
-                await db.SaveChangesAsync(cancellationToken);
-            }
-            catch (DbUpdateException)
+            var provisioned = new ProvisionedThing(
+                definition.ThingName,
+                definition.ThingTypeName,
+                JsonSerializer.Serialize(definition.Attributes, ProvisioningJsonContext.Default.IReadOnlyDictionaryStringString),
+                JsonSerializer.Serialize(definition.ThingGroups, ProvisioningJsonContext.Default.IReadOnlyListString),
+                templateName,
+                certificateId);
+            if (!await things.TryStoreProvisionedAsync(provisioned, cancellationToken))
             {
                 // Another connection registered the same thing at this moment; the transaction
                 // rolls back and this certificate stays pending (and is discarded later).

@@ -1,10 +1,9 @@
 using System.Text.Json;
 using System.Threading.Channels;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Vigil.Contracts.FleetProvisioning;
+using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Pki;
-using Vigil.Server.Storage;
 
 namespace Vigil.Server.Features.Provisioning;
 
@@ -23,7 +22,6 @@ internal sealed partial class PresenceTracker(
     ILogger<PresenceTracker> logger) : BackgroundService
 {
     public const string AllPresenceEvents = "$aws/events/presence/#";
-    private const int HeartbeatBatch = 500;
 
     private readonly Channel<PresenceChange> _changes = Channel.CreateUnbounded<PresenceChange>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -59,29 +57,16 @@ internal sealed partial class PresenceTracker(
         if (principal.Kind == CertificateKind.Device && principal.ThingName is { } thing)
         {
             await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
-            // Presence is rebuilt by the heartbeat after a power failure; it need not wait for the disk.
-            await db.WithoutWaitingForDiskAsync(async () =>
+            var things = scope.ServiceProvider.GetRequiredService<ThingRegistry>();
+            if (change.Connected)
             {
-                if (change.Connected)
-                {
-                    await db.Things.Where(t => t.Name == thing).ExecuteUpdateAsync(
-                        set => set.SetProperty(t => t.Online, true).SetProperty(t => t.LastSeen, change.At).SetProperty(t => t.PresenceVersion, t => t.PresenceVersion + 1),
-                        cancellationToken);
-                    principal.PresenceVersion = await db.Things.Where(t => t.Name == thing).Select(t => t.PresenceVersion).SingleOrDefaultAsync(cancellationToken);
-                }
-                else
-                {
-                    // Only the connection that set the thing online may set it offline (a newer
-                    // connection, here or on another node, has a higher version).
-                    var version = principal.PresenceVersion;
-                    await db.Things.Where(t => t.Name == thing && t.PresenceVersion == version).ExecuteUpdateAsync(
-                        set => set.SetProperty(t => t.Online, false).SetProperty(t => t.LastSeen, change.At),
-                        cancellationToken);
-                }
-
-                return true;
-            });
+                principal.PresenceVersion = await things.MarkConnectedAsync(thing, change.At, cancellationToken);
+            }
+            else
+            {
+                // Only the connection that set the thing online may set it offline.
+                await things.MarkDisconnectedAsync(thing, principal.PresenceVersion, change.At, cancellationToken);
+            }
         }
 
         if (!HasEventTopic(principal.ClientId))
@@ -120,20 +105,9 @@ internal sealed partial class PresenceTracker(
                 try
                 {
                     await using var scope = scopes.CreateAsyncScope();
-                    var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
                     var now = time.GetUtcNow();
                     var online = connections.All.Where(p => p.ThingName is not null).Select(p => p.ThingName!).ToList();
-                    var stale = now - (3 * period);
-                    var cleared = await db.WithoutWaitingForDiskAsync(async () =>
-                    {
-                        foreach (var batch in online.Chunk(HeartbeatBatch))
-                        {
-                            await db.Things.Where(t => batch.Contains(t.Name) && t.Online).ExecuteUpdateAsync(set => set.SetProperty(t => t.LastSeen, now), stoppingToken);
-                        }
-
-                        return await db.Things.Where(t => t.Online && (t.LastSeen == null || t.LastSeen < stale))
-                            .ExecuteUpdateAsync(set => set.SetProperty(t => t.Online, false), stoppingToken);
-                    });
+                    var cleared = await scope.ServiceProvider.GetRequiredService<ThingRegistry>().HeartbeatAsync(online, now, now - (3 * period), stoppingToken);
                     if (cleared > 0)
                     {
                         Log.StaleCleared(logger, cleared);

@@ -21,10 +21,10 @@ internal static class ProvisioningFeature
         services.AddValidatedOptions<ProvisioningOptions>(ProvisioningOptions.Section);
         services.AddSingleton<OwnershipTokens>();
         services.AddScoped<DeviceCertificateIssuer>();
+        services.AddScoped<ClaimBundleWriter>();
         services.AddSingleton<FleetProvisioningService>();
         services.AddSingleton<PreProvisioningHook>();
         services.AddHttpClient(PreProvisioningHook.HttpClientName, client => client.Timeout = PreProvisioningHook.Timeout);
-        services.AddSingleton<DevicePlaneEndpoints>();
         return services;
     }
 

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using Vigil.Server.Features.Credentials;
 using Vigil.Server.Features.Credentials.Policies;
 using Vigil.Server.Features.Identity;
+using Vigil.Server.Hosting;
 using Vigil.Server.Storage;
 using Vigil.Server.Tests.Support;
 using Vigil.SigV4;
@@ -52,13 +53,13 @@ public sealed class AccessKeyTests
         var created = await vigil.InScopeAsync<AccessKeyStore, CreatedAccessKey>(async store => await store.CreateAsync(await SnapshotTestData.AccountAsync(vigil.Services, "a@example.com", Ct), AccessPolicy.KinesisVideoFullAccess, null, Ct));
         Assert.True((await resolver.ResolveAsync(created.Key.Id, null, Ct)).Found);
 
-        var first = await vigil.InScopeAsync<AccessKeyStore, RevokeKeyOutcome>(store => store.RevokeAsync(created.Key.Id, Ct));
-        var again = await vigil.InScopeAsync<AccessKeyStore, RevokeKeyOutcome>(store => store.RevokeAsync(created.Key.Id, Ct));
-        var unknown = await vigil.InScopeAsync<AccessKeyStore, RevokeKeyOutcome>(store => store.RevokeAsync("AKIAAAAAAAAAAAAAAAAA", Ct));
+        var first = await vigil.InScopeAsync<AccessKeyStore, RevokeOutcome>(store => store.RevokeAsync(created.Key.Id, Ct));
+        var again = await vigil.InScopeAsync<AccessKeyStore, RevokeOutcome>(store => store.RevokeAsync(created.Key.Id, Ct));
+        var unknown = await vigil.InScopeAsync<AccessKeyStore, RevokeOutcome>(store => store.RevokeAsync("AKIAAAAAAAAAAAAAAAAA", Ct));
 
-        Assert.Equal(RevokeKeyOutcome.Revoked, first);
-        Assert.Equal(RevokeKeyOutcome.AlreadyRevoked, again);
-        Assert.Equal(RevokeKeyOutcome.NotFound, unknown);
+        Assert.Equal(RevokeOutcome.Revoked, first);
+        Assert.Equal(RevokeOutcome.AlreadyRevoked, again);
+        Assert.Equal(RevokeOutcome.NotFound, unknown);
         Assert.Equal(SigV4CredentialLookupStatus.UnknownAccessKey, (await resolver.ResolveAsync(created.Key.Id, null, Ct)).Status);
     }
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Vigil.Server.Features.Devices;
-using Vigil.Server.Features.Provisioning;
+using Vigil.Server.Hosting;
 using Vigil.Server.Tests.Support;
 
 namespace Vigil.Server.Tests.Features.Credentials;

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Vigil.Server.Features.Devices;
+using Vigil.Server.Hosting;
 using Vigil.Server.Storage;
 using Vigil.Server.Tests.Support;
 
@@ -124,9 +125,9 @@ public sealed class RegistryImporterTests
         await using var vigil = await TestVigil.StartAsync(provider, cancellationToken: Ct);
         await ImportAsync(vigil, Row(2, "CAM-1"));
 
-        Assert.Equal(RevokeOutcome.Revoked, await vigil.InScopeAsync<DeviceRegistry, RevokeOutcome>(r => r.RevokeAsync("CAM-1", Ct)));
-        Assert.Equal(RevokeOutcome.AlreadyRevoked, await vigil.InScopeAsync<DeviceRegistry, RevokeOutcome>(r => r.RevokeAsync("CAM-1", Ct)));
-        Assert.Equal(RevokeOutcome.NotFound, await vigil.InScopeAsync<DeviceRegistry, RevokeOutcome>(r => r.RevokeAsync("CAM-404", Ct)));
+        Assert.Equal(RevokeOutcome.Revoked, await vigil.InScopeAsync<ManufacturingRegistry, RevokeOutcome>(r => r.RevokeAsync("CAM-1", Ct)));
+        Assert.Equal(RevokeOutcome.AlreadyRevoked, await vigil.InScopeAsync<ManufacturingRegistry, RevokeOutcome>(r => r.RevokeAsync("CAM-1", Ct)));
+        Assert.Equal(RevokeOutcome.NotFound, await vigil.InScopeAsync<ManufacturingRegistry, RevokeOutcome>(r => r.RevokeAsync("CAM-404", Ct)));
         Assert.NotNull((await EntriesAsync(vigil))[0].RevokedAt);
     }
 

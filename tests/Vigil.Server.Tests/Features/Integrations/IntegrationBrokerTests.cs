@@ -2,7 +2,7 @@ using System.Text.Json;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
-using Vigil.Server.Features.Ingest;
+using Vigil.Server.Features.Cameras;
 using Vigil.Server.Tests.Support;
 
 namespace Vigil.Server.Tests.Features.Integrations;

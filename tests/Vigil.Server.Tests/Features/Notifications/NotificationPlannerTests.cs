@@ -22,7 +22,7 @@ public sealed class NotificationPlannerTests
         await using var vigil = await TestVigil.StartAsync(provider, cancellationToken: Ct);
         var eve = await SnapshotTestData.AccountAsync(vigil.Services, "eve@example.com", Ct);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
-        await vigil.InScopeAsync<RuleService, NotificationRule>(r => r.AddAsync(new RuleSpecification(eve, null, [], ["Person"], 0.5, null, "eve@example.com", null), Ct));
+        await SnapshotTestData.AddRuleAsync(vigil.Services, new RuleSpecification(eve, null, [], ["Person"], 0.5, null, "eve@example.com", null), Ct);
 
         var first = await PlanAsync(vigil, time, Event(eve, ("Person", 0.9f)));
         time.Advance(TimeSpan.FromMinutes(1));
@@ -46,7 +46,7 @@ public sealed class NotificationPlannerTests
         await using var vigil = await TestVigil.StartAsync(provider, new Dictionary<string, string?> { ["Notifications:MaxPerUserPerHour"] = "2", ["Notifications:Cooldown"] = "00:00:00" }, Ct);
         var eve = await SnapshotTestData.AccountAsync(vigil.Services, "eve@example.com", Ct);
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
-        await vigil.InScopeAsync<RuleService, NotificationRule>(r => r.AddAsync(new RuleSpecification(eve, null, [], [], 0.5, null, "eve@example.com", null), Ct));
+        await SnapshotTestData.AddRuleAsync(vigil.Services, new RuleSpecification(eve, null, [], [], 0.5, null, "eve@example.com", null), Ct);
 
         var statuses = new List<DeliveryStatus>();
         for (var i = 0; i < 3; i++)
@@ -68,7 +68,7 @@ public sealed class NotificationPlannerTests
     {
         await using var vigil = await TestVigil.StartAsync("Sqlite", new Dictionary<string, string?> { ["Notifications:TimeZone"] = "Europe/Paris" }, Ct);
         var eve = await SnapshotTestData.AccountAsync(vigil.Services, "eve@example.com", Ct);
-        await vigil.InScopeAsync<RuleService, NotificationRule>(r => r.AddAsync(new RuleSpecification(eve, null, [], ["Person"], 0.5, "22:00-07:00", "eve@example.com", null), Ct));
+        await SnapshotTestData.AddRuleAsync(vigil.Services, new RuleSpecification(eve, null, [], ["Person"], 0.5, "22:00-07:00", "eve@example.com", null), Ct);
 
         // 23:30 in Paris (UTC+1 in November) is quiet; 07:30 is not.
         var night = await PlanAsync(vigil, new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 22, 30, 0, TimeSpan.Zero)), Event(eve, ("Person", 0.9f)));
@@ -86,9 +86,9 @@ public sealed class NotificationPlannerTests
         var mallory = await SnapshotTestData.AccountAsync(vigil.Services, "mallory@example.com", Ct);
         var otherCamera = (await SnapshotTestData.AddCameraAsync(vigil.Services, "eve@example.com", "Garden", Ct)).Camera.Id;
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
-        await vigil.InScopeAsync<RuleService, NotificationRule>(r => r.AddAsync(new RuleSpecification(eve, null, [], ["Dog"], 0.6, null, "eve@example.com", "https://hooks.example/vigil"), Ct));
-        await vigil.InScopeAsync<RuleService, NotificationRule>(r => r.AddAsync(new RuleSpecification(eve, null, [otherCamera], [], 0, null, "eve@example.com", null), Ct));
-        await vigil.InScopeAsync<RuleService, NotificationRule>(r => r.AddAsync(new RuleSpecification(mallory, null, [], [], 0, null, "mallory@example.com", null), Ct));
+        await SnapshotTestData.AddRuleAsync(vigil.Services, new RuleSpecification(eve, null, [], ["Dog"], 0.6, null, "eve@example.com", "https://hooks.example/vigil"), Ct);
+        await SnapshotTestData.AddRuleAsync(vigil.Services, new RuleSpecification(eve, null, [otherCamera], [], 0, null, "eve@example.com", null), Ct);
+        await SnapshotTestData.AddRuleAsync(vigil.Services, new RuleSpecification(mallory, null, [], [], 0, null, "mallory@example.com", null), Ct);
 
         Assert.Empty(await PlanAsync(vigil, time, Event(eve, ("Dog", 0.55f))));
         Assert.Empty(await PlanAsync(vigil, time, Event(eve, ("Cat", 0.95f))));

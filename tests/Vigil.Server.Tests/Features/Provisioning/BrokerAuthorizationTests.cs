@@ -7,6 +7,7 @@ using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 using Vigil.Contracts.FleetProvisioning;
 using Vigil.Server.Features.Devices;
+using Vigil.Server.Hosting;
 using Vigil.Server.Storage;
 using Vigil.Server.Tests.Support;
 
@@ -175,7 +176,7 @@ public sealed class BrokerAuthorizationTests
 
         await using (var scope = vigil.App.Services.CreateAsyncScope())
         {
-            Assert.Equal(ThingRevokeOutcome.Revoked, await scope.ServiceProvider.GetRequiredService<ThingRegistry>().RevokeAsync("CAM-A", Ct));
+            Assert.Equal(RevokeOutcome.Revoked, await scope.ServiceProvider.GetRequiredService<ThingRegistry>().RevokeAsync("CAM-A", Ct));
         }
 
         var disconnect = await dropped.Task.WaitAsync(TimeSpan.FromSeconds(10), Ct);

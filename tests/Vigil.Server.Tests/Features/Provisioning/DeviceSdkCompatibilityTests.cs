@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Pki;
+using Vigil.Server.Features.Provisioning;
 using Vigil.Server.Tests.Support;
 
 namespace Vigil.Server.Tests.Features.Provisioning;

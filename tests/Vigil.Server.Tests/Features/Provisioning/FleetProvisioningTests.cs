@@ -95,7 +95,7 @@ public sealed class FleetProvisioningTests
         await DeviceClients.ImportAsync(vigil, "CAM-GOOD", "CAM-REVOKED");
         await using (var scope = vigil.App.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<Server.Features.Devices.DeviceRegistry>().RevokeAsync("CAM-REVOKED", Ct);
+            await scope.ServiceProvider.GetRequiredService<Server.Features.Devices.ManufacturingRegistry>().RevokeAsync("CAM-REVOKED", Ct);
         }
 
         using var claim = await DeviceClients.NewClaimAsync(vigil, cancellationToken: Ct);

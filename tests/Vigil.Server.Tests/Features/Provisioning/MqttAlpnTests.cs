@@ -2,7 +2,7 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
-using Vigil.Server.Features.Provisioning;
+using Vigil.Server.Hosting;
 using Vigil.Server.Tests.Support;
 
 namespace Vigil.Server.Tests.Features.Provisioning;

@@ -21,13 +21,13 @@ public sealed class MqttJsCompatibilityTests
         await DeviceClients.ImportAsync(vigil, "CAM-JS-1", "CAM-JS-REVOKED");
         await using (var scope = vigil.App.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<DeviceRegistry>().RevokeAsync("CAM-JS-REVOKED", Ct);
+            await scope.ServiceProvider.GetRequiredService<ManufacturingRegistry>().RevokeAsync("CAM-JS-REVOKED", Ct);
         }
 
         var bundle = Path.Combine(vigil.DataPath, "bundle");
         await using (var scope = vigil.App.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<Server.Features.Pki.ClaimBundleWriter>().WriteAsync(bundle, null, false, Ct);
+            await scope.ServiceProvider.GetRequiredService<Server.Features.Provisioning.ClaimBundleWriter>().WriteAsync(bundle, null, false, Ct);
         }
 
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);

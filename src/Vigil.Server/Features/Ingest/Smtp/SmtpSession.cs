@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Text;
+using Vigil.Server.Features.Cameras;
 
 namespace Vigil.Server.Features.Ingest.Smtp;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Vigil.Server.Features.Cameras;
 using Vigil.Server.Features.Pki;
 using Vigil.Server.Hosting;
 

@@ -1,0 +1,10 @@
+namespace Vigil.Server.Features.Cameras;
+
+internal static class CamerasFeature
+{
+    public static IServiceCollection AddCameras(this IServiceCollection services)
+    {
+        services.AddScoped<SnapshotCameraDirectory>();
+        return services;
+    }
+}

@@ -1,8 +1,0 @@
-namespace Vigil.Server.Features.Credentials;
-
-internal enum RevokeKeyOutcome
-{
-    Revoked,
-    AlreadyRevoked,
-    NotFound,
-}

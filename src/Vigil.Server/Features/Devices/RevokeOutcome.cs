@@ -1,8 +1,0 @@
-namespace Vigil.Server.Features.Devices;
-
-internal enum RevokeOutcome
-{
-    Revoked,
-    AlreadyRevoked,
-    NotFound,
-}

@@ -1,9 +1,0 @@
-namespace Vigil.Server.Features.Ingest;
-
-/// <summary>The secrets of a snapshot camera, shown once when they are created; only their hashes are kept.</summary>
-internal sealed record CameraCredentials(
-    CameraIdentity Camera,
-    string SmtpUsername,
-    string SmtpPassword,
-    string IngestAddress,
-    string UploadToken);
