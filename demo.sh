@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Vigil demo: builds the server, starts it on a fresh data directory with one demo camera in
-# the manufacturing registry and a claim bundle for camera firmware, and prints where everything
-# is. Ctrl+C stops it. Needs only the .NET 10 SDK.
+# Vigil demo: builds the web client and the server, starts it on a fresh data directory with one
+# demo camera in the manufacturing registry and a claim bundle for camera firmware, and prints
+# where everything is, ending with the address to open, the demo login and the camera's serial
+# and secret. Ctrl+C stops it. Needs the .NET 10 SDK and Node.js 20.19+ with npm (web client).
 #   VIGIL__Server__HttpPort / VIGIL__Server__HttpsPort   change the ports (default 8080 / 8443)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -19,6 +20,7 @@ fi
 command -v dotnet >/dev/null || { echo "demo.sh: the .NET 10 SDK (dotnet) is required: https://dot.net" >&2; exit 1; }
 
 echo "demo.sh: building (first time takes a minute)..." >&2
+"$root/scripts/build-web.sh" || { echo "demo.sh: the web client could not be built (see above)" >&2; exit 1; }
 dotnet build src/Vigil.Server -c Release -nologo -v quiet -clp:ErrorsOnly >&2
 dotnet build src/Vigil.Agent -c Release -nologo -v quiet -clp:ErrorsOnly >&2
 vigil="$root/src/Vigil.Server/bin/Release/net10.0/vigil"
@@ -84,7 +86,7 @@ cat <<TXT
     secret   $secret
 
   Demo user (admin; the first sign-in sets a new password and an authenticator app)
-    sign in  https://localhost:$https_port/account/signin
+    web      https://localhost:$https_port/   (the web client; account pages: /account)
     email    $demo_user
     password $demo_password   (temporary)
   Claim bundle for camera firmware: $demo/claim-bundle  (claim.cert.pem, claim.private.key, root-ca.pem, agent.json)
@@ -99,6 +101,12 @@ $(printf '%s\n' "$snapshot_camera" | awk -F'|' '{printf "    %-16s %s\n", $1, $2
 
   Data directory $data   Server log $demo/server.log
   Try: $vigil --data $data registry list
+
+  ------------------------------------------------------------------------------------------
+  Open       https://localhost:$https_port/   (trust $demo/root-ca.pem, or accept the warning)
+  Sign in    $demo_user   password $demo_password
+             (temporary: you choose your own, then add an authenticator app)
+  Camera     serial $serial   secret $secret
 
   Press Ctrl+C to stop.
 TXT

@@ -10,6 +10,7 @@ using Vigil.Server.Features.Pki;
 using Vigil.Server.Features.Provisioning;
 using Vigil.Server.Features.Signaling;
 using Vigil.Server.Features.Vision;
+using Vigil.Server.Features.WebClient;
 using Vigil.Server.Hosting;
 using Vigil.Server.Storage;
 
@@ -59,6 +60,7 @@ internal static class Program
         builder.AddCredentialsProvider();
         builder.AddVigilIdentityWeb();
         builder.Services.AddIntegrationsServer(); // after AddDeviceBroker: it publishes into that broker
+        builder.Services.AddWebClient();
     }
 
     public static void MapFeatures(WebApplication app)
@@ -77,5 +79,6 @@ internal static class Program
         app.MapCameraApi();
         app.MapEventApi();
         app.MapRuleApi();
+        app.MapWebClient(); // last: its fallback answers the GETs nothing above claims
     }
 }
