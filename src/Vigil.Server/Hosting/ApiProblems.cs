@@ -20,14 +20,8 @@ internal static class ApiProblems
             type: InvalidParameterType,
             extensions: new Dictionary<string, object?> { ["parameter"] = parameter });
 
-    /// <summary>A refused request body; <paramref name="field"/>, when given, names the body field at fault (as <c>parameter</c>).</summary>
-    public static ProblemHttpResult InvalidRequest(string detail, string? field = null) =>
-        TypedResults.Problem(
-            detail: detail,
-            statusCode: StatusCodes.Status400BadRequest,
-            title: "Invalid request",
-            type: InvalidRequestType,
-            extensions: field is null ? null : new Dictionary<string, object?> { ["parameter"] = field });
+    public static ProblemHttpResult InvalidRequest(string detail) =>
+        TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status400BadRequest, title: "Invalid request", type: InvalidRequestType);
 
     public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(detail: detail, statusCode: StatusCodes.Status409Conflict, title: "Conflict", type: ConflictType);

@@ -41,9 +41,9 @@ internal static class RuleEndpoints
             var rule = await service.AddAsync(request.ToSpecification(principal.GetRequiredUserId()), cancellationToken);
             return TypedResults.Created($"/api/rules/{rule.Id}", RuleView.From(rule, withSecret: true));
         }
-        catch (InvalidRuleException e)
+        catch (OperatorException e)
         {
-            return ApiProblems.InvalidRequest(e.Message, e.Field);
+            return ApiProblems.InvalidRequest(e.Message);
         }
     }
 
@@ -62,9 +62,9 @@ internal static class RuleEndpoints
                 ? TypedResults.Ok(RuleView.From(rule, withSecret: rule.WebhookSecret is not null && rule.WebhookSecret != before))
                 : TypedResults.NotFound();
         }
-        catch (InvalidRuleException e)
+        catch (OperatorException e)
         {
-            return ApiProblems.InvalidRequest(e.Message, e.Field);
+            return ApiProblems.InvalidRequest(e.Message);
         }
     }
 

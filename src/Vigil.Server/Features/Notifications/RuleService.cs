@@ -2,6 +2,7 @@ using System.Net.Mail;
 using Microsoft.EntityFrameworkCore;
 using Vigil.Server.Features.Ingest;
 using Vigil.Server.Features.Vision;
+using Vigil.Server.Hosting;
 using Vigil.Server.Storage;
 
 namespace Vigil.Server.Features.Notifications;
@@ -9,7 +10,7 @@ namespace Vigil.Server.Features.Notifications;
 /// <summary>
 /// Creates, lists, changes and deletes notification rules, always within one owner's rules when
 /// an owner is given (the API passes the signed-in user). Invalid input throws an
-/// <see cref="InvalidRuleException"/> naming the field; the CLI prints it, the API answers 400 with it.
+/// <see cref="OperatorException"/> naming the field; the CLI prints it, the API answers 400 with it.
 /// </summary>
 internal sealed class RuleService(VigilDbContext db, SnapshotCameraDirectory cameras, TimeProvider time)
 {
@@ -20,7 +21,7 @@ internal sealed class RuleService(VigilDbContext db, SnapshotCameraDirectory cam
         var owner = specification.OwnerId;
         if (await db.NotificationRules.CountAsync(r => r.OwnerId == owner, cancellationToken) >= MaxRulesPerOwner)
         {
-            throw new InvalidRuleException(null, $"the owner already has {MaxRulesPerOwner} rules");
+            throw new OperatorException($"the owner already has {MaxRulesPerOwner} rules");
         }
 
         await CheckCamerasAsync(owner, specification.CameraIds, cancellationToken);
@@ -111,7 +112,7 @@ internal sealed class RuleService(VigilDbContext db, SnapshotCameraDirectory cam
         {
             if (!owned.Contains(id))
             {
-                throw new InvalidRuleException("cameras", $"camera: the owner has no snapshot camera {id}");
+                throw new OperatorException($"camera: the owner has no snapshot camera {id}");
             }
         }
     }
@@ -121,43 +122,43 @@ internal sealed class RuleService(VigilDbContext db, SnapshotCameraDirectory cam
         var labels = new List<string>();
         foreach (var label in s.Labels)
         {
-            labels.Add(CocoLabels.Normalize(label) ?? throw new InvalidRuleException("labels", $"label: '{label}' is not a label the detector knows (e.g. Person, Car, Dog, Cat, Bicycle)"));
+            labels.Add(CocoLabels.Normalize(label) ?? throw new OperatorException($"label: '{label}' is not a label the detector knows (e.g. Person, Car, Dog, Cat, Bicycle)"));
         }
 
         if (s.MinConfidence is < 0 or > 1 || double.IsNaN(s.MinConfidence))
         {
-            throw new InvalidRuleException("minConfidence", "min-confidence: must be from 0 to 1");
+            throw new OperatorException("min-confidence: must be from 0 to 1");
         }
 
         if (s.QuietHours is { Length: > 0 } quiet && !QuietHours.TryParse(quiet, out _))
         {
-            throw new InvalidRuleException("quietHours", $"quiet hours: '{quiet}' is not HH:mm-HH:mm (e.g. 22:00-07:00)");
+            throw new OperatorException($"quiet hours: '{quiet}' is not HH:mm-HH:mm (e.g. 22:00-07:00)");
         }
 
         if (s.EmailTo is { Length: > 0 } email && (!MailAddress.TryCreate(email, out var parsed) || parsed.Address != email.Trim()))
         {
-            throw new InvalidRuleException("email", $"email: '{email}' is not an e-mail address");
+            throw new OperatorException($"email: '{email}' is not an e-mail address");
         }
 
         if (s.WebhookUrl is { Length: > 0 } url && (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http") || url.Length > 2048))
         {
-            throw new InvalidRuleException("webhook", $"webhook: '{url}' is not an http(s) URL");
+            throw new OperatorException($"webhook: '{url}' is not an http(s) URL");
         }
 
         if (!string.IsNullOrWhiteSpace(s.EmailTo) && s.EmailOwner)
         {
-            throw new InvalidRuleException("email", "email: give an explicit address or e-mail the owner, not both");
+            throw new OperatorException("email: give an explicit address or e-mail the owner, not both");
         }
 
         if (string.IsNullOrWhiteSpace(s.EmailTo) && !s.EmailOwner && string.IsNullOrWhiteSpace(s.WebhookUrl) && !s.Mqtt)
         {
-            throw new InvalidRuleException(null, "a rule needs an action: e-mail to the owner or to an address, a webhook URL, MQTT, or several");
+            throw new OperatorException("a rule needs an action: e-mail to the owner or to an address, a webhook URL, MQTT, or several");
         }
 
         var name = string.IsNullOrWhiteSpace(s.Name) ? (labels.Count == 0 ? "Any event" : string.Join(", ", labels)) : s.Name.Trim();
         if (name.Length > 64 || name.Any(char.IsControl))
         {
-            throw new InvalidRuleException("name", "name: at most 64 printable characters");
+            throw new OperatorException("name: at most 64 printable characters");
         }
 
         rule.Name = name;

@@ -240,16 +240,9 @@ public sealed class SnapshotApiTests
         using var both = await client.SendAsync(HttpMethod.Post, "/api/rules", token, new { email = "x@example.com", emailOwner = true }, Ct);
         using var badJson = await client.SendAsync(HttpMethod.Post, "/api/rules", token, new StringContent("{\"labels\": [", System.Text.Encoding.UTF8, "application/json"), Ct);
         Assert.Equal(HttpStatusCode.BadRequest, unicorn.StatusCode);
-        var unicornProblem = await unicorn.JsonAsync(Ct);
-        Assert.Equal("label: 'Unicorn' is not a label the detector knows (e.g. Person, Car, Dog, Cat, Bicycle)", unicornProblem.GetProperty("detail").GetString());
-        // The field at fault, named as in the request body, so the web client shows the message there.
-        Assert.Equal("labels", unicornProblem.GetProperty("parameter").GetString());
-        var noActionProblem = await noAction.JsonAsync(Ct);
-        Assert.StartsWith("a rule needs an action", noActionProblem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.False(noActionProblem.TryGetProperty("parameter", out _), "the rule as a whole is at fault, no field");
-        var bothProblem = await both.JsonAsync(Ct);
-        Assert.StartsWith("email:", bothProblem.GetProperty("detail").GetString(), StringComparison.Ordinal);
-        Assert.Equal("email", bothProblem.GetProperty("parameter").GetString());
+        Assert.Equal("label: 'Unicorn' is not a label the detector knows (e.g. Person, Car, Dog, Cat, Bicycle)", (await unicorn.JsonAsync(Ct)).GetProperty("detail").GetString());
+        Assert.StartsWith("a rule needs an action", (await noAction.JsonAsync(Ct)).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.StartsWith("email:", (await both.JsonAsync(Ct)).GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.BadRequest, badJson.StatusCode);
 
         using var created = await client.SendAsync(HttpMethod.Post, "/api/rules", token, new { name = "Visitors", labels = new[] { "person" }, minConfidence = 0.6, quietHours = "23:00-06:00", emailOwner = true, webhook = "https://hooks.example/vigil" }, Ct);
@@ -273,9 +266,7 @@ public sealed class SnapshotApiTests
         var mqttRule = await mqttOnly.JsonAsync(Ct);
         Assert.Equal((true, false, JsonValueKind.Null), (mqttRule.GetProperty("mqtt").GetBoolean(), mqttRule.GetProperty("emailOwner").GetBoolean(), mqttRule.GetProperty("email").ValueKind));
         using var invalidPut = await client.SendAsync(HttpMethod.Put, url, token, new { minConfidence = 2, emailOwner = true }, Ct);
-        var invalidPutProblem = await invalidPut.JsonAsync(Ct);
-        Assert.Equal("min-confidence: must be from 0 to 1", invalidPutProblem.GetProperty("detail").GetString());
-        Assert.Equal("minConfidence", invalidPutProblem.GetProperty("parameter").GetString());
+        Assert.Equal("min-confidence: must be from 0 to 1", (await invalidPut.JsonAsync(Ct)).GetProperty("detail").GetString());
 
         Assert.Single((await (await client.SendAsync(HttpMethod.Get, "/api/rules", token, cancellationToken: Ct)).JsonAsync(Ct)).EnumerateArray());
         Assert.Equal(HttpStatusCode.NoContent, (await client.SendAsync(HttpMethod.Delete, url, token, cancellationToken: Ct)).StatusCode);
