@@ -1,5 +1,8 @@
 import { ApiError, NetworkError, SessionEndedError, parseProblem, parseRetryAfter } from "./problem";
 
+/** How often a GET is tried again after the network failed under it. */
+const retriesOfReads = 2;
+
 /** What the API client needs from the sign-in: tokens, renewal, and a way out when the session is over. */
 export interface TokenSource {
   accessToken(): Promise<string | null>;
@@ -62,11 +65,18 @@ export class ApiClient {
     const headers = new Headers(init.headers);
     headers.set("Authorization", `Bearer ${token}`);
     if (!headers.has("Accept")) headers.set("Accept", "application/json, application/problem+json");
-    try {
-      return await fetch(path, { ...init, headers, credentials: "omit", cache: init.cache ?? "default" });
-    } catch (e) {
-      if (e instanceof DOMException && e.name === "AbortError") throw e;
-      throw new NetworkError();
+    // A read is tried again after a network failure: a phone moving between Wi-Fi and mobile
+    // data (Chromium's ERR_NETWORK_CHANGED) drops requests in flight that would succeed a moment
+    // later. Changes are not repeated: the first may have reached the server.
+    const read = (init.method ?? "GET").toUpperCase() === "GET";
+    for (let failures = 0; ; failures++) {
+      try {
+        return await fetch(path, { ...init, headers, credentials: "omit", cache: init.cache ?? "default" });
+      } catch (e) {
+        if (e instanceof DOMException && e.name === "AbortError") throw e;
+        if (!read || failures >= retriesOfReads || init.signal?.aborted) throw new NetworkError();
+        await new Promise((resolve) => setTimeout(resolve, 500 * (failures + 1)));
+      }
     }
   }
 }

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.ResponseCompression;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Net.Http.Headers;
 using Vigil.Server.Features.Signaling;
@@ -9,8 +10,8 @@ namespace Vigil.Server.Features.WebClient;
 /// Serves the web client (web/, built into <see cref="WebClientFiles.Root"/>) at <c>/</c>: its
 /// files, and <c>index.html</c> for every client route (a GET that no endpoint and no server path
 /// claims, see <see cref="ServerPaths"/>). HTTPS only, like the sign-in it depends on. Hashed files under
-/// <c>/assets/</c> are cached for a year; <c>index.html</c> is never stored, so a new release is
-/// picked up at the next load. See docs/web-client.md.
+/// <c>/assets/</c> are cached for a year (and compressed, brotli or gzip); <c>index.html</c> is
+/// never stored, so a new release is picked up at the next load. See docs/web-client.md.
 /// </summary>
 internal static partial class WebClientFeature
 {
@@ -21,6 +22,15 @@ internal static partial class WebClientFeature
         services.AddValidatedOptions<WebClientOptions>(WebClientOptions.Section);
         services.AddSingleton<WebClientFiles>();
         services.AddSingleton<ServerPaths>();
+        // Scripts and styles only (see MapWebClient): static files with no secret in them, so
+        // compressing them over HTTPS is safe (BREACH needs a secret and attacker input in one body).
+        services.AddResponseCompression(compression =>
+        {
+            compression.EnableForHttps = true;
+            compression.MimeTypes = ["text/javascript", "application/javascript", "text/css", "image/svg+xml"];
+            compression.Providers.Add<BrotliCompressionProvider>();
+            compression.Providers.Add<GzipCompressionProvider>();
+        });
         return services;
     }
 
@@ -53,6 +63,9 @@ internal static partial class WebClientFeature
                 context.Response.Redirect($"https://{new HostString(request.Host.Host, port)}{request.PathBase}{request.Path}{request.QueryString}", permanent: false, preserveMethod: true);
                 return Task.CompletedTask;
             }));
+        app.UseWhen(
+            context => context.Request.Path.StartsWithSegments("/assets", StringComparison.Ordinal),
+            branch => branch.UseResponseCompression());
         app.UseStaticFiles(new StaticFileOptions
         {
             FileProvider = new PhysicalFileProvider(files.Root),

@@ -72,6 +72,24 @@ public sealed class WebClientServingTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
+    [Fact]
+    public async Task Scripts_are_sent_compressed_to_browsers_that_accept_it()
+    {
+        File.WriteAllText(Path.Combine(_client.Path, "assets", "big-4d5e6f.js"), string.Concat(Enumerable.Repeat("console.log('vigil web client');\n", 2000)));
+        await using var vigil = await StartAsync();
+        using var client = vigil.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/assets/big-4d5e6f.js");
+        request.Headers.AcceptEncoding.ParseAdd("gzip, br");
+
+        using var response = await client.SendAsync(request, Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("br", Assert.Single(response.Content.Headers.ContentEncoding));
+        await using var body = new System.IO.Compression.BrotliStream(await response.Content.ReadAsStreamAsync(Ct), System.IO.Compression.CompressionMode.Decompress);
+        using var reader = new StreamReader(body);
+        Assert.Equal(await File.ReadAllTextAsync(Path.Combine(_client.Path, "assets", "big-4d5e6f.js"), Ct), await reader.ReadToEndAsync(Ct));
+    }
+
     [Theory]
     [InlineData("/api/no/such/thing")]
     [InlineData("/api/cameras/x/y/z")]

@@ -11,6 +11,10 @@ export function bindRefusal(error: unknown): { message: string; fields: Record<s
   }
   if (error.status === 429) return { message: error.message, fields };
   if (Object.keys(fields).length > 0) return { message: "", fields };
+  // No binding endpoint at all (a server from before the camera API): routing's bare 404/405.
+  if (error.status === 405 || (error.status === 404 && (!error.problem?.type || error.problem.type.startsWith("https://tools.ietf.org/")))) {
+    return { message: "This server cannot add cameras yet: it has no camera-binding API. Update Vigil.", fields };
+  }
   if (error.status >= 400 && error.status < 500) {
     return { message: "The serial number or the secret is wrong. Check both against the label on the camera (the secret is case-sensitive).", fields };
   }

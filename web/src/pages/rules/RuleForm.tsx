@@ -1,9 +1,8 @@
 import { useId, useState, type FormEvent, type ReactNode } from "react";
 import type { Camera } from "../../api/cameras";
 import { commonLabels } from "../../api/events";
-import { ApiError } from "../../api/problem";
 import { ErrorMessage } from "../../components/Messages";
-import type { RuleDraft } from "./ruleDraft";
+import { ruleFieldErrors, type RuleDraft } from "./ruleDraft";
 
 /**
  * Create or edit a rule. The browser's own validation is off (noValidate): the API is the one
@@ -18,8 +17,8 @@ export function RuleForm({ initial, cameras, submitLabel, onSubmit }: {
   const [draft, setDraft] = useState(initial);
   const [error, setError] = useState<Error | null>(null);
   const [busy, setBusy] = useState(false);
-  const fields = error instanceof ApiError ? error.fields : {};
-  const general = error && !(error instanceof ApiError && Object.keys(error.fields).length > 0) ? error : null;
+  const fields = ruleFieldErrors(error);
+  const general = error && Object.keys(fields).length === 0 ? error : null;
   const set = <K extends keyof RuleDraft>(key: K, value: RuleDraft[K]) => setDraft((d) => ({ ...d, [key]: value }));
   const toggle = (key: "cameras" | "labels", value: string, on: boolean) =>
     setDraft((d) => ({ ...d, [key]: on ? [...d[key], value] : d[key].filter((v) => v !== value) }));

@@ -1,4 +1,5 @@
 import { commonLabels } from "../../api/events";
+import { ApiError } from "../../api/problem";
 import type { Rule, RuleRequest } from "../../api/rules";
 
 /** What the rule form edits: text as typed, turned into a request only on submit (the API judges it). */
@@ -71,4 +72,31 @@ export function requestOf(draft: RuleDraft): RuleRequest {
     mqtt: draft.mqtt,
     enabled: draft.enabled,
   };
+}
+
+/** The names Vigil's rule messages start with (as `vigil rules add` calls the fields) → the request field. */
+const ruleMessageFields: Record<string, keyof RuleRequest> = {
+  name: "name",
+  camera: "cameras",
+  label: "labels",
+  "min-confidence": "minConfidence",
+  "quiet hours": "quietHours",
+  email: "email",
+  webhook: "webhook",
+};
+
+/**
+ * Field → message for a refused rule: the problem's own `parameter` when the server names the
+ * field, else the field its message starts with ("min-confidence: must be from 0 to 1", the same
+ * words `vigil rules add` prints). A message about the rule as a whole has no field.
+ */
+export function ruleFieldErrors(error: unknown): Record<string, string> {
+  if (!(error instanceof ApiError) || error.status !== 400) return {};
+  if (Object.keys(error.fields).length > 0) return error.fields;
+  const detail = error.problem?.detail ?? "";
+  const colon = detail.indexOf(": ");
+  const field = colon > 0 ? ruleMessageFields[detail.slice(0, colon)] : undefined;
+  if (!field) return {};
+  const text = detail.slice(colon + 2).trim();
+  return { [field]: text.length > 0 ? `${text[0]!.toUpperCase()}${text.slice(1)}${/[.!?]$/.test(text) ? "" : "."}` : "Invalid value." };
 }
