@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Vigil demo: builds the server, starts it on a fresh data directory with one demo camera in
-# the manufacturing registry and a claim bundle for camera firmware, and prints where everything
-# is. Ctrl+C stops it. Needs the .NET 10 SDK and Node.js.
+# Vigil demo: builds the web client and the server, starts it on a fresh data directory with one
+# demo camera in the manufacturing registry and a claim bundle for camera firmware, and prints
+# where everything is, ending with the address to open, the demo login and the camera's serial
+# and secret. Ctrl+C stops it. Needs the .NET 10 SDK and Node.js 20.19+ with npm (web client).
 #   VIGIL__Server__HttpPort / VIGIL__Server__HttpsPort   change the ports (default 8080 / 8443)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -17,15 +18,16 @@ if [ -z "${VIGIL__Vision__ModelPath:-}" ] && [ -f "$root/../shared/models/yolox_
 fi
 
 command -v dotnet >/dev/null || { echo "demo.sh: the .NET 10 SDK (dotnet) is required: https://dot.net" >&2; exit 1; }
-command -v node >/dev/null || { echo "demo.sh: Node.js is required (Debian: apt-get install nodejs npm)" >&2; exit 1; }
 # json_fields KEY...: print the given top-level fields of the JSON object on stdin, one per line
-# (the CLI's --json output is the interface for scripts; its human text may change).
+# (the CLI's --json output is the interface for scripts; its human text may change). Node.js is
+# there: scripts/build-web.sh, below, stops with one clear line when it is missing.
 json_fields() {
   node -e 'let s = ""; process.stdin.on("data", d => s += d).on("end", () => {
     const o = JSON.parse(s); for (const k of process.argv.slice(1)) console.log(o[k] ?? ""); });' "$@"
 }
 
 echo "demo.sh: building (first time takes a minute)..." >&2
+"$root/scripts/build-web.sh" || { echo "demo.sh: the web client could not be built (see above)" >&2; exit 1; }
 dotnet build src/Vigil.Server -c Release -nologo -v quiet -clp:ErrorsOnly >&2
 dotnet build src/Vigil.Agent -c Release -nologo -v quiet -clp:ErrorsOnly >&2
 vigil="$root/src/Vigil.Server/bin/Release/net10.0/vigil"
@@ -93,7 +95,7 @@ cat <<TXT
     secret   $secret
 
   Demo user (admin; the first sign-in sets a new password and an authenticator app)
-    sign in  https://localhost:$https_port/account/signin
+    web      https://localhost:$https_port/   (the web client; account pages: /account)
     email    $demo_user
     password $demo_password   (temporary)
   Claim bundle for camera firmware: $demo/claim-bundle  (claim.cert.pem, claim.private.key, root-ca.pem, agent.json)
@@ -111,6 +113,12 @@ cat <<TXT
 
   Data directory $data   Server log $demo/server.log
   Try: $vigil --data $data registry list
+
+  ------------------------------------------------------------------------------------------
+  Open       https://localhost:$https_port/   (trust $demo/root-ca.pem, or accept the warning)
+  Sign in    $demo_user   password $demo_password
+             (temporary: you choose your own, then add an authenticator app)
+  Camera     serial $serial   secret $secret
 
   Press Ctrl+C to stop.
 TXT

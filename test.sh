@@ -85,6 +85,26 @@ zero_ok=()
 [ ${#runner_args[@]} -gt 0 ] && zero_ok=(--ignore-exit-code 8)
 run_phase parallel --filter-not-trait "Schedule=Alone" "${zero_ok[@]}"
 run_phase alone --filter-trait "Schedule=Alone" --ignore-exit-code 8
+# The web client's unit tests (vitest, web/src/**/*.test.ts): in a full run only (--filter-class
+# names C# test classes). 60-web.sh installed web/node_modules.
+if [ ${#runner_args[@]} -eq 0 ] && [ -d web/node_modules ]; then
+  echo "test.sh: running the web client's unit tests (vitest)" >&2
+  (cd web && NO_COLOR=1 npx vitest run) 2>&1 | sed 's/\x1b\[[0-9;]*m//g' | tee "$results/test-web.log"
+  web_rc=${PIPESTATUS[0]}
+  # Its summary: "Tests  2 failed | 31 passed (33)"
+  web_line=$(grep -E '^\s*Tests\s' "$results/test-web.log" | tail -n 1)
+  wp=$(echo "$web_line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || true)
+  wf=$(echo "$web_line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || true)
+  : "${wp:=0}" "${wf:=0}"
+  if [ "$web_rc" -ne 0 ] && [ "$wf" -eq 0 ]; then
+    echo "test.sh: vitest exited with $web_rc" >&2
+    wf=1
+  fi
+  total=$((total + wp + wf)); passed=$((passed + wp)); failed=$((failed + wf))
+elif [ ${#runner_args[@]} -eq 0 ]; then
+  echo "test.sh: web/node_modules is missing (the web client was not built); its unit tests did not run" >&2
+  failed=$((failed + 1))
+fi
 if [ "$total" -eq 0 ]; then
   echo "test.sh: no test ran" >&2
   failed=$((failed + 1))

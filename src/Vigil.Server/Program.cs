@@ -11,6 +11,7 @@ using Vigil.Server.Features.Pki;
 using Vigil.Server.Features.Provisioning;
 using Vigil.Server.Features.Signaling;
 using Vigil.Server.Features.Vision;
+using Vigil.Server.Features.WebClient;
 using Vigil.Server.Hosting;
 using Vigil.Server.Storage;
 
@@ -62,6 +63,7 @@ internal static class Program
         builder.AddCredentialsProviderServer();
         builder.AddVigilIdentityServer();
         builder.AddIntegrationsServer();
+        builder.AddWebClientServer();
     }
 
     /// <summary>
@@ -78,6 +80,7 @@ internal static class Program
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseCredentialsProviderListener();
+        app.UseWebClient(); // last: its fallback answers the GETs that no endpoint claims
 
         app.MapOpenApi();
         app.MapHealth();
@@ -89,5 +92,6 @@ internal static class Program
         app.MapCameraApi();
         app.MapEventApi();
         app.MapRuleApi();
+        app.MapWebClient();
     }
 }

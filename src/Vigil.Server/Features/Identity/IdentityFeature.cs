@@ -193,10 +193,6 @@ internal static class IdentityFeature
         app.MapMe();
         app.MapGet("/account/style.css", () => TypedResults.Text(AccountStylesheet.Css, "text/css; charset=utf-8"))
             .ExcludeFromDescription();
-        // The site's root is where a person typing the server's address lands: the account page
-        // (which asks them to sign in first), not a bare 404. Over HTTP, /account then moves to HTTPS.
-        app.MapGet("/", () => TypedResults.Redirect(SignInFlow.DefaultReturnUrl))
-            .ExcludeFromDescription();
         app.MapRazorPages();
         return app;
     }
