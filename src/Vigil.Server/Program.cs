@@ -11,6 +11,7 @@ using Vigil.Server.Features.Provisioning;
 using Vigil.Server.Features.Signaling;
 using Vigil.Server.Features.Vision;
 using Vigil.Server.Hosting;
+using Vigil.Server.Hosting.FrontDoor;
 using Vigil.Server.Storage;
 
 namespace Vigil.Server;
@@ -57,6 +58,7 @@ internal static class Program
         builder.Services.AddNotificationsServer();
         builder.AddDeviceBroker();
         builder.AddCredentialsProvider();
+        builder.AddFrontDoor(); // after AddDeviceBroker and AddCredentialsProvider: it routes to both
         builder.AddVigilIdentityWeb();
         builder.Services.AddIntegrationsServer(); // after AddDeviceBroker: it publishes into that broker
     }

@@ -36,14 +36,18 @@ internal sealed partial class OidcClientRegistrar(
         var clients = options.Value.Clients.ToList();
         if (!clients.Any(c => c.ClientId == IdentityScopes.WebClientId))
         {
-            var port = server.Value.HttpsPort;
             var web = new IdentityClientOptions { ClientId = IdentityScopes.WebClientId, DisplayName = "Vigil web" };
+            // The web client is served on the HTTPS port and, when it is on, the front door.
+            var ports = new[] { server.Value.HttpsPort, server.Value.FrontDoorPort ?? server.Value.HttpsPort }.Distinct();
             foreach (var host in new[] { server.Value.EffectivePublicHost, "localhost" }.Distinct(StringComparer.OrdinalIgnoreCase))
             {
-                // Port 0 (a free port picked at start) has no stable URI: list the host alone.
-                var authority = PublicAddress.AuthorityOf(host, port);
-                web.RedirectUris.Add($"https://{authority}/auth/callback");
-                web.PostLogoutRedirectUris.Add($"https://{authority}/");
+                foreach (var port in ports)
+                {
+                    // Port 0 (a free port picked at start) has no stable URI: list the host alone.
+                    var authority = PublicAddress.AuthorityOf(host, port);
+                    web.RedirectUris.Add($"https://{authority}/auth/callback");
+                    web.PostLogoutRedirectUris.Add($"https://{authority}/");
+                }
             }
 
             clients.Insert(0, web);
