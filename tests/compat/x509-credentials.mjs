@@ -5,22 +5,11 @@
 import { createHash } from 'node:crypto';
 import https from 'node:https';
 import crt from 'aws-crt';
+import { createReport } from './report.mjs';
 
 const { auth, http, io } = crt;
 const config = JSON.parse(process.env.VIGIL_COMPAT);
-const results = {};
-const timer = setTimeout(() => finish('timed out'), 60_000);
-
-function finish(failure) {
-  if (failure) results.failure = `FAILED ${failure}`;
-  clearTimeout(timer);
-  console.log(JSON.stringify(results));
-  process.exit(Object.values(results).every((r) => r === 'ok') && !failure ? 0 : 1);
-}
-
-function check(name, condition, detail) {
-  results[name] = condition ? 'ok' : `FAILED ${typeof detail === 'string' ? detail : JSON.stringify(detail)}`;
-}
+const { check, finish } = createReport(60_000);
 
 const tlsOptions = io.TlsContextOptions.create_client_with_mtls(config.cert, config.key);
 tlsOptions.override_default_trust_store(config.ca);
