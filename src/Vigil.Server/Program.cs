@@ -13,6 +13,7 @@ using Vigil.Server.Features.Signaling;
 using Vigil.Server.Features.Vision;
 using Vigil.Server.Features.WebClient;
 using Vigil.Server.Hosting;
+using Vigil.Server.Hosting.FrontDoor;
 using Vigil.Server.Storage;
 
 namespace Vigil.Server;
@@ -61,6 +62,7 @@ internal static class Program
         builder.AddNotificationsServer();
         builder.AddProvisioningServer();
         builder.AddCredentialsProviderServer();
+        builder.AddFrontDoorServer();
         builder.AddVigilIdentityServer();
         builder.AddIntegrationsServer();
         builder.AddWebClientServer();

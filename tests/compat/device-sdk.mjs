@@ -2,22 +2,11 @@
 // MQTT broker: its default mutual-TLS builders (which offer ALPN x-amzn-mqtt-ca on Linux), fleet provisioning
 // by claim with its IotIdentityClientv2, then the device certificates connecting over MQTT 5 and 3.1.1.
 import sdk from 'aws-iot-device-sdk-v2';
+import { createReport } from './report.mjs';
 
 const { iot, mqtt, mqtt5, iotidentity } = sdk;
 const config = JSON.parse(process.env.VIGIL_COMPAT);
-const results = {};
-const timer = setTimeout(() => finish('timed out'), 60_000);
-
-function finish(failure) {
-  if (failure) results.failure = `FAILED ${failure}`;
-  clearTimeout(timer);
-  console.log(JSON.stringify(results));
-  process.exit(Object.values(results).every((r) => r === 'ok') && !failure ? 0 : 1);
-}
-
-function check(name, condition, detail) {
-  results[name] = condition ? 'ok' : `FAILED ${typeof detail === 'string' ? detail : JSON.stringify(detail)}`;
-}
+const { check, finish } = createReport(60_000);
 
 // An MQTT 5 client from the SDK's default mTLS builder; resolves once connected (rejects on failure).
 async function connect5(clientId, cert, key) {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net.Security;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -15,8 +16,8 @@ namespace Vigil.Server.Features.Credentials;
 /// <summary>
 /// The AWS IoT credentials provider (spec §5): <c>GET /role-aliases/{alias}/credentials</c> on its
 /// own HTTPS listener (<c>CredentialsProvider:Port</c>, HTTP/1.1, device client certificate required),
-/// header <c>x-amzn-iot-thingname</c>. The endpoint answers only on that listener, and that listener
-/// answers nothing else.
+/// header <c>x-amzn-iot-thingname</c>. The endpoint answers only on that listener (and on the front door's
+/// route to it, <c>Server:FrontDoorCredentialsHost</c>), and those answer nothing else.
 /// </summary>
 internal static partial class CredentialsProviderEndpoints
 {
@@ -40,13 +41,16 @@ internal static partial class CredentialsProviderEndpoints
                 listen.UseDeviceMutualTls("credentials provider", [SslApplicationProtocol.Http11]);
                 listen.Use(next => connection =>
                 {
-                    connection.Items[ListenerKey] = ListenerName;
+                    MarkListener(connection);
                     return next(connection);
                 });
             });
         });
         return builder;
     }
+
+    /// <summary>Makes a connection one of the credentials provider's (its own listener, or the front door's route to it).</summary>
+    public static void MarkListener(ConnectionContext connection) => connection.Items[ListenerKey] = ListenerName;
 
     /// <summary>
     /// Keeps the credentials provider's listener and the rest of the site apart: a request on that

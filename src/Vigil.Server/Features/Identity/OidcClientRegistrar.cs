@@ -37,7 +37,7 @@ internal sealed partial class OidcClientRegistrar(
     /// web client <c>vigil serve</c> itself serves at <c>/</c>, for every address a browser can
     /// open it at without a certificate warning: the names the server certificate covers
     /// (<c>Server:PublicHost</c>, <c>localhost</c>, the loopback addresses, the host name and
-    /// <c>Pki:ServerNames</c>) on the HTTPS port. Serving the client at a LAN address means adding
+    /// <c>Pki:ServerNames</c>) on the HTTPS port and the front door. Serving the client at a LAN address means adding
     /// that address to <c>Pki:ServerNames</c>, which fixes the certificate and the sign-in at once.
     /// </summary>
     public IReadOnlyList<IdentityClientOptions> EffectiveClients()
@@ -45,14 +45,18 @@ internal sealed partial class OidcClientRegistrar(
         var clients = options.Value.Clients.ToList();
         if (!clients.Any(c => c.ClientId == IdentityScopes.WebClientId))
         {
-            var port = server.Value.HttpsPort;
             var web = new IdentityClientOptions { ClientId = IdentityScopes.WebClientId, DisplayName = "Vigil web" };
+            // The web client is served on the HTTPS port and, when it is on, the front door.
+            var ports = new[] { server.Value.HttpsPort, server.Value.FrontDoorPort ?? server.Value.HttpsPort }.Distinct();
             foreach (var host in certificate.WantedNames())
             {
-                // Port 0 (a free port picked at start) has no stable URI: list the host alone.
-                var authority = PublicAddress.AuthorityOf(host, port);
-                web.RedirectUris.Add($"https://{authority}/auth/callback");
-                web.PostLogoutRedirectUris.Add($"https://{authority}/");
+                foreach (var port in ports)
+                {
+                    // Port 0 (a free port picked at start) has no stable URI: list the host alone.
+                    var authority = PublicAddress.AuthorityOf(host, port);
+                    web.RedirectUris.Add($"https://{authority}/auth/callback");
+                    web.PostLogoutRedirectUris.Add($"https://{authority}/");
+                }
             }
 
             clients.Insert(0, web);

@@ -11,7 +11,8 @@ namespace Vigil.Server.Tests.Features.Provisioning;
 /// tests/compat/package-lock.json), unmodified: its default mutual-TLS builders offer ALPN
 /// <c>x-amzn-mqtt-ca</c>, as most device firmware built on aws-crt does (C++, Python, Java, JavaScript).
 /// Fleet provisioning by claim (CreateKeysAndCertificate, CreateCertificateFromCsr, RegisterThing, an unknown
-/// serial refused), then both device certificates connect (tests/compat/device-sdk.mjs).
+/// serial refused), then both device certificates connect (tests/compat/device-sdk.mjs): on the MQTT port
+/// and through the front door, which tells MQTT from HTTPS by that ALPN protocol.
 /// </summary>
 public sealed class DeviceSdkCompatibilityTests
 {
@@ -23,6 +24,14 @@ public sealed class DeviceSdkCompatibilityTests
         await using var vigil = await RunningVigil.StartAsync(cancellationToken: Ct);
 
         await ProvisionAndConnectAsync(vigil, "localhost", vigil.MqttPort());
+    }
+
+    [Fact]
+    public async Task The_device_sdk_provisions_by_claim_and_connects_as_the_device_through_the_front_door()
+    {
+        await using var vigil = await RunningVigil.StartAsync(settings: new Dictionary<string, string?> { ["Server:FrontDoorPort"] = "0" }, cancellationToken: Ct);
+
+        await ProvisionAndConnectAsync(vigil, "localhost", vigil.FrontDoorPort!.Value);
     }
 
     /// <summary>Runs the SDK's whole flow against <paramref name="host"/>:<paramref name="port"/> and checks what the server recorded.</summary>

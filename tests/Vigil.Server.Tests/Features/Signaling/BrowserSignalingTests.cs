@@ -12,7 +12,8 @@ namespace Vigil.Server.Tests.Features.Signaling;
 /// tests/compat, pinned in its package-lock) as a viewer: its socket opens and its offer reaches a master.
 /// With HTTP/2 (Chromium's default) the browser carries the WebSocket on its HTTP/2 connection to the origin
 /// as an extended CONNECT (RFC 8441); with HTTP/2 switched off it upgrades an HTTP/1.1 GET. The server side
-/// records which one arrived, so the test cannot pass over the other.
+/// records which one arrived, so the test cannot pass over the other. The same through the front door
+/// (<c>Server:FrontDoorPort</c>), whose web route never asks the browser for a client certificate.
 /// </summary>
 public sealed class BrowserSignalingTests
 {
@@ -23,18 +24,25 @@ public sealed class BrowserSignalingTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Theory]
-    [InlineData("h2")]
-    [InlineData("http/1.1")]
-    public async Task The_kvs_js_sdk_in_chromium_opens_its_socket_from_a_page_of_vigils_origin_and_its_offer_reaches_the_master(string protocol)
+    [InlineData("h2", "HTTPS port")]
+    [InlineData("http/1.1", "HTTPS port")]
+    [InlineData("h2", "front door")]
+    public async Task The_kvs_js_sdk_in_chromium_opens_its_socket_from_a_page_of_vigils_origin_and_its_offer_reaches_the_master(string protocol, string origin)
     {
         var bundle = Path.Combine(CompatClients.Directory(), "node_modules", "amazon-kinesis-video-streams-webrtc", "dist", "kvs-webrtc.min.js");
         await using var network = await NetworkNamespace.CreateAsync(Ct);
         var recorder = new RequestRecorder("/signaling");
         var host = network.HostAddress.ToString();
-        await using var vigil = await RunningVigil.StartAsync(
-            settings: new Dictionary<string, string?> { ["Server:ListenAddress"] = host, ["Server:PublicHost"] = host },
-            services: recorder.Register,
-            cancellationToken: Ct);
+        var settings = new Dictionary<string, string?> { ["Server:ListenAddress"] = host, ["Server:PublicHost"] = host };
+        if (origin == "front door")
+        {
+            // The page and the socket go through the front door (the public address then); the master stays on the HTTPS port.
+            settings["Server:FrontDoorPort"] = "0";
+            settings["Server:FrontDoorCredentialsHost"] = "credentials.vigil.test";
+        }
+
+        await using var vigil = await RunningVigil.StartAsync(settings: settings, services: recorder.Register, cancellationToken: Ct);
+        var pageOrigin = origin == "front door" ? new Uri($"https://{host}:{vigil.FrontDoorPort}") : vigil.Https;
         var admin = await TestCredentials.AdminKeyAsync(vigil);
         var viewer = TestCredentials.Temporary(vigil, Vigil.Server.Features.Credentials.CredentialPrincipal.User("guest@example.com"), TestCredentials.ViewerPolicy(Channel));
         string arn, wss;
@@ -53,9 +61,10 @@ public sealed class BrowserSignalingTests
         var page = await context.NewPageAsync();
 
         // A page of Vigil's origin (no content security policy on it, so the SDK's bundle may be added as a script).
-        var loaded = await page.GotoAsync(new Uri(vigil.Https, "/healthz").ToString());
+        var loaded = await page.GotoAsync(new Uri(pageOrigin, "/healthz").ToString());
         Assert.True(loaded is { Ok: true }, $"the page did not load: {loaded?.Status}");
         Assert.Equal(protocol, await page.EvaluateAsync<string>("() => performance.getEntriesByType('navigation')[0].nextHopProtocol"));
+        Assert.StartsWith($"wss://{pageOrigin.Authority}/", wss, StringComparison.Ordinal);
         await page.AddScriptTagAsync(new PageAddScriptTagOptions { Path = bundle });
         var opened = await page.EvaluateAsync<string>(OpenViewerScript, new
         {
