@@ -25,7 +25,8 @@ internal sealed partial class DeviceCredentials(HttpClient http, Uri providerUrl
     /// <summary>When the credentials in use expire (MinValue before the first fetch).</summary>
     public DateTimeOffset Expiration => _expiration;
 
-    /// <exception cref="AgentException">The provider could not be reached or refused, and no valid credentials are left.</exception>
+    /// <exception cref="ServerUnreachableException">The provider could not be reached, and no valid credentials are left.</exception>
+    /// <exception cref="AgentException">The provider refused, and no valid credentials are left.</exception>
     public async ValueTask<SigV4Credentials> GetAsync(CancellationToken cancellationToken)
     {
         if (_current is { } cached && time.GetUtcNow() < _refreshAt)
@@ -46,11 +47,11 @@ internal sealed partial class DeviceCredentials(HttpClient http, Uri providerUrl
             {
                 return await FetchAsync(cancellationToken);
             }
-            catch (AgentException e) when (_current is { } old && now < _expiration - TimeSpan.FromMinutes(1))
+            catch (Exception e) when (e is AgentException or ServerUnreachableException && _current is { } old && now < _expiration - TimeSpan.FromMinutes(1))
             {
                 Log.RefreshFailed(logger, e.Message, _expiration);
                 _refreshAt = now + TimeSpan.FromSeconds(30);
-                return old;
+                return _current!;
             }
         }
         finally
@@ -73,7 +74,7 @@ internal sealed partial class DeviceCredentials(HttpClient http, Uri providerUrl
         }
         catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            throw new AgentException($"cannot reach the credentials provider at {providerUrl.Authority}: {e.Message}");
+            throw new ServerUnreachableException($"cannot reach the credentials provider at {providerUrl.Authority}: {e.Message}");
         }
 
         using (response)

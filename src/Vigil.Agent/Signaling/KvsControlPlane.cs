@@ -91,7 +91,7 @@ internal sealed class KvsControlPlane(HttpClient http, Uri baseUrl)
         }
         catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !cancellationToken.IsCancellationRequested))
         {
-            throw new AgentException($"{operation}: cannot reach {url.Authority}: {e.Message}");
+            throw new ServerUnreachableException($"{operation}: cannot reach {url.Authority}: {e.Message}");
         }
 
         using (response)

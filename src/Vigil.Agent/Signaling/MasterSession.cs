@@ -16,6 +16,9 @@ namespace Vigil.Agent.Signaling;
 /// each viewer's offer and candidates go to the <see cref="ViewerHub"/>, which answers through this
 /// socket. When the socket closes or breaks, or the service sends GO_AWAY, it connects again (GO_AWAY
 /// at once; otherwise after 1 s, 2, 4… up to 30 s, ±20 %), while viewers keep their connections.
+/// While the server cannot be reached at all (restarting, say) it tries every 2 s for the first two
+/// minutes rather than backing off further: a refused TCP connection costs the server nothing, and a
+/// restarted server has its cameras back within seconds, so new viewers do not wait for a long backoff.
 /// RECONNECT_ICE_SERVER, and ICE credentials nearing their end, fetch the ICE servers again.
 /// </summary>
 internal sealed partial class MasterSession(
@@ -31,6 +34,11 @@ internal sealed partial class MasterSession(
     public static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
 
     public static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(30);
+
+    /// <summary>The retry interval while the server is unreachable, for <see cref="QuickRetriesFor"/> after the connection was lost.</summary>
+    public static readonly TimeSpan UnreachableRetry = TimeSpan.FromSeconds(2);
+
+    public static readonly TimeSpan QuickRetriesFor = TimeSpan.FromMinutes(2);
 
     private volatile MasterSocket? _socket;
     private volatile IReadOnlyList<IceServer> _iceServers = [];
@@ -49,11 +57,13 @@ internal sealed partial class MasterSession(
         var retry = FirstRetry;
         using var refresher = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var iceRefresh = RefreshIceServersAsync(refresher.Token);
+        var lost = time.GetTimestamp();
+        string? lastReason = null; // the same failure again is logged at debug level, not every 2 s
         try
         {
             while (true)
             {
-                var (reason, immediately, lasted) = await ConnectOnceAsync(cancellationToken);
+                var (reason, immediately, unreachable, lasted) = await ConnectOnceAsync(cancellationToken);
                 if (cancellationToken.IsCancellationRequested)
                 {
                     return;
@@ -64,8 +74,23 @@ internal sealed partial class MasterSession(
                     retry = FirstRetry;
                 }
 
-                var wait = immediately ? TimeSpan.FromMilliseconds(RandomNumberGenerator.GetInt32(0, 250)) : retry * (RandomNumberGenerator.GetInt32(800, 1201) / 1000.0);
-                Log.Disconnected(logger, channelName, reason, wait.TotalSeconds);
+                if (lasted > TimeSpan.Zero)
+                {
+                    lost = time.GetTimestamp();
+                }
+
+                var next = unreachable && time.GetElapsedTime(lost) < QuickRetriesFor && retry > UnreachableRetry ? UnreachableRetry : retry;
+                var wait = immediately ? TimeSpan.FromMilliseconds(RandomNumberGenerator.GetInt32(0, 250)) : next * (RandomNumberGenerator.GetInt32(800, 1201) / 1000.0);
+                if (reason == lastReason)
+                {
+                    Log.StillDisconnected(logger, channelName, reason, wait.TotalSeconds);
+                }
+                else
+                {
+                    Log.Disconnected(logger, channelName, reason, wait.TotalSeconds);
+                }
+
+                lastReason = lasted > TimeSpan.Zero ? null : reason;
                 try
                 {
                     await Task.Delay(wait, time, cancellationToken);
@@ -95,9 +120,10 @@ internal sealed partial class MasterSession(
         }
     }
 
-    private async Task<(string Reason, bool Immediately, TimeSpan Lasted)> ConnectOnceAsync(CancellationToken cancellationToken)
+    /// <summary>One connection, from credentials to close; Lasted is zero when it never opened.</summary>
+    private async Task<(string Reason, bool Immediately, bool Unreachable, TimeSpan Lasted)> ConnectOnceAsync(CancellationToken cancellationToken)
     {
-        var connectedAt = time.GetTimestamp();
+        long? connectedAt = null;
         try
         {
             var signingCredentials = await credentials.GetAsync(cancellationToken);
@@ -113,7 +139,7 @@ internal sealed partial class MasterSession(
                 {
                     if (Handle(message) is { } goAway)
                     {
-                        return (goAway, true, time.GetElapsedTime(connectedAt));
+                        return (goAway, true, false, time.GetElapsedTime(connectedAt.Value));
                     }
                 }
             }
@@ -122,15 +148,15 @@ internal sealed partial class MasterSession(
                 _socket = null;
             }
 
-            return ("the service closed the connection", false, time.GetElapsedTime(connectedAt));
+            return ("the service closed the connection", false, false, time.GetElapsedTime(connectedAt.Value));
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
-            return ("stopping", false, TimeSpan.Zero);
+            return ("stopping", false, false, TimeSpan.Zero);
         }
-        catch (Exception e) when (e is AgentException or KvsCallException or WebSocketException or IOException)
+        catch (Exception e) when (e is AgentException or ServerUnreachableException or KvsCallException or WebSocketException or IOException)
         {
-            return (e.Message, false, time.GetElapsedTime(connectedAt));
+            return (e.Message, false, e is ServerUnreachableException, connectedAt is { } opened ? time.GetElapsedTime(opened) : TimeSpan.Zero);
         }
     }
 
@@ -196,7 +222,7 @@ internal sealed partial class MasterSession(
                 {
                     await FetchIceServersAsync(cancellationToken);
                 }
-                catch (Exception e) when (e is AgentException or KvsCallException)
+                catch (Exception e) when (e is AgentException or ServerUnreachableException or KvsCallException)
                 {
                     Log.IceRefreshFailed(logger, e.Message);
                     Interlocked.Exchange(ref _iceFetched, time.GetTimestamp() - (long)(time.TimestampFrequency * _iceLifetime.TotalSeconds * 0.5));
@@ -238,6 +264,9 @@ internal sealed partial class MasterSession(
 
         [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "Signaling: channel {Channel}: {Reason}; connecting again in {Seconds:0.0} s (viewers keep their connections)")]
         public static partial void Disconnected(ILogger logger, string channel, string reason, double seconds);
+
+        [LoggerMessage(EventId = 1008, Level = LogLevel.Debug, Message = "Signaling: channel {Channel}: {Reason}; connecting again in {Seconds:0.0} s")]
+        public static partial void StillDisconnected(ILogger logger, string channel, string reason, double seconds);
 
         [LoggerMessage(EventId = 1003, Level = LogLevel.Debug, Message = "Signaling: offer from viewer {Viewer}")]
         public static partial void Offer(ILogger logger, string viewer);

@@ -25,7 +25,8 @@ internal sealed class MasterSocket : IAsyncDisposable
 
     public WebSocketState State => _socket.State;
 
-    /// <exception cref="AgentException">The connection or the upgrade failed (the message says how).</exception>
+    /// <exception cref="ServerUnreachableException">The server could not be reached.</exception>
+    /// <exception cref="AgentException">The server refused the upgrade (the message says how).</exception>
     public static async Task<MasterSocket> ConnectAsync(ChannelEndpoints channel, SigV4Credentials credentials, string region, X509Certificate2 root,
         TimeProvider time, CancellationToken cancellationToken)
     {
@@ -47,9 +48,12 @@ internal sealed class MasterSocket : IAsyncDisposable
         {
             var status = socket.HttpStatusCode;
             socket.Dispose();
-            throw new AgentException(status != 0
-                ? $"the signaling service refused the master connection ({(int)status} {status})"
-                : $"cannot open the signaling WebSocket at {channel.Wss.Authority}: {e.Message}");
+            if (status == 0)
+            {
+                throw new ServerUnreachableException($"cannot open the signaling WebSocket at {channel.Wss.Authority}: {e.Message}");
+            }
+
+            throw new AgentException($"the signaling service refused the master connection ({(int)status} {status})");
         }
     }
 

@@ -183,6 +183,7 @@ internal sealed class CameraRig : IAsyncDisposable
             }
 
             await agent.DisposeAsync();
+            TestContext.Current.TestOutputHelper?.WriteLine("agent:\n" + agent.Output);
         }
 
         if (ChromiumOrNull is { } chromium)
