@@ -49,20 +49,15 @@ internal sealed class ServerProcess : IDisposable
         return settings;
     }
 
-    /// <summary>
-    /// Starts <c>vigil serve</c>; on the HTTP and HTTPS ports the settings name (<c>VIGIL__Server__HttpPort</c>,
-    /// <c>VIGIL__Server__HttpsPort</c>: fixed when a claim bundle must name them across restarts), else on free ones.
-    /// </summary>
     public static async Task<ServerProcess> StartAsync(string data, Dictionary<string, string?> settings, CancellationToken cancellationToken)
     {
-        var httpPort = Port(settings, "VIGIL__Server__HttpPort");
-        var httpsPort = Port(settings, "VIGIL__Server__HttpsPort");
+        var httpPort = VigilExecutable.FreePort();
+        var httpsPort = VigilExecutable.FreePort();
         var process = VigilExecutable.StartServer(data, httpPort, httpsPort, settings);
         var server = new ServerProcess(process, data, settings, httpPort, httpsPort);
         try
         {
-            var host = settings.GetValueOrDefault("VIGIL__Server__ListenAddress") ?? "127.0.0.1";
-            await VigilExecutable.WaitUntilReadyAsync(host, httpPort, process, TimeSpan.FromSeconds(90), cancellationToken);
+            await VigilExecutable.WaitUntilReadyAsync(httpPort, process, TimeSpan.FromSeconds(90), cancellationToken);
             return server;
         }
         catch
@@ -71,9 +66,6 @@ internal sealed class ServerProcess : IDisposable
             throw;
         }
     }
-
-    private static int Port(Dictionary<string, string?> settings, string key) =>
-        settings.GetValueOrDefault(key) is { } fixedPort ? int.Parse(fixedPort, CultureInfo.InvariantCulture) : VigilExecutable.FreePort();
 
     public Task<ProcessResult> RunAsync(IEnumerable<string> arguments, CancellationToken cancellationToken) =>
         VigilExecutable.RunAsync(Data, arguments, Settings, cancellationToken: cancellationToken);

@@ -15,30 +15,30 @@ public sealed class LiveViewTests
     [Fact]
     public async Task Testsrc_is_decoded_by_a_kvs_sdk_viewer_in_chromium()
     {
-        await using var rig = await CameraRig.StartAsync("CAM-LIVE-1");
-        var agent = await rig.StartAgentAsync(["--source", "testsrc", "--width", "640", "--height", "360"]);
+        await using var rig = await LiveRig.StartAsync("CAM-LIVE-1");
+        var agent = await rig.StartAgentAsync(["--source", "testsrc", "--width", "640", "--height", "360"], cancellationToken: Ct);
 
-        await using var viewer = await rig.JoinAsync("viewer-one");
-        var stats = await viewer.WaitForAsync(s => s.FramesDecoded >= 100, CameraRig.Patience, Ct);
+        await using var viewer = await rig.JoinAsync("viewer-one", cancellationToken: Ct);
+        var stats = await viewer.WaitForAsync(s => s.FramesDecoded >= 100, LiveViewRig.Patience, Ct);
         var times = await viewer.TimesAsync();
         Report(stats, times);
 
         AssertDecodedH264(stats, 640, 360);
         Assert.NotNull(times.FirstFrame);
-        await agent.WaitForLineAsync(l => l.Contains("Viewer viewer-one: connected", StringComparison.Ordinal), CameraRig.Patience, Ct);
+        await agent.WaitForLineAsync(l => l.Contains("Viewer viewer-one: connected", StringComparison.Ordinal), LiveViewRig.Patience, Ct);
     }
 
     [Fact]
     public async Task Three_viewers_at_once_decode_the_one_source()
     {
-        await using var rig = await CameraRig.StartAsync("CAM-LIVE-3");
-        var agent = await rig.StartAgentAsync(["--source", "testsrc", "--width", "320", "--height", "240", "--bitrate", "500"]);
+        await using var rig = await LiveRig.StartAsync("CAM-LIVE-3");
+        var agent = await rig.StartAgentAsync(["--source", "testsrc", "--width", "320", "--height", "240", "--bitrate", "500"], cancellationToken: Ct);
 
-        await using var first = await rig.JoinAsync("viewer-a");
-        await using var second = await rig.JoinAsync("viewer-b");
-        await using var third = await rig.JoinAsync("viewer-c");
+        await using var first = await rig.JoinAsync("viewer-a", cancellationToken: Ct);
+        await using var second = await rig.JoinAsync("viewer-b", cancellationToken: Ct);
+        await using var third = await rig.JoinAsync("viewer-c", cancellationToken: Ct);
         var viewers = new[] { first, second, third };
-        var stats = await Task.WhenAll(viewers.Select(v => v.WaitForAsync(s => s.FramesDecoded >= 100, CameraRig.Patience, Ct)));
+        var stats = await Task.WhenAll(viewers.Select(v => v.WaitForAsync(s => s.FramesDecoded >= 100, LiveViewRig.Patience, Ct)));
         foreach (var each in stats)
         {
             Report(each);
@@ -52,11 +52,11 @@ public sealed class LiveViewTests
     [Fact]
     public async Task Relay_only_through_coturn_on_both_sides()
     {
-        await using var rig = await CameraRig.StartAsync("CAM-LIVE-RELAY", turn: true);
-        await rig.StartAgentAsync(["--source", "testsrc", "--width", "320", "--height", "240", "--bitrate", "500", "--relay-only"]);
+        await using var rig = await LiveRig.StartAsync("CAM-LIVE-RELAY", turn: true);
+        await rig.StartAgentAsync(["--source", "testsrc", "--width", "320", "--height", "240", "--bitrate", "500", "--relay-only"], cancellationToken: Ct);
 
-        await using var viewer = await rig.JoinAsync("viewer-relay", iceTransportPolicy: "relay");
-        var stats = await viewer.WaitForAsync(s => s.FramesDecoded >= 100, CameraRig.Patience, Ct);
+        await using var viewer = await rig.JoinAsync("viewer-relay", iceTransportPolicy: "relay", cancellationToken: Ct);
+        var stats = await viewer.WaitForAsync(s => s.FramesDecoded >= 100, LiveViewRig.Patience, Ct);
         Report(stats, await viewer.TimesAsync());
 
         AssertDecodedH264(stats, 320, 240);
@@ -68,23 +68,23 @@ public sealed class LiveViewTests
     [Fact]
     public async Task After_a_server_restart_the_agent_is_master_again_and_a_new_viewer_decodes_within_10_s()
     {
-        await using var rig = await CameraRig.StartAsync("CAM-LIVE-RESTART");
-        var agent = await rig.StartAgentAsync(["--source", "testsrc", "--width", "320", "--height", "240", "--bitrate", "500"]);
-        await using (var before = await rig.JoinAsync("viewer-before"))
+        await using var rig = await LiveRig.StartAsync("CAM-LIVE-RESTART");
+        var agent = await rig.StartAgentAsync(["--source", "testsrc", "--width", "320", "--height", "240", "--bitrate", "500"], cancellationToken: Ct);
+        await using (var before = await rig.JoinAsync("viewer-before", cancellationToken: Ct))
         {
-            AssertDecodedH264(await before.WaitForAsync(s => s.FramesDecoded >= 30, CameraRig.Patience, Ct), 320, 240, frames: 30);
+            AssertDecodedH264(await before.WaitForAsync(s => s.FramesDecoded >= 30, LiveViewRig.Patience, Ct), 320, 240, frames: 30);
 
-            await rig.RestartServerAsync();
+            await rig.RestartServerAsync(Ct);
             var ready = TimeProvider.System.GetTimestamp();
             // The viewer joined before the restart keeps its picture: the media never went through the server.
             var still = await before.StatsAsync();
-            AssertDecodedH264(await before.WaitForAsync(s => s.FramesDecoded >= still.FramesDecoded + 30, CameraRig.Patience, Ct), 320, 240, frames: 30);
+            AssertDecodedH264(await before.WaitForAsync(s => s.FramesDecoded >= still.FramesDecoded + 30, LiveViewRig.Patience, Ct), 320, 240, frames: 30);
 
             // No manual step: the agent reconnects by itself; a new viewer decodes within 10 s of the server being back.
             await Eventually.WaitAsync(
                 () => Task.FromResult(agent.Output.Split('\n').Count(l => l.Contains("connected as master of channel", StringComparison.Ordinal)) >= 2),
                 TimeSpan.FromSeconds(10), "the agent master again", Ct);
-            await using var after = await rig.JoinAsync("viewer-after");
+            await using var after = await rig.JoinAsync("viewer-after", cancellationToken: Ct);
             var stats = await after.WaitForAsync(s => s.FramesDecoded >= 1, TimeSpan.FromSeconds(10), Ct);
             var elapsed = TimeProvider.System.GetElapsedTime(ready);
             Report(stats, await after.TimesAsync());

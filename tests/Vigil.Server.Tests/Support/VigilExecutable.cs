@@ -56,12 +56,7 @@ internal static class VigilExecutable
             UseShellExecute = false,
         };
         var environment = Environment(settings);
-        // Loopback, unless the test chose an address (say the host end of a network namespace's veth pair).
-        if (environment.GetValueOrDefault("VIGIL__Server__ListenAddress") is null)
-        {
-            environment["VIGIL__Server__ListenAddress"] = "127.0.0.1";
-        }
-
+        environment["VIGIL__Server__ListenAddress"] = "127.0.0.1";
         environment["VIGIL__Server__HttpPort"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         environment["VIGIL__Server__HttpsPort"] = httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         // Unless a test chooses: a free SMTP port, no model download, and a free STUN port (tests run
@@ -99,11 +94,7 @@ internal static class VigilExecutable
     /// machine may accept the connection and answer slowly: each try has its own timeout and a slow
     /// answer is asked again until the deadline. Fails at once when the process exits.
     /// </summary>
-    public static Task WaitUntilReadyAsync(int httpPort, Process server, TimeSpan deadline, CancellationToken cancellationToken) =>
-        WaitUntilReadyAsync("127.0.0.1", httpPort, server, deadline, cancellationToken);
-
-    /// <summary>As above, on <paramref name="host"/> (the server's <c>Server:ListenAddress</c>).</summary>
-    public static async Task WaitUntilReadyAsync(string host, int httpPort, Process server, TimeSpan deadline, CancellationToken cancellationToken)
+    public static async Task WaitUntilReadyAsync(int httpPort, Process server, TimeSpan deadline, CancellationToken cancellationToken)
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var elapsed = Stopwatch.StartNew();
@@ -116,7 +107,7 @@ internal static class VigilExecutable
 
             try
             {
-                using var response = await client.GetAsync(new Uri($"http://{host}:{httpPort}/readyz"), cancellationToken);
+                using var response = await client.GetAsync(new Uri($"http://127.0.0.1:{httpPort}/readyz"), cancellationToken);
                 if (response.StatusCode == System.Net.HttpStatusCode.OK)
                 {
                     return;

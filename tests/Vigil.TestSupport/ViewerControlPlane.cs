@@ -1,23 +1,30 @@
 using System.Net.Http.Headers;
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
-using Vigil.Server.Tests.Support;
 using Vigil.SigV4;
-using Vigil.TestSupport;
 
-namespace Vigil.Agent.Tests.Streaming;
+namespace Vigil.TestSupport;
 
 /// <summary>
 /// The control-plane calls a KVS viewer app makes before the user clicks "watch" (the SDK's viewer
 /// example makes them with the AWS SDK): DescribeSignalingChannel, GetSignalingChannelEndpoint as VIEWER,
 /// GetIceServerConfig, signed with the viewer's credentials. The result is what the page's SDK needs.
 /// </summary>
-internal static class ViewerControlPlane
+public static class ViewerControlPlane
 {
+    /// <summary>Describes the channel, gets its VIEWER endpoints and ICE servers; the page's configuration.</summary>
     public static async Task<KvsViewerConfig> PrepareAsync(X509Certificate2 root, Uri https, SigV4Credentials credentials, string channel, string clientId,
         string iceTransportPolicy, CancellationToken cancellationToken)
     {
-        using var http = new HttpClient(new SigV4SigningHandler(credentials, "us-east-1", "kinesisvideo", TimeProvider.System) { InnerHandler = VigilTrust.Handler(root) })
+        var trust = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions
+            {
+                CertificateChainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, CustomTrustStore = { root }, RevocationMode = X509RevocationMode.NoCheck },
+            },
+        };
+        using var http = new HttpClient(new SigV4SigningHandler(credentials, "us-east-1", "kinesisvideo", TimeProvider.System) { InnerHandler = trust })
         {
             Timeout = TimeSpan.FromSeconds(30),
         };
@@ -43,7 +50,11 @@ internal static class ViewerControlPlane
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         using var response = await http.PostAsync(url, content, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        Assert.True(response.IsSuccessStatusCode, $"{url.AbsolutePath}: {(int)response.StatusCode} {text}");
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{url.AbsolutePath}: {(int)response.StatusCode} {text}");
+        }
+
         return JsonNode.Parse(text)!;
     }
 }
