@@ -28,9 +28,10 @@ public sealed class KvsViewerPage : IAsyncDisposable
 
     private const string Script = """
         window.viewer = { log: [], clickAt: null, openAt: null, answerAt: null, firstFrameAt: null, framesShown: 0 };
-        window.startViewer = (config) => {
-          const v = window.viewer;
-          v.clickAt = performance.now();
+        window.startViewer = (config, render) => {
+          // A page may join again after leaving: everything from the last time goes.
+          if (window.viewer.video) window.viewer.video.remove();
+          const v = window.viewer = { log: [], clickAt: performance.now(), openAt: null, answerAt: null, firstFrameAt: null, framesShown: 0 };
           const signaling = new KVSWebRTC.SignalingClient({
             channelARN: config.channelArn, channelEndpoint: config.wssEndpoint, clientId: config.clientId,
             role: KVSWebRTC.Role.VIEWER, region: config.region,
@@ -56,7 +57,7 @@ public sealed class KvsViewerPage : IAsyncDisposable
           signaling.on('error', (e) => v.log.push('signaling error: ' + (e && e.message || e)));
           pc.addEventListener('icecandidate', ({ candidate }) => { if (candidate) signaling.sendIceCandidate(candidate); });
           pc.addEventListener('track', (e) => {
-            if (e.track.kind !== 'video' || v.video) return;
+            if (e.track.kind !== 'video' || v.video || render === false) return;
             const video = document.createElement('video');
             video.muted = true; video.autoplay = true; video.playsInline = true; video.width = 320;
             video.srcObject = e.streams[0] || new MediaStream([e.track]);
@@ -102,8 +103,10 @@ public sealed class KvsViewerPage : IAsyncDisposable
     }
 
     /// <summary>The viewer's click: the SDK opens the signaling channel and the offer goes out when it is open.</summary>
-    public Task StartAsync(KvsViewerConfig config) =>
-        _page.EvaluateAsync("c => window.startViewer(JSON.parse(c))", JsonSerializer.Serialize(config, Json));
+    /// <param name="config">Channel, endpoint, credentials, ICE servers.</param>
+    /// <param name="render">Show the video (and time the first frame). Without, Chromium receives but does not decode: for load runs where the browser's CPU is not the subject.</param>
+    public Task StartAsync(KvsViewerConfig config, bool render = true) =>
+        _page.EvaluateAsync("([c, r]) => window.startViewer(JSON.parse(c), r)", new object[] { JsonSerializer.Serialize(config, Json), render });
 
     /// <summary>Milliseconds from the click to the signaling socket open, the answer and the first frame shown (null until they happen), and the page's log.</summary>
     public async Task<KvsViewerTimes> TimesAsync() =>

@@ -101,6 +101,9 @@ public sealed class LiveViewRig : IAsyncDisposable
             ["VIGIL__Signaling__StunPort"] = "0",
             ["VIGIL__Ingest__SmtpPort"] = "0",
             ["VIGIL__Vision__ModelUrl"] = string.Empty,
+            // A stopping server waits up to 30 s (the host's default) for MQTT clients to leave; they are
+            // told nothing and stay, so a restart would take that long. The wait is not what is tested.
+            ["ASPNETCORE_SHUTDOWNTIMEOUTSECONDS"] = "5",
         };
         var rig = new LiveViewRig(data, ns, settings, thing, log ?? (_ => { }));
         try

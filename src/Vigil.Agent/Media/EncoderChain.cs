@@ -21,7 +21,7 @@ internal sealed partial class EncoderChain : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _stop = new();
-    private readonly List<EncoderProcess> _retired = [];
+    private readonly List<Task> _retiring = [];
     private EncoderProcess _current;
     private Task<EncoderProcess>? _spare;
     private long _lastSwitch;
@@ -85,11 +85,8 @@ internal sealed partial class EncoderChain : IAsyncDisposable
             }
         }
 
-        foreach (var encoder in _retired.Append(_current))
-        {
-            await encoder.DisposeAsync();
-        }
-
+        await _current.DisposeAsync();
+        await Task.WhenAll(_retiring);
         _stop.Dispose();
     }
 
@@ -114,16 +111,23 @@ internal sealed partial class EncoderChain : IAsyncDisposable
         Log.KeyframeForced(_logger, _name);
         _spare = StartSpare();
 
-        // Encoders that finished draining are let go; the rest are disposed at the end.
-        _retired.Add(previous);
-        for (var i = _retired.Count - 1; i >= 0; i--)
+        _retiring.RemoveAll(t => t.IsCompleted);
+        _retiring.Add(RetireAsync(previous));
+    }
+
+    /// <summary>The replaced encoder is let go (process reaped, pipes closed) as soon as it has passed on its last access unit.</summary>
+    private static async Task RetireAsync(EncoderProcess encoder)
+    {
+        try
         {
-            if (_retired[i].Drained.IsCompleted && _retired[i].HasExited)
-            {
-                await _retired[i].DisposeAsync();
-                _retired.RemoveAt(i);
-            }
+            await encoder.Drained.WaitAsync(TimeSpan.FromSeconds(5));
         }
+        catch (Exception e) when (e is TimeoutException or SourceException or MediaFormatException or IOException or OperationCanceledException)
+        {
+            // Whatever it still held is dropped with it.
+        }
+
+        await encoder.DisposeAsync();
     }
 
     private Task<EncoderProcess> StartSpare() => Task.Run(() => EncoderProcess.Start(_executable, _settings, _name, _logger));

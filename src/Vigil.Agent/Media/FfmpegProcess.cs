@@ -121,6 +121,8 @@ internal sealed partial class FfmpegProcess : IAsyncDisposable
     {
         Kill();
         await Task.WhenAny(_exited.Task, Task.Delay(TimeSpan.FromSeconds(5)));
+        // Process.Dispose leaves open the streams it handed out (StandardInput, StandardOutput): closed here,
+        // or each run of ffmpeg would hold two pipes until a finalizer ran.
         try
         {
             _process.StandardInput.Dispose();
@@ -130,6 +132,7 @@ internal sealed partial class FfmpegProcess : IAsyncDisposable
             // Broken pipe on close: ffmpeg is gone.
         }
 
+        _process.StandardOutput.Dispose();
         _process.Dispose();
     }
 

@@ -112,7 +112,7 @@ internal sealed partial class ViewerSession : IAsyncDisposable
                 _answered = true;
             }
 
-            Log.Answered(_logger, _clientId, candidate);
+            Log.Answered(_logger, _clientId, candidate, _time.GetElapsedTime(_created).TotalMilliseconds);
             return true;
         }
 
@@ -308,8 +308,8 @@ internal sealed partial class ViewerSession : IAsyncDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Viewer {ClientId}: offer answered ({Profile})")]
-        public static partial void Answered(ILogger logger, string clientId, H264Profile profile);
+        [LoggerMessage(EventId = 1201, Level = LogLevel.Information, Message = "Viewer {ClientId}: offer answered ({Profile}) in {Milliseconds:0} ms")]
+        public static partial void Answered(ILogger logger, string clientId, H264Profile profile, double milliseconds);
 
         [LoggerMessage(EventId = 1202, Level = LogLevel.Information, Message = "Viewer {ClientId}: connected {Milliseconds:0} ms after its offer ({Local} to {Remote}); sending the cached GOP ({Frames} frames), then live")]
         public static partial void Connected(ILogger logger, string clientId, double milliseconds, string local, string remote, int frames);

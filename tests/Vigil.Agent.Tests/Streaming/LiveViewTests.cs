@@ -12,22 +12,7 @@ public sealed class LiveViewTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    [Fact]
-    public async Task Testsrc_is_decoded_by_a_kvs_sdk_viewer_in_chromium()
-    {
-        await using var rig = await LiveRig.StartAsync("CAM-LIVE-1");
-        var agent = await rig.StartAgentAsync(["--source", "testsrc", "--width", "640", "--height", "360"], cancellationToken: Ct);
-
-        await using var viewer = await rig.JoinAsync("viewer-one", cancellationToken: Ct);
-        var stats = await viewer.WaitForAsync(s => s.FramesDecoded >= 100, LiveViewRig.Patience, Ct);
-        var times = await viewer.TimesAsync();
-        Report(stats, times);
-
-        AssertDecodedH264(stats, 640, 360);
-        Assert.NotNull(times.FirstFrame);
-        await agent.WaitForLineAsync(l => l.Contains("Viewer viewer-one: connected", StringComparison.Ordinal), LiveViewRig.Patience, Ct);
-    }
-
+    /// <summary>Each viewer decodes at least 100 frames of testsrc; one source serves them all.</summary>
     [Fact]
     public async Task Three_viewers_at_once_decode_the_one_source()
     {
