@@ -46,8 +46,7 @@ internal static class ChurnBenchmark
         Console.WriteLine("|---:|---|---|---|---|");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {joins} | {before.Threads} → {after.Threads} | {before.Sockets} → {after.Sockets} | {before.Descriptors} → {after.Descriptors} | {before.ResidentKilobytes / 1024.0:0.0} → {after.ResidentKilobytes / 1024.0:0.0} MiB |"));
-        var lines = rig.Agent.Output.Split('\n');
-        Console.WriteLine($"agent: {lines.Count(l => l.Contains(": connected ", StringComparison.Ordinal))} viewers connected, {lines.Count(l => l.Contains(": left, ", StringComparison.Ordinal))} left");
+
     }
 
     private static async Task JoinAndLeaveAsync(LiveViewRig rig, KvsViewerPage page, string clientId)
