@@ -7,6 +7,8 @@ namespace Vigil.Agent.Bench;
 /// Many joins and leaves: each viewer connects, gets its first frames, and closes (pc.close() sends DTLS
 /// close_notify, so the agent sees it leave at once). The agent's threads, sockets, descriptors and memory
 /// are read before and after, once its closing work has settled: a leak shows as growth with the count.
+/// Joins start at least 500 ms apart: the signaling service allows a channel 3 viewer connections a
+/// second (the KVS limit), and refuses the rest.
 /// </summary>
 internal static class ChurnBenchmark
 {
@@ -22,7 +24,14 @@ internal static class ChurnBenchmark
         Console.WriteLine($"before: {before}");
         for (var i = 0; i < joins; i++)
         {
+            var started = TimeProvider.System.GetTimestamp();
             await JoinAndLeaveAsync(rig, page, $"churn-{i}");
+            var spent = TimeProvider.System.GetElapsedTime(started);
+            if (spent < TimeSpan.FromMilliseconds(500))
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500) - spent);
+            }
+
             if ((i + 1) % 100 == 0)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"after {i + 1,4} joins: {rig.AgentResources()}"));
@@ -37,6 +46,7 @@ internal static class ChurnBenchmark
         Console.WriteLine("|---:|---|---|---|---|");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"| {joins} | {before.Threads} → {after.Threads} | {before.Sockets} → {after.Sockets} | {before.Descriptors} → {after.Descriptors} | {before.ResidentKilobytes / 1024.0:0.0} → {after.ResidentKilobytes / 1024.0:0.0} MiB |"));
+
     }
 
     private static async Task JoinAndLeaveAsync(LiveViewRig rig, KvsViewerPage page, string clientId)

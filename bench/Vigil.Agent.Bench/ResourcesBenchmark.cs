@@ -40,6 +40,8 @@ internal static class ResourcesBenchmark
                 Report(count, results[count]);
             }
 
+            var lines = rig.Agent.Output.Split('\n');
+            Console.WriteLine($"agent: {lines.Count(l => l.Contains("ViewerSession: Viewer ", StringComparison.Ordinal) && l.Contains(": connected ", StringComparison.Ordinal))} viewers connected, {lines.Count(l => l.Contains(": left, ", StringComparison.Ordinal))} left");
             var perViewer = (results[10].Cpu - results[1].Cpu) / 9;
             Console.WriteLine();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

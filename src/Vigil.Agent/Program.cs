@@ -107,13 +107,18 @@ internal static class Program
                 : new StreamingService(bundle, state, thing, settings, loggers, TimeProvider.System).RunAsync(stop.Token);
             try
             {
+                if (await Task.WhenAny(online, streaming) == streaming && streaming.IsFaulted)
+                {
+                    throw new AgentException("live video stopped on an unexpected error: " + streaming.Exception!.GetBaseException().Message);
+                }
+
                 await online;
             }
             finally
             {
-                // Stopped, or the certificate was refused: the stream goes too.
+                // Stopped, the certificate was refused, or the video failed: everything goes.
                 await stop.CancelAsync();
-                await streaming;
+                await Task.WhenAll(online, streaming).ContinueWith(_ => { }, TaskScheduler.Default);
             }
 
             return AgentExitCodes.Success;

@@ -34,6 +34,13 @@ internal sealed class StreamingService(AgentBundle bundle, DeviceState state, Pr
         var master = new MasterSession(thing.ThingName, configuration.Region, root, credentials, new KvsControlPlane(kvsHttp, configuration.HttpsBaseUrl),
             viewers, loggers.CreateLogger<MasterSession>(), time);
         var source = new SourceRunner(settings, live, Ffmpeg, loggers, time);
-        await Task.WhenAll(source.RunAsync(cancellationToken), master.RunAsync(cancellationToken));
+        // Each part retries its own failures; one that throws has a bug. It is not left dead while the
+        // camera looks fine: the other part stops too, and run exits (systemd starts it again).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        Task[] parts = [source.RunAsync(stop.Token), master.RunAsync(stop.Token)];
+        var first = await Task.WhenAny(parts);
+        await stop.CancelAsync();
+        await Task.WhenAll(parts.Select(p => p.ContinueWith(_ => { }, TaskScheduler.Default)));
+        await first;
     }
 }

@@ -18,9 +18,15 @@ namespace Vigil.Agent.Credentials;
 internal sealed partial class DeviceCredentials(HttpClient http, Uri providerUrl, string roleAlias, string thingName, TimeProvider time, ILogger logger) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private SigV4Credentials? _current;
+    private volatile SigV4Credentials? _current;
     private DateTimeOffset _expiration;
-    private DateTimeOffset _refreshAt;
+    private long _refreshAtTicks; // UTC ticks; read without the gate on the fast path, so one atomic word
+
+    private DateTimeOffset RefreshAt
+    {
+        get => new(Interlocked.Read(ref _refreshAtTicks), TimeSpan.Zero);
+        set => Interlocked.Exchange(ref _refreshAtTicks, value.UtcTicks);
+    }
 
     /// <summary>When the credentials in use expire (MinValue before the first fetch).</summary>
     public DateTimeOffset Expiration => _expiration;
@@ -29,7 +35,7 @@ internal sealed partial class DeviceCredentials(HttpClient http, Uri providerUrl
     /// <exception cref="AgentException">The provider refused, and no valid credentials are left.</exception>
     public async ValueTask<SigV4Credentials> GetAsync(CancellationToken cancellationToken)
     {
-        if (_current is { } cached && time.GetUtcNow() < _refreshAt)
+        if (_current is { } cached && time.GetUtcNow() < RefreshAt)
         {
             return cached;
         }
@@ -38,7 +44,7 @@ internal sealed partial class DeviceCredentials(HttpClient http, Uri providerUrl
         try
         {
             var now = time.GetUtcNow();
-            if (_current is { } fresh && now < _refreshAt)
+            if (_current is { } fresh && now < RefreshAt)
             {
                 return fresh;
             }
@@ -50,7 +56,7 @@ internal sealed partial class DeviceCredentials(HttpClient http, Uri providerUrl
             catch (Exception e) when (e is AgentException or ServerUnreachableException && _current is { } old && now < _expiration - TimeSpan.FromMinutes(1))
             {
                 Log.RefreshFailed(logger, e.Message, _expiration);
-                _refreshAt = now + TimeSpan.FromSeconds(30);
+                RefreshAt = now + TimeSpan.FromSeconds(30);
                 return _current!;
             }
         }
@@ -105,7 +111,7 @@ internal sealed partial class DeviceCredentials(HttpClient http, Uri providerUrl
             var lifetime = expiration - now;
             _current = new SigV4Credentials(credentials.AccessKeyId, credentials.SecretAccessKey, credentials.SessionToken);
             _expiration = expiration;
-            _refreshAt = now + (lifetime > TimeSpan.Zero ? lifetime * (RandomNumberGenerator.GetInt32(700, 801) / 1000.0) : TimeSpan.Zero);
+            RefreshAt = now + (lifetime > TimeSpan.Zero ? lifetime * (RandomNumberGenerator.GetInt32(700, 801) / 1000.0) : TimeSpan.Zero);
             Log.Fetched(logger, expiration);
             return _current;
         }

@@ -12,30 +12,40 @@ internal static class FfmpegArguments
 {
     private static readonly string[] Common = ["-hide_banner", "-nostats", "-loglevel", "level+info"];
 
-    // Raw H.264 files carry no timestamps: ffmpeg's h264 demuxer needs the frame rate.
-    private static readonly string[] ElementaryStreamExtensions = [".h264", ".264", ".avc", ".h26l", ".bsf"];
-
     /// <summary>ffmpeg reading a file or an RTSP camera and writing its first video stream, copied, as FLV.</summary>
     public static IReadOnlyList<string> Copy(SourceSpec source, StreamSettings settings)
     {
-        var arguments = new List<string>(Common) { "-nostdin" };
+        var arguments = new List<string>(Common);
+        if (!source.IsElementaryStream)
+        {
+            arguments.Add("-nostdin");
+        }
+
         if (source.Kind == SourceKind.Rtsp)
         {
             // TCP: no loss on the camera link and no UDP ports to open. timeout: socket I/O timeout (µs),
             // so a camera that stops answering ends ffmpeg instead of hanging it.
             arguments.AddRange(["-rtsp_transport", "tcp", "-timeout", Micros(TimeSpan.FromSeconds(5))]);
         }
+        else if (source.IsElementaryStream)
+        {
+            // A raw H.264 file has no timestamps (the demuxer needs the frame rate) and cannot be
+            // seeked, so -stream_loop cannot loop it: the agent writes it to ffmpeg's stdin again and
+            // again (SourceRunner), and ffmpeg sees one endless stream whose timestamps keep rising.
+            arguments.AddRange(["-re", "-f", "h264", "-framerate", Invariant(settings.FrameRate), "-i", "pipe:0"]);
+        }
         else
         {
             // Real time, looped; ffmpeg offsets each loop's timestamps so they keep rising.
-            arguments.AddRange(["-re", "-stream_loop", "-1"]);
-            if (ElementaryStreamExtensions.Contains(Path.GetExtension(source.Location), StringComparer.OrdinalIgnoreCase))
-            {
-                arguments.AddRange(["-f", "h264", "-framerate", Invariant(settings.FrameRate)]);
-            }
+            arguments.AddRange(["-re", "-stream_loop", "-1", "-i", source.Location]);
         }
 
-        arguments.AddRange(["-i", source.Location, "-map", "0:v:0", "-c:v", "copy", "-an", "-sn", "-dn"]);
+        if (source.Kind == SourceKind.Rtsp)
+        {
+            arguments.AddRange(["-i", source.Location]);
+        }
+
+        arguments.AddRange(["-map", "0:v:0", "-c:v", "copy", "-an", "-sn", "-dn"]);
         arguments.AddRange(["-flush_packets", "1", "-flvflags", "no_duration_filesize", "-f", "flv", "pipe:1"]);
         return arguments;
     }

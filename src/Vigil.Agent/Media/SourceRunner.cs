@@ -143,6 +143,7 @@ internal sealed partial class SourceRunner(StreamSettings settings, LiveStream l
     private async Task CopyAsync(int generation, CancellationToken cancellationToken)
     {
         await using var process = FfmpegProcess.Start(ffmpeg, FfmpegArguments.Copy(_source, settings), Name, _logger, Redaction.For(_source.Location));
+        var feeder = _source.IsElementaryStream ? FeedLoopAsync(process, cancellationToken) : Task.CompletedTask;
         var demuxer = new FlvVideoDemuxer(generation);
         try
         {
@@ -157,7 +158,48 @@ internal sealed partial class SourceRunner(StreamSettings settings, LiveStream l
         }
 
         await Task.WhenAny(process.Exited, Task.Delay(TimeSpan.FromSeconds(5), time, cancellationToken));
+        if (feeder.IsFaulted)
+        {
+            await feeder; // the file could not be read: that is the reason
+        }
+
         throw new SourceException(NotH264(process) is { } other ? NotH264Message(other) : Ended(process, "ffmpeg"));
+    }
+
+    /// <summary>Writes a raw H.264 file to ffmpeg's stdin over and over: an endless stream (see <see cref="FfmpegArguments.Copy"/>).</summary>
+    private async Task FeedLoopAsync(FfmpegProcess process, CancellationToken cancellationToken)
+    {
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                await using var file = new FileStream(_source.Location, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, useAsync: true);
+                if (file.Length == 0)
+                {
+                    throw new SourceException($"{_source.Location} is empty");
+                }
+
+                await file.CopyToAsync(process.Input, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // The run ended.
+        }
+        catch (IOException) when (process.Exited.IsCompleted || cancellationToken.IsCancellationRequested)
+        {
+            // ffmpeg is gone: its exit is the reason the run ends.
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            process.Kill();
+            throw new SourceException($"cannot read {_source.Location}: {e.Message}");
+        }
+        catch (SourceException)
+        {
+            process.Kill();
+            throw;
+        }
     }
 
     /// <summary>The test pattern or a V4L2 camera: ffmpeg delivers raw pictures, which the encoder chain encodes.</summary>

@@ -22,6 +22,12 @@ internal sealed record SourceSpec(SourceKind Kind, string Location)
         _ => Redaction.Redact(Location),
     };
 
+    // Raw H.264 files carry no timestamps and cannot be seeked by ffmpeg (so not looped with -stream_loop).
+    private static readonly string[] ElementaryStreamExtensions = [".h264", ".264", ".avc", ".h26l", ".bsf"];
+
+    /// <summary>True for a file that is a raw H.264 elementary stream (by its extension), not a container.</summary>
+    public bool IsElementaryStream => Kind == SourceKind.File && ElementaryStreamExtensions.Contains(Path.GetExtension(Location), StringComparer.OrdinalIgnoreCase);
+
     /// <summary>True for the sources whose H.264 the agent encodes itself (and so can make a keyframe on demand).</summary>
     public bool IsEncodedByAgent => Kind is SourceKind.TestPattern or SourceKind.V4l2;
 

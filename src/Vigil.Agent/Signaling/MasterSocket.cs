@@ -17,7 +17,6 @@ namespace Vigil.Agent.Signaling;
 internal sealed class MasterSocket : IAsyncDisposable
 {
     private const int MaxMessageBytes = 64 * 1024;
-    private static readonly SigV4Signer Signer = new();
     private readonly ClientWebSocket _socket;
     private readonly SemaphoreSlim _sending = new(1, 1);
 
@@ -30,7 +29,7 @@ internal sealed class MasterSocket : IAsyncDisposable
     public static async Task<MasterSocket> ConnectAsync(ChannelEndpoints channel, SigV4Credentials credentials, string region, X509Certificate2 root,
         TimeProvider time, CancellationToken cancellationToken)
     {
-        var url = Signer.Presign(channel.Wss, [new("X-Amz-ChannelARN", channel.ChannelArn)], credentials, region, "kinesisvideo",
+        var url = new SigV4Signer().Presign(channel.Wss, [new("X-Amz-ChannelARN", channel.ChannelArn)], credentials, region, "kinesisvideo",
             time.GetUtcNow(), TimeSpan.FromSeconds(299));
         var socket = new ClientWebSocket();
         socket.Options.RemoteCertificateValidationCallback = (_, certificate, _, errors) => Trusted(certificate, errors, root);

@@ -38,7 +38,9 @@ public sealed class JoinLeaveTests
         TestContext.Current.TestOutputHelper!.WriteLine($"before {before}\nafter  {after}");
 
         Assert.True(after.Sockets <= before.Sockets, $"sockets {before.Sockets} -> {after.Sockets}");
-        Assert.True(after.Threads <= before.Threads + 4, $"threads {before.Threads} -> {after.Threads}");
+        // A leak would be two or more threads per viewer (its socket's receive loop, DTLS): 80 here. The
+        // thread pool may add a few workers on a busy machine.
+        Assert.True(after.Threads <= before.Threads + 8, $"threads {before.Threads} -> {after.Threads}");
         // One x264 ffmpeg may be in the middle of handing over to its spare (a keyframe for a new viewer): its pipes.
         // (Before Process.StandardOutput was disposed with each ffmpeg, 40 joins left 6 pipes behind.)
         Assert.True(after.Descriptors <= before.Descriptors + 4, $"descriptors {before.Descriptors} -> {after.Descriptors}");

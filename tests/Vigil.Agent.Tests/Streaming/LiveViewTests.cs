@@ -77,6 +77,29 @@ public sealed class LiveViewTests
         }
     }
 
+    /// <summary>A 2-second clip played in a loop: more than 100 frames decoded means it looped, and kept decoding across the loop.</summary>
+    [Fact]
+    public async Task A_file_source_loops_an_mp4_and_a_raw_h264_stream_without_re_encoding()
+    {
+        var elementary = await H264Clip.GenerateAsync(new H264ClipOptions(Width: 320, Height: 240, FramesPerSecond: 30, Seconds: 2, GopFrames: 30), cancellationToken: Ct);
+        var mp4 = Path.ChangeExtension(elementary, ".mp4");
+        await ExternalProcess.RunCheckedAsync(RequiredTool.Find("ffmpeg", "ffmpeg"),
+            ["-hide_banner", "-loglevel", "error", "-y", "-framerate", "30", "-i", elementary, "-c:v", "copy", mp4], TimeSpan.FromMinutes(1), Ct);
+        await using var rig = await LiveRig.StartAsync("CAM-LIVE-FILE");
+
+        foreach (var (file, viewerId) in new[] { (mp4, "viewer-mp4"), (elementary, "viewer-h264") })
+        {
+            var agent = await rig.StartAgentAsync(["--source", "file:" + file, "--fps", "30"], cancellationToken: Ct);
+            await using var viewer = await rig.JoinAsync(viewerId, cancellationToken: Ct);
+            var stats = await viewer.WaitForAsync(s => s.FramesDecoded >= 100, LiveViewRig.Patience, Ct);
+            Report(stats, await viewer.TimesAsync());
+            AssertDecodedH264(stats, 320, 240);
+            Assert.DoesNotContain("fail:", agent.Output, StringComparison.Ordinal);
+            agent.Terminate();
+            Assert.Equal(0, await agent.WaitForExitAsync(LiveViewRig.Patience, Ct));
+        }
+    }
+
     internal static void AssertDecodedH264(WebRtcViewerStats stats, int width, int height, long frames = 100)
     {
         Assert.True(stats.FramesDecoded >= frames, stats.ToString());

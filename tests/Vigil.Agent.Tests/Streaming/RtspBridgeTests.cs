@@ -21,6 +21,14 @@ public sealed partial class RtspBridgeTests
         var agent = await rig.StartAgentAsync(["--source", camera.Url], cancellationToken: Ct);
         await agent.WaitForLineAsync(l => l.Contains("streaming", StringComparison.Ordinal) && l.Contains("Source rtsp://", StringComparison.Ordinal), LiveViewRig.Patience, Ct);
 
+        // One join first, not measured: the agent's first viewer pays for compiling the WebRTC and DTLS
+        // code (up to a second on a busy machine), which is not what this test is about.
+        await using (var warmup = await rig.JoinAsync("viewer-warmup", cancellationToken: Ct))
+        {
+            await warmup.WaitForAsync(s => s.FramesDecoded >= 1, LiveViewRig.Patience, Ct);
+            await warmup.StopAsync();
+        }
+
         // Three joins at different points of the 4-second GOP. Waiting for the camera's next keyframe
         // would take 2 s on average and up to 4 s; from the cache the first frame comes at once.
         var firstFrames = new List<double>();
@@ -40,8 +48,8 @@ public sealed partial class RtspBridgeTests
         Assert.All(firstFrames, f => Assert.True(f < 2000, $"a first frame took {f:0} ms: it waited for a keyframe"));
         // The cache held more than the keyframe: the joins fell inside GOPs, and were served from them.
         var cached = CachedFrames().Matches(agent.Output).Select(m => int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture)).ToList();
-        Assert.Equal(3, cached.Count);
-        Assert.True(cached.Count(c => c > 1) >= 2, "cached GOP sizes: " + string.Join(", ", cached));
+        Assert.Equal(4, cached.Count);
+        Assert.True(cached.Skip(1).Count(c => c > 1) >= 2, "cached GOP sizes: " + string.Join(", ", cached));
     }
 
     [Fact]
