@@ -111,6 +111,19 @@ if [ "$total" -eq 0 ]; then
 fi
 failed=$((failed + failed_format))
 
+# A recap of each failed test (its name, message and first stack lines) just above the summary:
+# CI keeps the start and the end of the output, and the failures were in the middle.
+if [ "$failed" -gt 0 ]; then
+  echo "test.sh: failed tests (recap; the whole output is in .test-results/test-*.log)" >&2
+  for log in "$results"/test-parallel.log "$results"/test-alone.log; do
+    [ -f "$log" ] || continue
+    awk '/^failed [A-Za-z]/ { n = 14 }
+         n > 0 && /^  (server log|console:|---)/ { n = 0 }
+         n > 0 { print; n-- }' "$log" >&2
+  done
+  [ -f "$results/test-web.log" ] && grep -E '(FAIL|✗|×)' "$results/test-web.log" | head -n 20 >&2
+fi
+
 line="Tests: $passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
 echo "$line"

@@ -8,6 +8,7 @@ namespace Vigil.Agent.Tests.Streaming;
 /// the churn benchmark (bench/Vigil.Agent.Bench); this is its short form.
 /// </summary>
 [Collection(LiveViewCollection.Name)]
+[Trait(TestSchedule.Trait, TestSchedule.Alone)]
 public sealed class JoinLeaveTests
 {
     private const int Joins = 40;

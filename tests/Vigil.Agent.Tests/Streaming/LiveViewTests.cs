@@ -8,6 +8,7 @@ namespace Vigil.Agent.Tests.Streaming;
 /// bundle as VIEWER in headless Chromium, in a network namespace. Chromium must decode what the camera sends.
 /// </summary>
 [Collection(LiveViewCollection.Name)]
+[Trait(TestSchedule.Trait, TestSchedule.Alone)]
 public sealed class LiveViewTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

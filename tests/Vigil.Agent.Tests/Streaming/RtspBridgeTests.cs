@@ -9,6 +9,7 @@ namespace Vigil.Agent.Tests.Streaming;
 /// while viewers keep their connections.
 /// </summary>
 [Collection(LiveViewCollection.Name)]
+[Trait(TestSchedule.Trait, TestSchedule.Alone)]
 public sealed partial class RtspBridgeTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
