@@ -22,6 +22,7 @@ internal sealed partial class SnapshotProcessor(
     PictureStore pictures,
     IServiceScopeFactory scopes,
     IOptions<VisionOptions> visionOptions,
+    EventMetrics metrics,
     TimeProvider time,
     ILogger<SnapshotProcessor> logger) : BackgroundService
 {
@@ -232,6 +233,7 @@ internal sealed partial class SnapshotProcessor(
         }
 
         spool.Complete(id);
+        metrics.Stored(snapshotEvent.Source, time.GetUtcNow() - envelope.ReceivedAt);
         foreach (var listener in listeners)
         {
             listener.OnRecorded();

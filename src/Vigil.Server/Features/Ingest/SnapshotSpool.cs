@@ -78,6 +78,13 @@ internal sealed partial class SnapshotSpool
 
     public int Count => Directory.EnumerateFiles(_ready, "*.msg").Count();
 
+    /// <summary>Entries waiting and when the oldest was accepted (its id is a UUIDv7 carrying the time).</summary>
+    public SpoolStatistics Statistics()
+    {
+        var pending = Pending();
+        return new SpoolStatistics(pending.Count, pending.Count == 0 ? null : SpoolStatistics.TimeOf(pending[0]));
+    }
+
     /// <summary>Reads an entry; false when it was already completed. A damaged entry throws <see cref="SpoolFormatException"/>.</summary>
     public async Task<SpoolEntry?> ReadAsync(Guid id, CancellationToken cancellationToken)
     {
