@@ -17,31 +17,54 @@ using Vigil.Server.Hosting;
 
 // Snapshot AI benchmark (issue 7): detection time per image, e-mails accepted per second with a
 // 200 KB JPEG each, and e-mail-accepted -> notification-sent latency through a loopback relay.
-// Usage: dotnet run -c Release --project bench/Vigil.Snapshots.Bench -- [emails] [runs]
+// Usage: dotnet run -c Release --project bench/Vigil.Snapshots.Bench -- [emails] [runs] [throughput|stages]
+// ("throughput": only the accept/process runs, not detection and latency; "stages": the cost of
+// each step of processing one e-mail, one thread, the profile of where the time goes). Environment:
+// VIGIL_BENCH_INFERENCE_THREADS sets Vision:InferenceThreads (default: the server's default).
 // Needs ../shared/models/yolox_nano/yolox_nano.onnx, Debian's darknet pictures and python3-aiosmtpd.
 var emails = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 1000;
 var runs = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 3;
+var throughputOnly = args.Length > 2 && args[2] == "throughput";
 var root = FindRoot();
 var model = Path.GetFullPath(Path.Combine(root, "..", "shared", "models", "yolox_nano", "yolox_nano.onnx"));
 var darknet = Environment.GetEnvironmentVariable("VIGIL_TEST_DARKNET_DATA") ?? "/usr/share/darknet/data";
 Console.WriteLine($"# machine: {Environment.ProcessorCount} cores, {CpuModel()}, .NET {Environment.Version}");
+if (args.Length > 2 && args[2] == "stages")
+{
+    await StagesAsync(model, Jpeg200K(), runs);
+    return;
+}
 
-await DetectionAsync(model, darknet);
+Console.WriteLine($"# load average before: {LoadAverage()}; Vision:InferenceThreads={Environment.GetEnvironmentVariable("VIGIL_BENCH_INFERENCE_THREADS") ?? "default"}");
+if (!throughputOnly)
+{
+    await DetectionAsync(model, darknet);
+}
+
 var picture = Jpeg200K();
 Console.WriteLine($"# e-mail picture: {picture.Length / 1024} KiB JPEG; {emails} e-mails per run, {runs} runs, median reported");
 var rates = new List<double>();
 var processing = new List<double>();
+var cpuPerEvent = new List<double>();
 for (var run = 0; run < runs; run++)
 {
-    var (rate, processed) = await ThroughputAsync(model, picture, emails);
+    var (rate, processed, cpu) = await ThroughputAsync(model, picture, emails);
     rates.Add(rate);
     processing.Add(processed);
-    Console.WriteLine($"#   run {run + 1}: {rate:F0} e-mails/s accepted (250), {processed:F0} events/s processed");
+    cpuPerEvent.Add(cpu);
+    Console.WriteLine($"#   run {run + 1}: {rate:F0} e-mails/s accepted (250), {processed:F0} events/s processed, {cpu:F1} ms CPU per e-mail");
 }
 
 Console.WriteLine($"| e-mails accepted per second (250 after fsync), 8 connections | median {Median(rates):F0}/s | min {rates.Min():F0} | max {rates.Max():F0} |");
 Console.WriteLine($"| events processed per second (parse + detect + store + notify decision) | median {Median(processing):F0}/s | min {processing.Min():F0} | max {processing.Max():F0} |");
-await LatencyAsync(model, picture, 60);
+// CPU time is what a loaded machine distorts least: it is the cost of one e-mail (accepting and
+// processing, with the benchmark's SMTP clients, which run in the same process), whatever else runs.
+Console.WriteLine($"| CPU time per e-mail, accepted and processed (process total, clients included) | median {Median(cpuPerEvent):F1} ms | min {cpuPerEvent.Min():F1} | max {cpuPerEvent.Max():F1} |");
+Console.WriteLine($"# load average after: {LoadAverage()}");
+if (!throughputOnly)
+{
+    await LatencyAsync(model, picture, 60);
+}
 
 static async Task DetectionAsync(string model, string darknet)
 {
@@ -78,9 +101,74 @@ static async Task DetectionAsync(string model, string darknet)
     Console.WriteLine($"| detection per image (decode + letterbox + inference + NMS), 5 darknet pictures x 30 | median {Median(all):F1} ms | min {all.Min():F1} ms | max {all.Max():F1} ms |");
 }
 
-static async Task<(double Accepted, double Processed)> ThroughputAsync(string model, byte[] picture, int emails)
+// Where one event's processing time goes: each step of SnapshotProcessor on the benchmark's
+// e-mail, on one thread, median of `runs` after 5 warm-up rounds.
+static async Task StagesAsync(string model, byte[] picture, int runs)
+{
+    var options = Microsoft.Extensions.Options.Options.Create(new VisionOptions { ModelPath = model, ModelUrl = "", InferenceThreads = 1 });
+    using var data = new TempDir();
+    var locator = new DetectorModelLocator(options, new DataDirectory(data.Path), null!, Microsoft.Extensions.Logging.Abstractions.NullLogger<DetectorModelLocator>.Instance);
+    using var detector = new ObjectDetector(options, locator, Microsoft.Extensions.Logging.Abstractions.NullLogger<ObjectDetector>.Instance);
+    if (!await detector.EnsureLoadedAsync(CancellationToken.None))
+    {
+        throw new InvalidOperationException(detector.Problem);
+    }
+
+    using var mime = new MemoryStream();
+    Message(0, picture).WriteTo(mime);
+    var message = mime.ToArray();
+    var stages = new Dictionary<string, List<double>>();
+    var directory = Path.Combine(data.Path, "events");
+    Directory.CreateDirectory(directory);
+    for (var i = -5; i < Math.Max(runs, 30); i++)
+    {
+        var clock = Stopwatch.StartNew();
+        void Lap(string stage)
+        {
+            if (i >= 0)
+            {
+                (stages.TryGetValue(stage, out var list) ? list : stages[stage] = []).Add(clock.Elapsed.TotalMilliseconds);
+            }
+
+            clock.Restart();
+        }
+
+        var extraction = PictureExtractor.Extract(message, 40_000_000, int.MaxValue);
+        var bytes = extraction.Pictures[0].Bytes;
+        Lap("MIME parse + picture probe");
+        var outcome = detector.Detect(bytes);
+        Lap("detection (1 inference thread)");
+        PictureRenderer.Thumbnail(bytes);
+        Lap("thumbnail (decode at 1/4, resize, encode)");
+        PictureRenderer.Annotate(bytes, outcome.Detections);
+        Lap("annotated copy (full decode, draw, encode)");
+        var file = Path.Combine(directory, $"{i + 5}.jpg");
+        await using (var stream = new FileStream(file, FileMode.Create))
+        {
+            await stream.WriteAsync(bytes);
+            stream.Flush(flushToDisk: true);
+        }
+
+        Lap("original written + fsync");
+        DirectorySync.Flush(directory);
+        Lap("directory fsync");
+    }
+
+    Console.WriteLine($"| step of one event ({picture.Length / 1024} KiB JPEG, 1 thread) | median | min | max |");
+    Console.WriteLine("|---|---:|---:|---:|");
+    foreach (var (stage, times) in stages)
+    {
+        Console.WriteLine($"| {stage} | {Median(times):F1} ms | {times.Min():F1} ms | {times.Max():F1} ms |");
+    }
+
+    Console.WriteLine($"| total | {stages.Values.Sum(Median):F1} ms | | |");
+}
+
+static async Task<(double Accepted, double Processed, double CpuPerEvent)> ThroughputAsync(string model, byte[] picture, int emails)
 {
     await using var server = await BenchServer.StartAsync(model, relayPort: null);
+    using var process = Process.GetCurrentProcess();
+    var cpu = process.TotalProcessorTime;
     var clock = Stopwatch.StartNew();
     var next = -1;
     await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => Task.Run(async () =>
@@ -96,7 +184,9 @@ static async Task<(double Accepted, double Processed)> ThroughputAsync(string mo
     })));
     var accepted = emails / clock.Elapsed.TotalSeconds;
     await server.WaitForEventsAsync(emails, TimeSpan.FromMinutes(10));
-    return (accepted, emails / clock.Elapsed.TotalSeconds);
+    var processed = emails / clock.Elapsed.TotalSeconds;
+    process.Refresh();
+    return (accepted, processed, (process.TotalProcessorTime - cpu).TotalMilliseconds / emails);
 }
 
 static async Task LatencyAsync(string model, byte[] picture, int count)
@@ -200,6 +290,8 @@ static string FindRoot()
     return directory?.FullName ?? throw new InvalidOperationException("run from the repository");
 }
 
+static string LoadAverage() => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
 static string CpuModel() =>
     File.Exists("/proc/cpuinfo")
         ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU"
@@ -249,6 +341,11 @@ internal sealed class BenchServer : IAsyncDisposable
             ["Notifications:SmtpPort"] = (relayPort ?? 9).ToString(CultureInfo.InvariantCulture),
             ["Notifications:SmtpSecurity"] = "None",
         };
+        if (Environment.GetEnvironmentVariable("VIGIL_BENCH_INFERENCE_THREADS") is { Length: > 0 } threads)
+        {
+            settings["Vision:InferenceThreads"] = threads;
+        }
+
         var app = VigilHost.BuildWebApplication(new DataDirectory(data.Path), settings);
         await VigilHost.StartAsync(app, CancellationToken.None);
         await using var scope = app.Services.CreateAsyncScope();

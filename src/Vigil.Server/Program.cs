@@ -14,6 +14,7 @@ using Vigil.Server.Features.Vision;
 using Vigil.Server.Features.WebClient;
 using Vigil.Server.Hosting;
 using Vigil.Server.Hosting.FrontDoor;
+using Vigil.Server.Hosting.Metrics;
 using Vigil.Server.Storage;
 
 namespace Vigil.Server;
@@ -28,6 +29,7 @@ internal static class Program
     {
         services.AddSingleton(data);
         services.AddSingleton(TimeProvider.System);
+        services.AddMetrics();
         services.AddValidatedOptions<ServerOptions>(ServerOptions.Section);
         services.AddValidatedOptions<AwsOptions>(AwsOptions.Section);
         services.AddSingleton<PublicAddress>();
@@ -66,6 +68,7 @@ internal static class Program
         builder.AddVigilIdentityServer();
         builder.AddIntegrationsServer();
         builder.AddWebClientServer();
+        builder.AddMetricsServer();
     }
 
     /// <summary>
@@ -82,10 +85,12 @@ internal static class Program
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseCredentialsProviderListener();
+        app.UseMetricsListener();
         app.UseWebClient(); // last: its fallback answers the GETs that no endpoint claims
 
         app.MapOpenApi();
         app.MapHealth();
+        app.MapMetrics();
         app.MapVigilIdentity();
         app.MapIngest();
         app.MapDeepStack();

@@ -9,6 +9,9 @@ namespace Vigil.Server.Hosting;
 /// <summary>The HTTP and HTTPS listeners, with the certificate Vigil's CA issued for this server.</summary>
 internal static class KestrelSetup
 {
+    /// <summary>Connection item set on the plain HTTP listener's connections (where <c>/metrics</c> answers by default).</summary>
+    public const string HttpListenerKey = "Vigil.HttpListener";
+
     public static WebApplicationBuilder ConfigureListeners(this WebApplicationBuilder builder)
     {
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -16,7 +19,11 @@ internal static class KestrelSetup
             var options = kestrel.ApplicationServices.GetRequiredService<IOptions<ServerOptions>>().Value;
             var certificates = kestrel.ApplicationServices.GetRequiredService<ServerCertificateProvider>();
             kestrel.AddServerHeader = false;
-            Listen(kestrel, options.ListenAddress, options.HttpPort, _ => { });
+            Listen(kestrel, options.ListenAddress, options.HttpPort, listen => listen.Use(next => connection =>
+            {
+                connection.Items[HttpListenerKey] = true;
+                return next(connection);
+            }));
             Listen(kestrel, options.ListenAddress, options.HttpsPort, listen => listen.UseHttps(https =>
             {
                 https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;

@@ -22,7 +22,9 @@ internal sealed class RunningVigil : IAsyncDisposable
         _directory = directory;
         _postgres = postgres;
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        Http = new Uri(addresses.Single(a => a.StartsWith("http://", StringComparison.Ordinal)));
+        // A separate metrics listener (Metrics:Port) is plain HTTP too; the HTTP API is the other one.
+        var metricsPort = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Vigil.Server.Hosting.Metrics.MetricsOptions>>().Value.Port;
+        Http = new Uri(addresses.Single(a => a.StartsWith("http://", StringComparison.Ordinal) && new Uri(a).Port != metricsPort));
         // The device-plane listeners (MQTT, credentials provider) and the front door are TLS too; the HTTPS API is the other one.
         var endpoints = app.Services.GetRequiredService<Vigil.Server.Hosting.DevicePlaneEndpoints>();
         FrontDoorPort = app.Services.GetRequiredService<Vigil.Server.Hosting.FrontDoor.FrontDoorEndpoint>().Port;

@@ -1,4 +1,5 @@
 using Vigil.Server.Hosting;
+using Vigil.Server.Hosting.Metrics;
 
 namespace Vigil.Server.Features.Events;
 
@@ -17,6 +18,8 @@ internal static class EventsFeature
     public static WebApplicationBuilder AddEventsServer(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        services.AddSingleton<EventMetrics>();
+        services.AddSingleton<IMetricSeries>(sp => sp.GetRequiredService<EventMetrics>());
         services.AddSingleton<SnapshotProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<SnapshotProcessor>());
         services.AddHostedService<EventRetentionService>();

@@ -4,6 +4,9 @@ namespace Vigil.Server.Features.Events;
 /// A stage that acts on new events (notifications). <see cref="OnRecordingAsync"/> runs in the
 /// event's unit of work (scoped services, same database transaction), so what it decides is
 /// stored together with the event or not at all; <see cref="OnRecorded"/> runs after the commit.
+/// One unit of work may hold several events (the processor commits a batch): then
+/// <see cref="OnRecordingAsync"/> is called for each, in order, each after the previous one's
+/// changes were saved into the transaction, and <see cref="OnRecorded"/> once for all of them.
 /// </summary>
 internal interface IEventListener
 {

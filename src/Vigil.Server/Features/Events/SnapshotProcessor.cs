@@ -8,12 +8,17 @@ using Vigil.Server.Storage;
 namespace Vigil.Server.Features.Events;
 
 /// <summary>
-/// Turns spooled messages into events: reads <see cref="SnapshotReceived"/> from Ingest's queue,
-/// extracts the pictures, runs the detector, stores pictures (thumbnail, annotated copy) and the
-/// event, lets <see cref="IEventListener"/>s (notifications) add their decisions to the same
-/// transaction, then removes the spool entry. The spool id is stored as the event's key, so an
-/// entry replayed after a crash between the commit and the removal is recognised and only removed:
-/// every accepted message becomes exactly one event.
+/// Turns spooled messages into events, as a pipeline. Workers (one per core, at least two) take
+/// <see cref="SnapshotReceived"/> from Ingest's queue, each with a ticket in queue order, and
+/// prepare the event in parallel: extract the pictures, run the detector, store the pictures
+/// (thumbnail, annotated copy). One recorder then stores prepared events in ticket order, so the
+/// events of a camera are stored in the order they were accepted: it takes every prepared event
+/// that is next in line (up to <see cref="MaxBatch"/>), lets the <see cref="IEventListener"/>s
+/// (notifications) decide for each in turn, and commits them in one transaction (group commit:
+/// one disk flush for the batch, not one per event). Only then are the spool entries removed.
+/// The spool id is stored as the event's key, so an entry replayed after a crash between the
+/// commit and the removal is recognised and only removed: every accepted message becomes exactly
+/// one event. An entry that failed is retried later, after the ones queued meanwhile.
 /// </summary>
 internal sealed partial class SnapshotProcessor(
     SnapshotQueue queue,
@@ -22,70 +27,235 @@ internal sealed partial class SnapshotProcessor(
     PictureStore pictures,
     IServiceScopeFactory scopes,
     IOptions<VisionOptions> visionOptions,
+    EventMetrics metrics,
     TimeProvider time,
     ILogger<SnapshotProcessor> logger) : BackgroundService
 {
+    /// <summary>At most this many events per transaction (a burst is stored in batches of this size).</summary>
+    internal const int MaxBatch = 32;
+
     private const int MaxAttempts = 5;
     private readonly ConcurrentDictionary<Guid, int> _failures = new();
     private readonly ConcurrentDictionary<Guid, byte> _inProgress = new();
 
-    // Pictures are decoded, detected and rendered by several workers at once; the recording step
-    // (the notification decisions, which read earlier decisions for cooldowns, and the commit)
-    // runs one at a time, so two events of one camera cannot both pass the same cooldown.
-    private readonly SemaphoreSlim _recording = new(1, 1);
+    // Tickets: handed out in queue order under the lock; prepared events (or null for a ticket
+    // that has nothing to record) wait in _prepared until every earlier ticket is in.
+    private readonly Lock _order = new();
+    private readonly Dictionary<long, PreparedEvent?> _prepared = [];
+    private readonly SemaphoreSlim _preparedSignal = new(0);
+    private long _nextTicket;
+    private long _nextToRecord;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(Enumerable.Range(0, Math.Max(2, Environment.ProcessorCount)).Select(_ => Task.Run(() => WorkAsync(stoppingToken), CancellationToken.None)));
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var workers = Enumerable.Range(0, Math.Max(2, Environment.ProcessorCount)).Select(_ => Task.Run(() => WorkAsync(stoppingToken), CancellationToken.None));
+        return Task.WhenAll(workers.Append(Task.Run(() => RecordAsync(stoppingToken), CancellationToken.None)));
+    }
 
     public override void Dispose()
     {
-        _recording.Dispose();
+        _preparedSignal.Dispose();
         base.Dispose();
     }
 
     private async Task WorkAsync(CancellationToken stoppingToken)
     {
-        await foreach (var received in queue.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+        try
         {
-            var id = received.SpoolId;
-            if (!_inProgress.TryAdd(id, 0))
+            while (await queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
             {
-                continue; // queued twice (replay and listener); the other worker has it
-            }
-
-            try
-            {
-                await ProcessAsync(id, stoppingToken);
-                _failures.TryRemove(id, out _);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return; // the entry stays in the spool and is replayed at the next start
-            }
-            catch (SpoolFormatException e)
-            {
-                spool.Quarantine(id, e.Message);
-            }
-            catch (Exception e)
-            {
-                var attempts = _failures.AddOrUpdate(id, 1, (_, n) => n + 1);
-                if (attempts >= MaxAttempts)
+                SnapshotReceived received;
+                long ticket;
+                lock (_order)
                 {
-                    _failures.TryRemove(id, out _);
-                    spool.Quarantine(id, $"failed {attempts} times, last: {e.Message}");
-                    continue;
+                    if (!queue.Reader.TryRead(out received!))
+                    {
+                        continue; // another worker took it
+                    }
+
+                    ticket = _nextTicket++;
                 }
 
-                // Most likely the database is unreachable: keep the entry and try again later.
-                var delay = TimeSpan.FromSeconds(Math.Pow(4, attempts));
-                Log.WillRetry(logger, e, id, delay);
-                _ = RetryLaterAsync(id, delay, stoppingToken);
-            }
-            finally
-            {
-                _inProgress.TryRemove(id, out _);
+                PreparedEvent? prepared = null;
+                var id = received.SpoolId;
+                try
+                {
+                    if (!_inProgress.TryAdd(id, 0))
+                    {
+                        continue; // queued twice (replay and listener); the other worker has it
+                    }
+
+                    prepared = await PrepareAsync(id, stoppingToken);
+                    if (prepared is null)
+                    {
+                        _inProgress.TryRemove(id, out _);
+                    }
+                }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    return; // the entry stays in the spool and is replayed at the next start
+                }
+                catch (Exception e)
+                {
+                    _inProgress.TryRemove(id, out _);
+                    Failed(id, e, stoppingToken);
+                }
+                finally
+                {
+                    Prepared(ticket, prepared);
+                }
             }
         }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping.
+        }
+    }
+
+    private void Prepared(long ticket, PreparedEvent? prepared)
+    {
+        lock (_order)
+        {
+            _prepared[ticket] = prepared;
+        }
+
+        _preparedSignal.Release();
+    }
+
+    /// <summary>The recorder: stores prepared events in ticket order, in batches.</summary>
+    private async Task RecordAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<PreparedEvent>(MaxBatch);
+        try
+        {
+            while (true)
+            {
+                await _preparedSignal.WaitAsync(stoppingToken).ConfigureAwait(false);
+                while (true)
+                {
+                    batch.Clear();
+                    lock (_order)
+                    {
+                        while (batch.Count < MaxBatch && _prepared.Remove(_nextToRecord, out var next))
+                        {
+                            _nextToRecord++;
+                            if (next is not null)
+                            {
+                                batch.Add(next);
+                            }
+                        }
+                    }
+
+                    if (batch.Count == 0)
+                    {
+                        break;
+                    }
+
+                    await RecordBatchAsync(batch, stoppingToken);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: what is not committed stays in the spool and is replayed at the next start.
+        }
+    }
+
+    private async Task RecordBatchAsync(List<PreparedEvent> batch, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await CommitAsync(batch, stoppingToken);
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            if (batch.Count > 1)
+            {
+                // One of them spoiled the transaction: store each alone, so the others do not wait for it.
+                foreach (var prepared in batch)
+                {
+                    await RecordBatchAsync([prepared], stoppingToken);
+                }
+
+                return;
+            }
+
+            var id = batch[0].Id;
+            if (e is DbUpdateException && await IsRecordedAsync(id, stoppingToken))
+            {
+                // Another processor stored it first (unique key): only the spool entry is left to remove.
+                spool.Complete(id);
+                _inProgress.TryRemove(id, out _);
+                return;
+            }
+
+            _inProgress.TryRemove(id, out _);
+            Failed(id, e, stoppingToken);
+        }
+    }
+
+    /// <summary>
+    /// One transaction for the batch. Each event is saved (not committed) before the next one's
+    /// listeners run, so a notification cooldown sees the deliveries planned for the events
+    /// before it, as it would with one transaction per event.
+    /// </summary>
+    private async Task CommitAsync(List<PreparedEvent> batch, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
+        var listeners = scope.ServiceProvider.GetServices<IEventListener>().ToList();
+        await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
+        {
+            foreach (var prepared in batch)
+            {
+                db.Events.Add(prepared.Event);
+                foreach (var listener in listeners)
+                {
+                    await listener.OnRecordingAsync(prepared.Recorded, cancellationToken);
+                }
+
+                await db.SaveChangesAsync(cancellationToken);
+            }
+
+            await transaction.CommitAsync(cancellationToken);
+        }
+
+        var now = time.GetUtcNow();
+        foreach (var prepared in batch)
+        {
+            spool.Complete(prepared.Id);
+            _failures.TryRemove(prepared.Id, out _);
+            _inProgress.TryRemove(prepared.Id, out _);
+            metrics.Stored(prepared.Event.Source, now - prepared.Event.OccurredAt);
+            Log.Recorded(logger, prepared.Event.Id, prepared.Event.CameraId, prepared.Event.Source, prepared.Event.Pictures.Count, prepared.Event.Labels);
+        }
+
+        foreach (var listener in listeners)
+        {
+            listener.OnRecorded();
+        }
+    }
+
+    private void Failed(Guid id, Exception e, CancellationToken stoppingToken)
+    {
+        if (e is SpoolFormatException)
+        {
+            spool.Quarantine(id, e.Message);
+            return;
+        }
+
+        var attempts = _failures.AddOrUpdate(id, 1, (_, n) => n + 1);
+        if (attempts >= MaxAttempts)
+        {
+            _failures.TryRemove(id, out _);
+            spool.Quarantine(id, $"failed {attempts} times, last: {e.Message}");
+            return;
+        }
+
+        // Most likely the database is unreachable: keep the entry and try again later.
+        var delay = TimeSpan.FromSeconds(Math.Pow(4, attempts));
+        Log.WillRetry(logger, e, id, delay);
+        _ = RetryLaterAsync(id, delay, stoppingToken);
     }
 
     private async Task RetryLaterAsync(Guid id, TimeSpan delay, CancellationToken stoppingToken)
@@ -101,20 +271,19 @@ internal sealed partial class SnapshotProcessor(
         }
     }
 
-    public async Task ProcessAsync(Guid id, CancellationToken cancellationToken)
+    /// <summary>Everything but the commit; null when there is nothing to record (the entry is gone, or its event is stored already).</summary>
+    private async Task<PreparedEvent?> PrepareAsync(Guid id, CancellationToken cancellationToken)
     {
         if (await spool.ReadAsync(id, cancellationToken) is not { } entry)
         {
-            return; // already completed (queued twice: by the replay and by the listener)
+            return null; // already completed (queued twice: by the replay and by the listener)
         }
 
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
-        if (await db.Events.AnyAsync(e => e.Key == id, cancellationToken))
+        if (await IsRecordedAsync(id, cancellationToken))
         {
             spool.Complete(id);
             Log.AlreadyRecorded(logger, id);
-            return;
+            return null;
         }
 
         var envelope = entry.Envelope;
@@ -193,8 +362,6 @@ internal sealed partial class SnapshotProcessor(
             Pictures = storedPictures,
             Detections = detections,
         };
-        db.Events.Add(snapshotEvent);
-
         var recorded = new RecordedEvent(
             id,
             envelope.CameraId,
@@ -206,38 +373,7 @@ internal sealed partial class SnapshotProcessor(
             detections.Select(d => new RecordedDetection(d.Label, d.Confidence, d.PictureIndex, d.X, d.Y, d.Width, d.Height)).ToList(),
             firstAnnotated is null ? null : pictures.Resolve(firstAnnotated),
             firstPicture is null ? null : pictures.Resolve(firstPicture));
-        var listeners = scope.ServiceProvider.GetServices<IEventListener>().ToList();
-        await _recording.WaitAsync(cancellationToken);
-        try
-        {
-            foreach (var listener in listeners)
-            {
-                await listener.OnRecordingAsync(recorded, cancellationToken);
-            }
-
-            await db.SaveChangesAsync(cancellationToken);
-        }
-        catch (DbUpdateException)
-        {
-            if (!await IsRecordedAsync(id, cancellationToken))
-            {
-                throw;
-            }
-
-            // Another processor stored it first (unique key); nothing more to do.
-        }
-        finally
-        {
-            _recording.Release();
-        }
-
-        spool.Complete(id);
-        foreach (var listener in listeners)
-        {
-            listener.OnRecorded();
-        }
-
-        Log.Recorded(logger, snapshotEvent.Id, envelope.CameraId, snapshotEvent.Source, storedPictures.Count, snapshotEvent.Labels);
+        return new PreparedEvent(id, snapshotEvent, recorded);
     }
 
     private async Task<bool> IsRecordedAsync(Guid id, CancellationToken cancellationToken)
@@ -247,6 +383,9 @@ internal sealed partial class SnapshotProcessor(
     }
 
     private static string Truncate(string text, int max) => text.Length <= max ? text : text[..max];
+
+    /// <summary>An event ready to be committed: its row (pictures and detections included) and what listeners learn.</summary>
+    private sealed record PreparedEvent(Guid Id, SnapshotEvent Event, RecordedEvent Recorded);
 
     private static partial class Log
     {

@@ -21,6 +21,8 @@ internal static class IngestFeature
         var services = builder.Services;
         services.AddSingleton<SnapshotSpool>();
         services.AddSingleton<SnapshotQueue>();
+        services.AddSingleton<IngestMetrics>();
+        services.AddSingleton<Hosting.Metrics.IMetricSeries>(sp => sp.GetRequiredService<IngestMetrics>());
         services.AddSingleton<IngestRateLimiter>();
         services.AddSingleton<SnapshotIngestor>();
         services.AddSingleton<SmtpSessionDependencies>();

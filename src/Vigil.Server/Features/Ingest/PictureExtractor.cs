@@ -20,7 +20,7 @@ internal static class PictureExtractor
     {
         if (HeaderSectionLength(message.Span, maxHeaderBytes) is null)
         {
-            return new PictureExtraction([], [], null, $"the header section is larger than {maxHeaderBytes} bytes");
+            return new PictureExtraction([], [], null, $"the header section is larger than {maxHeaderBytes} bytes", "header_too_large");
         }
 
         MimeMessage parsed;
@@ -31,7 +31,7 @@ internal static class PictureExtractor
         }
         catch (Exception e) when (e is FormatException or ParseException or IOException or ArgumentException)
         {
-            return new PictureExtraction([], [], null, $"the message is not valid MIME ({e.Message.ReplaceLineEndings(" ")})");
+            return new PictureExtraction([], [], null, $"the message is not valid MIME ({e.Message.ReplaceLineEndings(" ")})", "invalid_mime");
         }
 
         var pictures = new List<ExtractedPicture>();
@@ -82,7 +82,7 @@ internal static class PictureExtractor
         string? error = pictures.Count > 0 ? null
             : skipped.Count > 0 ? $"the message has no usable picture: {string.Join("; ", skipped)}"
             : "the message has no picture attachment";
-        return new PictureExtraction(pictures, skipped, subject, error);
+        return new PictureExtraction(pictures, skipped, subject, error, error is null ? null : "no_picture");
     }
 
     /// <summary>The length of the header section (up to the first empty line), or null when it exceeds <paramref name="max"/>.</summary>

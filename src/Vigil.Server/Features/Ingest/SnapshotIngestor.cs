@@ -12,6 +12,7 @@ namespace Vigil.Server.Features.Ingest;
 internal sealed partial class SnapshotIngestor(
     SnapshotSpool spool,
     SnapshotQueue queue,
+    IngestMetrics metrics,
     IOptions<IngestOptions> ingestOptions,
     IOptions<VisionOptions> visionOptions,
     TimeProvider time,
@@ -27,6 +28,7 @@ internal sealed partial class SnapshotIngestor(
     {
         if (message.Length > ingestOptions.Value.MaxMessageBytes)
         {
+            metrics.Refused(source, "too_large");
             return IngestResult.Refused($"the message is larger than {ingestOptions.Value.MaxMessageBytes} bytes");
         }
 
@@ -42,6 +44,7 @@ internal sealed partial class SnapshotIngestor(
         if (extraction.Problem is { } problem)
         {
             Log.Refused(logger, source, remoteAddress, problem);
+            metrics.Refused(source, extraction.ProblemKind ?? "no_picture");
             return IngestResult.Refused(problem);
         }
 
@@ -59,6 +62,8 @@ internal sealed partial class SnapshotIngestor(
         {
             queue.Enqueue(id);
         }
+
+        metrics.Accepted(source, ids.Count);
 
         return new IngestResult(ids, null);
     }

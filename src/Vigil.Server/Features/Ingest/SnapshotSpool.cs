@@ -18,6 +18,7 @@ internal sealed partial class SnapshotSpool
     private readonly string _incoming;
     private readonly string _ready;
     private readonly string _corrupt;
+    private readonly DirectoryFlusher _readyFlusher;
     private readonly ILogger<SnapshotSpool> _logger;
 
     public SnapshotSpool(DataDirectory data, ILogger<SnapshotSpool> logger)
@@ -26,6 +27,7 @@ internal sealed partial class SnapshotSpool
         _incoming = CreatePrivate(Path.Combine(root, "incoming"));
         _ready = CreatePrivate(Path.Combine(root, "ready"));
         _corrupt = CreatePrivate(Path.Combine(root, "corrupt"));
+        _readyFlusher = new DirectoryFlusher(_ready);
         _logger = logger;
     }
 
@@ -59,7 +61,7 @@ internal sealed partial class SnapshotSpool
             }
 
             File.Move(temporary, final);
-            DirectorySync.Flush(_ready);
+            await _readyFlusher.FlushAsync(); // shared with the sessions renaming at the same time
         }
         catch
         {
@@ -77,6 +79,13 @@ internal sealed partial class SnapshotSpool
             .ToList();
 
     public int Count => Directory.EnumerateFiles(_ready, "*.msg").Count();
+
+    /// <summary>Entries waiting and when the oldest was accepted (its id is a UUIDv7 carrying the time).</summary>
+    public SpoolStatistics Statistics()
+    {
+        var pending = Pending();
+        return new SpoolStatistics(pending.Count, pending.Count == 0 ? null : SpoolStatistics.TimeOf(pending[0]));
+    }
 
     /// <summary>Reads an entry; false when it was already completed. A damaged entry throws <see cref="SpoolFormatException"/>.</summary>
     public async Task<SpoolEntry?> ReadAsync(Guid id, CancellationToken cancellationToken)

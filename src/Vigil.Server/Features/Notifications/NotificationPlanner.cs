@@ -14,6 +14,7 @@ namespace Vigil.Server.Features.Notifications;
 internal sealed partial class NotificationPlanner(
     VigilDbContext db,
     NotificationSignal signal,
+    NotificationMetrics metrics,
     IOptions<NotificationsOptions> options,
     TimeProvider time,
     ILogger<NotificationPlanner> logger) : IEventListener
@@ -41,7 +42,8 @@ internal sealed partial class NotificationPlanner(
                 continue;
             }
 
-            var reason = await SuppressionReasonAsync(rule, recorded, match.Label, now, added, settings, cancellationToken);
+            var suppression = await SuppressionAsync(rule, recorded, match.Label, now, added, settings, cancellationToken);
+            var reason = suppression?.Message;
             var payload = new NotificationPayload(
                 recorded.Key,
                 recorded.CameraId,
@@ -76,6 +78,7 @@ internal sealed partial class NotificationPlanner(
                 }
                 else
                 {
+                    metrics.Suppressed(action, suppression!.Value.Kind);
                     Log.Suppressed(logger, rule.Id, recorded.CameraId, match.Label, action, reason);
                 }
             }
@@ -109,7 +112,8 @@ internal sealed partial class NotificationPlanner(
         return wanted.Count == 0 ? new RuleMatch("", []) : null;
     }
 
-    private async Task<string?> SuppressionReasonAsync(
+    /// <summary>Why the rule must not notify now: a fixed kind (the metric's label) and the message stored with the delivery; null to notify.</summary>
+    private async Task<(string Kind, string Message)?> SuppressionAsync(
         NotificationRule rule,
         RecordedEvent recorded,
         string label,
@@ -123,7 +127,7 @@ internal sealed partial class NotificationPlanner(
             var local = TimeZoneInfo.ConvertTime(now, settings.EffectiveTimeZone);
             if (quiet.Contains(TimeOnly.FromDateTime(local.DateTime)))
             {
-                return $"quiet hours {quiet}";
+                return ("quiet_hours", $"quiet hours {quiet}");
             }
         }
 
@@ -138,7 +142,7 @@ internal sealed partial class NotificationPlanner(
                 cancellationToken);
             if (cooling)
             {
-                return $"cooldown: a notification for {(label.Length == 0 ? "this camera" : label)} from {recorded.CameraName} was sent less than {settings.Cooldown} ago";
+                return ("cooldown", $"cooldown: a notification for {(label.Length == 0 ? "this camera" : label)} from {recorded.CameraName} was sent less than {settings.Cooldown} ago");
             }
         }
 
@@ -149,7 +153,7 @@ internal sealed partial class NotificationPlanner(
             cancellationToken);
         lastHour += added.Count(d => d.Status == DeliveryStatus.Pending);
         return lastHour >= settings.MaxPerUserPerHour
-            ? $"hourly cap: {settings.MaxPerUserPerHour} notifications per hour reached"
+            ? ("hourly_cap", $"hourly cap: {settings.MaxPerUserPerHour} notifications per hour reached")
             : null;
     }
 

@@ -16,6 +16,7 @@ internal sealed partial class NotificationSender(
     NotificationSignal signal,
     IEnumerable<INotificationAction> actions,
     IOptions<NotificationsOptions> options,
+    NotificationMetrics metrics,
     TimeProvider time,
     ILogger<NotificationSender> logger) : BackgroundService
 {
@@ -98,6 +99,7 @@ internal sealed partial class NotificationSender(
         {
             error = action is null ? $"no action '{delivery.Action}'" : rule is null ? "the rule was deleted" : "the stored payload is unreadable";
             attempt = settings.MaxAttempts;
+            metrics.Failed(delivery.Action, "unsendable");
         }
         else
         {
@@ -118,6 +120,7 @@ internal sealed partial class NotificationSender(
                 s => s.SetProperty(d => d.Status, DeliveryStatus.Sent).SetProperty(d => d.SentAt, now).SetProperty(d => d.NextAttemptAt, (DateTimeOffset?)null).SetProperty(d => d.LastError, (string?)null),
                 CancellationToken.None);
             Log.Sent(logger, delivery.Id, delivery.Action, delivery.CameraId, delivery.Label);
+            metrics.Sent(delivery.Action);
             return;
         }
 
@@ -128,6 +131,11 @@ internal sealed partial class NotificationSender(
                 s => s.SetProperty(d => d.Status, DeliveryStatus.Failed).SetProperty(d => d.NextAttemptAt, (DateTimeOffset?)null).SetProperty(d => d.LastError, error),
                 CancellationToken.None);
             Log.GaveUp(logger, delivery.Id, delivery.Action, attempt, error);
+            if (action is not null && rule is not null && payload is not null)
+            {
+                metrics.Failed(delivery.Action, "gave_up");
+            }
+
             return;
         }
 
@@ -136,6 +144,7 @@ internal sealed partial class NotificationSender(
             s => s.SetProperty(d => d.NextAttemptAt, retryAt).SetProperty(d => d.LastError, error),
             CancellationToken.None);
         Log.WillRetry(logger, delivery.Id, delivery.Action, attempt, retryAt, error);
+        metrics.Failed(delivery.Action, "retrying");
     }
 
     private static partial class Log

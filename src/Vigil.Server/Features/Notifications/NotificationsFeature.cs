@@ -9,6 +9,8 @@ internal static class NotificationsFeature
     {
         services.AddValidatedOptions<NotificationsOptions>(NotificationsOptions.Section);
         services.AddSingleton<NotificationSignal>();
+        services.AddSingleton<NotificationMetrics>();
+        services.AddSingleton<Hosting.Metrics.IMetricSeries>(sp => sp.GetRequiredService<NotificationMetrics>());
         services.AddScoped<RuleDirectory>();
         services.AddScoped<IEventListener, NotificationPlanner>();
         services.AddSingleton<INotificationAction, EmailNotificationAction>();

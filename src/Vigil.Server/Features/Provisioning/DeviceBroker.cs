@@ -16,6 +16,7 @@ internal sealed partial class DeviceBroker(
     DeviceConnectionAuthenticator authenticator,
     FleetProvisioningService provisioning,
     PresenceTracker presence,
+    ProvisioningMetrics metrics,
     TimeProvider time,
     ILogger<DeviceBroker> logger) : IHostedService
 {
@@ -93,15 +94,18 @@ internal sealed partial class DeviceBroker(
             // A request to the service, not a message for subscribers.
             args.ProcessPublish = false;
             FleetProvisioningReply reply;
+            var started = time.GetTimestamp();
             try
             {
                 reply = await provisioning.HandleAsync(principal, request, args.ApplicationMessage.Payload, args.CancellationToken);
+                metrics.Answered(request.Operation, reply.Accepted ? "accepted" : "rejected", time.GetElapsedTime(started));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Broken infrastructure (database unreachable...): answer, rather than letting the
                 // broker drop the connection, so the device retries later.
                 Log.ProvisioningFailed(logger, principal.ClientId, request.Operation, e);
+                metrics.Answered(request.Operation, "error", time.GetElapsedTime(started));
                 reply = FleetProvisioningService.InternalError(request);
             }
 

@@ -16,6 +16,7 @@ namespace Vigil.Server.Features.Provisioning;
 internal sealed partial class DeviceConnectionAuthenticator(
     IServiceScopeFactory scopes,
     DeviceConnections connections,
+    ProvisioningMetrics metrics,
     IOptions<ProvisioningOptions> options,
     TimeProvider time,
     ILogger<DeviceConnectionAuthenticator> logger)
@@ -27,12 +28,12 @@ internal sealed partial class DeviceConnectionAuthenticator(
         var clientId = connection.ClientId ?? "";
         if (certificate is null)
         {
-            return Refuse(connection, MqttConnectReasonCode.NotAuthorized, "no client certificate", null);
+            return Refuse(connection, MqttConnectReasonCode.NotAuthorized, ("no_certificate", "no client certificate"), null);
         }
 
         if (clientId.Length is 0 or > 128)
         {
-            return Refuse(connection, MqttConnectReasonCode.ClientIdentifierNotValid, "the client id must be 1 to 128 characters", null);
+            return Refuse(connection, MqttConnectReasonCode.ClientIdentifierNotValid, ("invalid_client_id", "the client id must be 1 to 128 characters"), null);
         }
 
         var certificateId = Fingerprint.Of(certificate);
@@ -48,28 +49,29 @@ internal sealed partial class DeviceConnectionAuthenticator(
         }
 
         var now = time.GetUtcNow();
-        var problem = record switch
+        // Each refusal has a fixed reason (the metric's label) and a message (the log line, the CONNACK).
+        (string Reason, string Message)? problem = record switch
         {
-            null => "the certificate is unknown (not in the certificate registry)",
-            { Kind: not (CertificateKind.Claim or CertificateKind.Device or CertificateKind.Integration) } => $"a {record.Kind} certificate cannot connect to MQTT",
-            { Status: CertificateStatus.PendingActivation } when now - record.CreatedAt > OwnershipTokens.Lifetime => "the certificate was never registered (pending activation for more than an hour)",
-            { Status: CertificateStatus.PendingActivation } => "the certificate is pending activation (RegisterThing has not run)",
-            { Status: CertificateStatus.Revoked } => "the certificate is revoked",
-            { Status: not CertificateStatus.Active } => $"the certificate is {record.Status}",
-            _ when now < record.NotBefore || now > record.NotAfter => "the certificate is outside its validity period",
-            { Kind: CertificateKind.Device, ThingName: null } => "the device certificate is not attached to a thing",
-            { Kind: CertificateKind.Device } when record.ThingName != clientId => $"a device certificate must connect with its thing name as client id ({record.ThingName})",
-            { Kind: CertificateKind.Claim, Template: null } => "the claim certificate has no provisioning template",
+            null => ("unknown_certificate", "the certificate is unknown (not in the certificate registry)"),
+            { Kind: not (CertificateKind.Claim or CertificateKind.Device or CertificateKind.Integration) } => ("wrong_certificate_kind", $"a {record.Kind} certificate cannot connect to MQTT"),
+            { Status: CertificateStatus.PendingActivation } when now - record.CreatedAt > OwnershipTokens.Lifetime => ("pending_activation", "the certificate was never registered (pending activation for more than an hour)"),
+            { Status: CertificateStatus.PendingActivation } => ("pending_activation", "the certificate is pending activation (RegisterThing has not run)"),
+            { Status: CertificateStatus.Revoked } => ("revoked", "the certificate is revoked"),
+            { Status: not CertificateStatus.Active } => ("inactive", $"the certificate is {record.Status}"),
+            _ when now < record.NotBefore || now > record.NotAfter => ("expired", "the certificate is outside its validity period"),
+            { Kind: CertificateKind.Device, ThingName: null } => ("no_thing", "the device certificate is not attached to a thing"),
+            { Kind: CertificateKind.Device } when record.ThingName != clientId => ("client_id_mismatch", $"a device certificate must connect with its thing name as client id ({record.ThingName})"),
+            { Kind: CertificateKind.Claim, Template: null } => ("no_template", "the claim certificate has no provisioning template"),
             // Every camera of a batch carries the same claim certificate, so anyone who extracts it
             // could otherwise knock any connected camera offline by taking its session over.
-            { Kind: CertificateKind.Claim } when connections.Get(clientId) is { Kind: CertificateKind.Device } => "the client id is held by a connected device; a claim certificate cannot take its session over",
-            { Kind: CertificateKind.Integration } when integration is null => "the integration certificate belongs to no integration (revoked)",
-            { Kind: CertificateKind.Integration } when integration!.ClientId != clientId => $"an integration certificate must connect with its integration's name as client id ({integration.ClientId})",
+            { Kind: CertificateKind.Claim } when connections.Get(clientId) is { Kind: CertificateKind.Device } => ("session_takeover", "the client id is held by a connected device; a claim certificate cannot take its session over"),
+            { Kind: CertificateKind.Integration } when integration is null => ("revoked", "the integration certificate belongs to no integration (revoked)"),
+            { Kind: CertificateKind.Integration } when integration!.ClientId != clientId => ("client_id_mismatch", $"an integration certificate must connect with its integration's name as client id ({integration.ClientId})"),
             _ => null,
         };
-        if (problem is not null)
+        if (problem is { } refusal)
         {
-            return Refuse(connection, MqttConnectReasonCode.NotAuthorized, problem, certificateId);
+            return Refuse(connection, MqttConnectReasonCode.NotAuthorized, refusal, certificateId);
         }
 
         var deviceTopics = record!.Kind switch
@@ -101,11 +103,12 @@ internal sealed partial class DeviceConnectionAuthenticator(
         return principal;
     }
 
-    private DevicePrincipal? Refuse(ValidatingConnectionEventArgs connection, MqttConnectReasonCode code, string reason, string? certificateId)
+    private DevicePrincipal? Refuse(ValidatingConnectionEventArgs connection, MqttConnectReasonCode code, (string Reason, string Message) refusal, string? certificateId)
     {
         connection.ReasonCode = code;
-        connection.ReasonString = reason;
-        Log.Refused(logger, connection.ClientId ?? "", certificateId ?? "-", connection.RemoteEndPoint?.ToString() ?? "?", reason);
+        connection.ReasonString = refusal.Message;
+        metrics.Refused(refusal.Reason);
+        Log.Refused(logger, connection.ClientId ?? "", certificateId ?? "-", connection.RemoteEndPoint?.ToString() ?? "?", refusal.Message);
         return null;
     }
 

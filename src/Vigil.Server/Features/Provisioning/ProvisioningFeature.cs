@@ -3,6 +3,7 @@ using Microsoft.Extensions.Options;
 using MQTTnet.AspNetCore;
 using Vigil.Server.Features.Pki;
 using Vigil.Server.Hosting;
+using Vigil.Server.Hosting.Metrics;
 
 namespace Vigil.Server.Features.Provisioning;
 
@@ -45,6 +46,8 @@ internal static class ProvisioningFeature
         services.AddConnections();
         services.AddSingleton<DeviceConnections>();
         services.AddSingleton<DeviceConnectionAuthenticator>();
+        services.AddSingleton<ProvisioningMetrics>();
+        services.AddSingleton<IMetricSeries>(sp => sp.GetRequiredService<ProvisioningMetrics>());
         services.AddSingleton<PresenceTracker>();
         services.AddHostedService(sp => sp.GetRequiredService<PresenceTracker>());
         services.AddSingleton<CertificateStatusWatcher>();

@@ -15,7 +15,7 @@ namespace Vigil.Server.Features.Signaling;
 /// STUN server. Always at least one entry of 1 to 4 URIs, Ttl as a bare integer: the KVS C SDK refuses
 /// anything else and would not start.
 /// </summary>
-internal sealed class IceServerApi(ChannelStore store, IOptions<SignalingOptions> options, IOptions<ServerOptions> server, StunServer stun, TimeProvider time)
+internal sealed class IceServerApi(ChannelStore store, IOptions<SignalingOptions> options, IOptions<ServerOptions> server, StunServer stun, SignalingMetrics metrics, TimeProvider time)
 {
     /// <summary>The C SDK accepts at most 4 URIs per server and uses at most 5 servers.</summary>
     public const int MaxUrisPerServer = 4;
@@ -66,6 +66,11 @@ internal sealed class IceServerApi(ChannelStore store, IOptions<SignalingOptions
             .Select(uris => new IceServer { Uris = uris, Username = username, Password = password, Ttl = lifetime })
             .Take(MaxServers - 1)
             .ToList();
+        if (servers.Count > 0 && settings.TurnSharedSecret is { Length: > 0 })
+        {
+            metrics.TurnCredentialsIssued(1); // one username/password pair, valid for every TURN server listed
+        }
+
         if (StunUri() is { } stunUri)
         {
             servers.Add(new IceServer { Uris = [stunUri], Username = username, Password = password, Ttl = lifetime });

@@ -14,6 +14,8 @@ internal static class SignalingFeature
         services.AddScoped<ChannelStore>();
         services.AddScoped<ChannelApi>();
         services.AddScoped<TagApi>();
+        services.AddSingleton<SignalingMetrics>();
+        services.AddSingleton<Hosting.Metrics.IMetricSeries>(sp => sp.GetRequiredService<SignalingMetrics>());
         services.AddSingleton<SignalingHub>();
         services.AddHostedService<SignalingSweeper>();
         services.AddScoped<IceServerApi>();

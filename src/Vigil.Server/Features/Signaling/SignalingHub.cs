@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
 
@@ -10,27 +9,25 @@ namespace Vigil.Server.Features.Signaling;
 /// <see cref="ChannelSession"/> here. One node serves a channel; several nodes need a shared backplane,
 /// which Vigil does not have yet (docs/signaling.md).
 /// </summary>
-internal sealed partial class SignalingHub : IDisposable
+internal sealed partial class SignalingHub
 {
     private readonly ConcurrentDictionary<string, ChannelSession> _sessions = new(StringComparer.Ordinal);
     private readonly SignalingOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<SignalingHub> _logger;
-    private readonly Meter _meter = new("Vigil.Signaling");
-    private readonly UpDownCounter<long> _connections;
-    private readonly Counter<long> _relayed;
     private int _connectionCount;
 
-    public SignalingHub(IOptions<SignalingOptions> options, TimeProvider time, ILogger<SignalingHub> logger)
+    public SignalingHub(IOptions<SignalingOptions> options, SignalingMetrics metrics, TimeProvider time, ILogger<SignalingHub> logger)
     {
         _options = options.Value;
+        Metrics = metrics;
         _time = time;
         _logger = logger;
-        _connections = _meter.CreateUpDownCounter<long>("vigil.signaling.connections", description: "Open signaling WebSockets");
-        _relayed = _meter.CreateCounter<long>("vigil.signaling.messages", description: "Messages accepted for relay");
     }
 
     public SignalingOptions Options => _options;
+
+    public SignalingMetrics Metrics { get; }
 
     public int ConnectionCount => Volatile.Read(ref _connectionCount);
 
@@ -56,7 +53,7 @@ internal sealed partial class SignalingHub : IDisposable
     public void Connected(ChannelSession session, SignalingConnection connection)
     {
         Interlocked.Increment(ref _connectionCount);
-        _connections.Add(1);
+        Metrics.Connected(connection.IsMaster);
         session.Attach(connection);
         Log.Connected(_logger, connection.ToString());
     }
@@ -64,12 +61,10 @@ internal sealed partial class SignalingHub : IDisposable
     public void Disconnected(ChannelSession session, SignalingConnection connection)
     {
         Interlocked.Decrement(ref _connectionCount);
-        _connections.Add(-1);
+        Metrics.Disconnected(connection.IsMaster);
         session.Detach(connection);
         Log.Disconnected(_logger, connection.ToString(), connection.CloseReason);
     }
-
-    public void Relayed() => _relayed.Add(1);
 
     /// <summary>A channel's MessageTtlSeconds changed (UpdateSignalingChannel).</summary>
     public void ChannelUpdated(string arn, int messageTtlSeconds)
@@ -138,8 +133,6 @@ internal sealed partial class SignalingHub : IDisposable
             }
         }
     }
-
-    public void Dispose() => _meter.Dispose();
 
     private static partial class Log
     {

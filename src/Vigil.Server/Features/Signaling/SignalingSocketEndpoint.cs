@@ -28,6 +28,7 @@ internal static partial class SignalingSocketEndpoint
         if (refusal is not null)
         {
             Log.Refused(logger, master ? "master" : "viewer", refusal.ErrorType!, refusal.Status);
+            hub.Metrics.ConnectionRefused(master, refusal.ErrorType!);
             await KvsEndpoint.WriteAsync(context, refusal, requestId, cancellationToken);
             return;
         }
@@ -215,12 +216,15 @@ internal static partial class SignalingSocketEndpoint
 
     private static void Handle(SignalingConnection connection, ChannelSession session, SignalingHub hub, ILogger logger, ReadOnlySpan<byte> frame)
     {
+        var received = connection.Time.GetTimestamp();
+        var reason = "invalid";
         var message = ClientMessageReader.TryRead(frame, hub.Options.MaxMessagePayloadLength, out var error, out var correlationId);
         if (message is not null)
         {
             var bucket = message.Action == SignalingAction.IceCandidate ? connection.IceLimit : connection.SdpLimit;
             if (!bucket.TryTake())
             {
+                reason = "rate_limited";
                 error = new SignalingMessageError(
                     message.Action == SignalingAction.IceCandidate
                         ? $"More than {hub.Options.IceCandidatesPerSecond} ICE candidates per second."
@@ -229,17 +233,19 @@ internal static partial class SignalingSocketEndpoint
             }
             else if (connection.IsMaster && message.RecipientClientId is null)
             {
+                reason = "no_recipient";
                 error = new SignalingMessageError("A message from the master needs recipientClientId: the viewer's client id.");
             }
             else
             {
                 session.Route(connection, message);
-                hub.Relayed();
+                hub.Metrics.Relayed(message.Action, connection.Time.GetElapsedTime(received));
                 return;
             }
         }
 
         Log.MessageRefused(logger, connection.ToString(), error!.Description);
+        hub.Metrics.MessageRefused(reason);
         if (correlationId is not null)
         {
             // STATUS_RESPONSE only answers failures, and only when the client can match it to its message.

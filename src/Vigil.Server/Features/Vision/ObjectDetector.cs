@@ -13,7 +13,8 @@ namespace Vigil.Server.Features.Vision;
 internal sealed partial class ObjectDetector(
     IOptions<VisionOptions> options,
     DetectorModelLocator locator,
-    ILogger<ObjectDetector> logger) : IDisposable
+    ILogger<ObjectDetector> logger,
+    VisionMetrics? metrics = null) : IDisposable
 {
     private const string InputName = "images";
     private static readonly SKColor Padding = new(114, 114, 114);
@@ -49,12 +50,14 @@ internal sealed partial class ObjectDetector(
                 var path = await locator.LocateAsync(cancellationToken);
                 _session = Load(path);
                 State = DetectorState.Available;
+                metrics?.StateChanged(State);
                 Log.Loaded(logger, path);
             }
             catch (ModelUnavailableException e)
             {
                 _problem = e.Message;
                 State = DetectorState.Unavailable;
+                metrics?.StateChanged(State);
                 Log.Unavailable(logger, e.Message);
             }
 
@@ -128,6 +131,7 @@ internal sealed partial class ObjectDetector(
         using var runOptions = new RunOptions();
         using var outputs = session.Run(runOptions, [InputName], [tensor], session.OutputNames);
         var detections = YoloxPostprocessor.Decode(outputs[0].GetTensorDataAsSpan<float>(), scale, width, height, minConfidence ?? MinConfidence);
+        metrics?.Detected(clock.Elapsed);
         return new DetectionOutcome(true, detections, null, clock.Elapsed);
     }
 

@@ -9,6 +9,7 @@ internal static class VisionFeature
         services.AddValidatedOptions<VisionOptions>(VisionOptions.Section);
         services.AddHttpClient(DetectorModelLocator.HttpClientName, client => client.Timeout = TimeSpan.FromMinutes(5));
         services.AddSingleton<DetectorModelLocator>();
+        services.AddSingleton<VisionMetrics>();
         services.AddSingleton<ObjectDetector>();
         return services;
     }

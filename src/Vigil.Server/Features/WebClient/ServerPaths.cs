@@ -9,14 +9,15 @@ namespace Vigil.Server.Features.WebClient;
 /// route exists under them today (an unknown <c>/api/…</c> must stay a 404 problem, not become
 /// the client's page), and the first segment of every mapped endpoint (the KVS operations such as
 /// <c>/describeSignalingChannel</c>, health, the credentials provider), read from routing at the
-/// first request, when every endpoint is mapped. (The same set is computed twice if two first
-/// requests race; both get the same answer.)
+/// first request, when every endpoint is mapped. <c>/metrics</c> stays the server's even when
+/// <c>Metrics:Enabled</c> is false (a 404, not the client's page). (The same set is computed
+/// twice if two first requests race; both get the same answer.)
 /// </summary>
 internal sealed class ServerPaths(EndpointDataSource endpoints)
 {
     private static readonly string[] Reserved =
     [
-        "api", "connect", "account", ".well-known", "signaling", "v1", "openapi", "role-aliases", "healthz", "readyz", "assets",
+        "api", "connect", "account", ".well-known", "signaling", "v1", "openapi", "role-aliases", "healthz", "readyz", "metrics", "assets",
     ];
 
     private FrozenSet<string>? _segments;

@@ -114,7 +114,7 @@ public sealed class NotificationPlannerTests
     {
         await using var scope = vigil.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
-        var planner = new NotificationPlanner(db, new NotificationSignal(), scope.ServiceProvider.GetRequiredService<IOptions<NotificationsOptions>>(), time, NullLogger<NotificationPlanner>.Instance);
+        var planner = new NotificationPlanner(db, new NotificationSignal(), scope.ServiceProvider.GetRequiredService<NotificationMetrics>(), scope.ServiceProvider.GetRequiredService<IOptions<NotificationsOptions>>(), time, NullLogger<NotificationPlanner>.Instance);
         await planner.OnRecordingAsync(recorded, Ct);
         await db.SaveChangesAsync(Ct);
         return await db.NotificationDeliveries.AsNoTracking().Where(d => d.EventKey == recorded.Key).ToListAsync(Ct);

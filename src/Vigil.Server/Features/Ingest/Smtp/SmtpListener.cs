@@ -115,7 +115,15 @@ internal sealed partial class SmtpListener(
             }
 
             using var session = new SmtpSession(stream, new IPEndPoint(address, remote.Port), dependencies, logger);
-            await session.RunAsync(stopping);
+            dependencies.Metrics.SessionOpened();
+            try
+            {
+                await session.RunAsync(stopping);
+            }
+            finally
+            {
+                dependencies.Metrics.SessionClosed();
+            }
         }
         catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {

@@ -344,6 +344,7 @@ internal sealed partial class SmtpSession(Stream network, IPEndPoint remote, Smt
 
             if (size > _options.MaxMessageBytes)
             {
+                services.Metrics.Refused(SnapshotSource.Smtp, "too_large");
                 return await ReplyAsync(SmtpReplies.SizeExceeded(_options.MaxMessageBytes), ct);
             }
         }
@@ -357,6 +358,7 @@ internal sealed partial class SmtpSession(Stream network, IPEndPoint remote, Smt
             || (_authenticated is { } camera && !services.RateLimiter.TryAcquireCamera(camera.Id)))
         {
             Log.RateLimited(logger, remote, _authenticated?.Id);
+            services.Metrics.Refused(SnapshotSource.Smtp, "rate_limited");
             return await ReplyAsync(SmtpReplies.RateLimited, ct);
         }
 
@@ -384,12 +386,14 @@ internal sealed partial class SmtpSession(Stream network, IPEndPoint remote, Smt
                 d.IsIngestDomain(address) ? (true, await d.FindByIngestAddressAsync(address, ct)) : (false, null));
             if (!isOurs)
             {
+                services.Metrics.Refused(SnapshotSource.Smtp, "relay_denied");
                 return await ReplyAsync(SmtpReplies.RelayDenied, ct);
             }
 
             if (camera is null)
             {
                 Log.UnknownIngestAddress(logger, remote);
+                services.Metrics.Refused(SnapshotSource.Smtp, "unknown_recipient");
                 return await ReplyAsync(SmtpReplies.UnknownRecipient, ct);
             }
 
@@ -398,6 +402,7 @@ internal sealed partial class SmtpSession(Stream network, IPEndPoint remote, Smt
                 if (!services.RateLimiter.TryAcquireCamera(camera.Id))
                 {
                     Log.RateLimited(logger, remote, camera.Id);
+                    services.Metrics.Refused(SnapshotSource.Smtp, "rate_limited");
                     return await ReplyAsync(SmtpReplies.RateLimited, ct);
                 }
 
@@ -447,16 +452,19 @@ internal sealed partial class SmtpSession(Stream network, IPEndPoint remote, Smt
         ResetTransaction();
         if (data.SizeExceeded)
         {
+            services.Metrics.Refused(SnapshotSource.Smtp, "too_large");
             return await ReplyAsync(SmtpReplies.SizeExceeded(_options.MaxMessageBytes), ct);
         }
 
         if (data.HeaderTooLarge)
         {
+            services.Metrics.Refused(SnapshotSource.Smtp, "header_too_large");
             return await ReplyAsync(SmtpReplies.HeaderTooLarge, ct);
         }
 
         if (data.LineTooLong)
         {
+            services.Metrics.Refused(SnapshotSource.Smtp, "line_too_long");
             return await ReplyAsync(SmtpReplies.LineTooLong, ct);
         }
 
@@ -468,6 +476,7 @@ internal sealed partial class SmtpSession(Stream network, IPEndPoint remote, Smt
         catch (IOException e)
         {
             Log.SpoolFailed(logger, e);
+            services.Metrics.Refused(SnapshotSource.Smtp, "spool_error");
             return await ReplyAsync(SmtpReplies.LocalError, ct);
         }
 

@@ -13,8 +13,11 @@ internal sealed class SmtpSessionDependencies(
     IServiceScopeFactory scopes,
     SnapshotIngestor ingestor,
     IngestRateLimiter rateLimiter,
+    IngestMetrics metrics,
     TimeProvider time)
 {
+    public IngestMetrics Metrics => metrics;
+
     public IngestOptions Options => ingestOptions.Value;
 
     public string HostName => serverOptions.Value.EffectivePublicHost;

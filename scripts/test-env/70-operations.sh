@@ -1,0 +1,3 @@
+# Operations tests: Prometheus's own Python client parses the /metrics output (its text-format
+# parser, not ours: python3-prometheus-client from Debian).
+need_packages python3-prometheus-client || return 1

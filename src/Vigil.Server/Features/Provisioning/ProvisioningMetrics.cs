@@ -1,0 +1,76 @@
+using System.Diagnostics.Metrics;
+using Vigil.Server.Features.Pki;
+using Vigil.Server.Hosting.Metrics;
+
+namespace Vigil.Server.Features.Provisioning;
+
+/// <summary>
+/// Meter <c>Vigil.Provisioning</c>: MQTT connections by certificate kind, refusals at CONNECT by
+/// reason, and fleet-provisioning requests (outcome, duration). Labels are small fixed sets; no
+/// client id or serial ever becomes a label.
+/// </summary>
+internal sealed class ProvisioningMetrics : IMetricSeries
+{
+    public const string MeterName = "Vigil.Provisioning";
+
+    private readonly Counter<long> _refusals;
+    private readonly Counter<long> _requests;
+    private readonly Histogram<double> _duration;
+
+    public ProvisioningMetrics(IMeterFactory meters, DeviceConnections connections)
+    {
+        var meter = meters.Create(MeterName);
+        meter.CreateObservableGauge("vigil.mqtt.connections", () => CountByKind(connections), "{connection}", "Open MQTT connections, by the kind of certificate (claim, device, integration)");
+        _refusals = meter.CreateCounter<long>("vigil.mqtt.connection.refusals", "{connection}", "MQTT connections refused at CONNECT, by reason");
+        _requests = meter.CreateCounter<long>("vigil.provisioning.requests", "{request}", "Fleet-provisioning requests, by operation and outcome (accepted, rejected, error)");
+        _duration = meter.CreateHistogram("vigil.provisioning.duration", "s", "Time to answer a fleet-provisioning request, by operation", advice: new InstrumentAdvice<double>
+        {
+            HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+        });
+    }
+
+    public void InitializeSeries()
+    {
+        foreach (var operation in Enum.GetValues<FleetProvisioningOperation>())
+        {
+            foreach (var outcome in new[] { "accepted", "rejected", "error" })
+            {
+                _requests.Add(0, new("operation", OperationName(operation)), new("outcome", outcome));
+            }
+        }
+    }
+
+    public void Refused(string reason) => _refusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void Answered(FleetProvisioningOperation operation, string outcome, TimeSpan elapsed)
+    {
+        var name = OperationName(operation);
+        _requests.Add(1, new("operation", name), new("outcome", outcome));
+        _duration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("operation", name));
+    }
+
+    private static string OperationName(FleetProvisioningOperation operation) => operation switch
+    {
+        FleetProvisioningOperation.CreateKeysAndCertificate => "create_keys_and_certificate",
+        FleetProvisioningOperation.CreateCertificateFromCsr => "create_certificate_from_csr",
+        _ => "register_thing",
+    };
+
+    private static IEnumerable<Measurement<int>> CountByKind(DeviceConnections connections)
+    {
+        int claim = 0, device = 0, integration = 0;
+        foreach (var principal in connections.All)
+        {
+            switch (principal.Kind)
+            {
+                case CertificateKind.Claim: claim++; break;
+                case CertificateKind.Device: device++; break;
+                case CertificateKind.Integration: integration++; break;
+            }
+        }
+
+        yield return new(claim, new KeyValuePair<string, object?>("kind", "claim"));
+        yield return new(device, new KeyValuePair<string, object?>("kind", "device"));
+        yield return new(integration, new KeyValuePair<string, object?>("kind", "integration"));
+    }
+}
