@@ -1,5 +1,5 @@
 using System.Reflection;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Agent.Tests;
 

@@ -3,7 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Vigil.Server.Features.Pki;
 using Vigil.Server.Features.Provisioning;
 using Vigil.Server.Storage;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Agent.Tests;
 

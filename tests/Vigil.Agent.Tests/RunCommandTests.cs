@@ -3,7 +3,6 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using MQTTnet;
 using MQTTnet.Protocol;
-using Vigil.Server.Tests.Support;
 using Vigil.TestSupport;
 
 namespace Vigil.Agent.Tests;

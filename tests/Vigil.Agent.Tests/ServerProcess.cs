@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Agent.Tests;
 
@@ -97,16 +97,7 @@ internal sealed class ServerProcess : IDisposable
         }
 
         _disposed = true;
-        if (!_process.HasExited)
-        {
-            using var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]);
-            kill.WaitForExit();
-            if (!_process.WaitForExit(TimeSpan.FromSeconds(30)))
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-        }
-
+        ExternalProcess.Stop(_process, TimeSpan.FromSeconds(30));
         _process.Dispose();
     }
 }

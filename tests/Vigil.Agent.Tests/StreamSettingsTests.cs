@@ -1,6 +1,6 @@
 using System.Net;
 using Vigil.Agent.Media;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 using Vigil.WebRtc;
 
 namespace Vigil.Agent.Tests;

@@ -1,6 +1,6 @@
 using Microsoft.Playwright;
 using Vigil.EndToEnd.Tests.Support;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 using static Microsoft.Playwright.Assertions;
 
 namespace Vigil.EndToEnd.Tests;

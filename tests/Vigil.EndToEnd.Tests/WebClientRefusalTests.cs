@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.Playwright;
 using Vigil.EndToEnd.Tests.Support;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 using static Microsoft.Playwright.Assertions;
 
 namespace Vigil.EndToEnd.Tests;

@@ -84,10 +84,8 @@ public sealed class ExternalProcess : IAsyncDisposable
     /// <exception cref="TimeoutException">It did not finish within <paramref name="timeout"/>.</exception>
     public static async Task<(int ExitCode, string Output)> RunAsync(string fileName, IEnumerable<string> arguments, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        await using var process = Start(fileName, arguments);
-        process.Process.StandardInput.Close();
-        var code = await process.WaitForExitAsync(timeout, cancellationToken);
-        return (code, process.Output);
+        var result = await ProcessRunner.RunAsync(fileName, arguments, timeout: timeout, cancellationToken: cancellationToken);
+        return (result.ExitCode, result.StandardOutput + result.StandardError);
     }
 
     /// <summary>Runs a program and throws (with its output) unless it exits with 0.</summary>
@@ -159,9 +157,50 @@ public sealed class ExternalProcess : IAsyncDisposable
     }
 
     /// <summary>Asks the process to stop with SIGTERM, as systemd or <c>docker stop</c> does (it may clean up first).</summary>
-    public void Terminate()
+    public void Terminate() => Signal(Process, "-TERM");
+
+    /// <summary>
+    /// Stops any child process the way systemd does: SIGTERM, up to <paramref name="grace"/> to exit by
+    /// itself, then a kill of its whole tree. The one place tests stop a process they started.
+    /// </summary>
+    /// <returns>True when it exited by itself within the grace period (false: it had to be killed).</returns>
+    public static bool Stop(Process process, TimeSpan grace)
     {
-        using var kill = System.Diagnostics.Process.Start("kill", ["-TERM", Process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        ArgumentNullException.ThrowIfNull(process);
+        if (process.HasExited)
+        {
+            return true;
+        }
+
+        Signal(process, "-TERM");
+        if (process.WaitForExit(grace))
+        {
+            return true;
+        }
+
+        try
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(TimeSpan.FromSeconds(10));
+        }
+        catch (InvalidOperationException)
+        {
+            // It exited between the wait and the kill.
+        }
+
+        return false;
+    }
+
+    /// <summary>Sends a signal (<c>-TERM</c>, <c>-STOP</c>, <c>-CONT</c>, …) with <c>kill</c>; an exited process is left alone.</summary>
+    public static void Signal(Process process, string signal)
+    {
+        ArgumentNullException.ThrowIfNull(process);
+        if (process.HasExited)
+        {
+            return;
+        }
+
+        using var kill = System.Diagnostics.Process.Start("kill", [signal, process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         kill.WaitForExit();
     }
 

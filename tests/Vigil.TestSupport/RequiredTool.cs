@@ -1,6 +1,6 @@
 namespace Vigil.TestSupport;
 
-/// <summary>Finds an external program a test needs and fails with a clear message when it is absent.</summary>
+/// <summary>Finds an external program a test needs and fails with a clear message when it is absent (the one PATH lookup of the tests).</summary>
 /// <remarks>
 /// Tests never skip silently when a tool is missing (project rule): <c>./test.sh</c> installs the
 /// Debian packages through <c>scripts/test-env/*.sh</c>, so a missing tool is a broken environment.
@@ -34,5 +34,5 @@ public static class RequiredTool
 
     private static InvalidOperationException Missing(string name, string package) =>
         new($"The test needs '{name}' (Debian package '{package}'), which is not installed. " +
-            "Run ./test.sh (it installs it via scripts/test-env/20-media.sh) or apt-get install " + package + ".");
+            "Run ./test.sh (its scripts/test-env/*.sh install what the tests need) or apt-get install " + package + ".");
 }

@@ -69,11 +69,9 @@ public sealed class RtspTestServer : IAsyncDisposable
         await _process.DisposeAsync();
     }
 
-    private async Task Signal(string signal)
+    private Task Signal(string signal)
     {
-        if (!_process.Process.HasExited)
-        {
-            await ExternalProcess.RunAsync("kill", [signal, _process.Process.Id.ToString(CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(10));
-        }
+        ExternalProcess.Signal(_process.Process, signal);
+        return Task.CompletedTask;
     }
 }

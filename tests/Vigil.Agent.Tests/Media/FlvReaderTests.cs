@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using Vigil.Agent.Media;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 using Vigil.WebRtc.H264;
 using Vigil.WebRtc.Tests;
 

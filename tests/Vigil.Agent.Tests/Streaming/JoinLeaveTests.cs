@@ -63,7 +63,7 @@ public sealed class JoinLeaveTests
     }
 
     private static Task WaitForLeavesAsync(ExternalProcess agent, int count) =>
-        Server.Tests.Support.Eventually.WaitAsync(
+        TestSupport.Eventually.WaitAsync(
             () => Task.FromResult(agent.Output.Split('\n').Count(l => l.Contains(": left, the viewer closed the connection", StringComparison.Ordinal)) >= count),
             LiveViewRig.Patience, $"{count} viewers to have left", Ct);
 

@@ -1,4 +1,3 @@
-using Vigil.Server.Tests.Support;
 using Vigil.TestSupport;
 
 namespace Vigil.Agent.Tests.Streaming;

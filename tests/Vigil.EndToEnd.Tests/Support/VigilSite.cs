@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text.RegularExpressions;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.EndToEnd.Tests.Support;
 
@@ -133,22 +133,21 @@ internal sealed partial class VigilSite : IAsyncDisposable
     /// <summary>Waits until the owner has <paramref name="count"/> events (detection runs in the background), as <c>vigil events list</c> shows them.</summary>
     public async Task WaitForEventsAsync(string owner, int count, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
-        while (true)
+        var output = "";
+        try
         {
-            var output = await RunAsync(["events", "list", "--owner", owner, "--json"], cancellationToken);
-            using var page = System.Text.Json.JsonDocument.Parse(output);
-            if (page.RootElement.GetProperty("events").GetArrayLength() >= count)
-            {
-                return;
-            }
-
-            if (clock.Elapsed > TimeSpan.FromSeconds(90))
-            {
-                throw new TimeoutException($"{owner} did not get {count} event(s) within 90 s:\n{output}\n{Log}");
-            }
-
-            await Task.Delay(250, cancellationToken);
+            await Eventually.WaitAsync(
+                async () =>
+                {
+                    output = await RunAsync(["events", "list", "--owner", owner, "--json"], cancellationToken);
+                    using var page = System.Text.Json.JsonDocument.Parse(output);
+                    return page.RootElement.GetProperty("events").GetArrayLength() >= count;
+                },
+                TimeSpan.FromSeconds(90), $"{owner} getting {count} event(s)", cancellationToken, TimeSpan.FromMilliseconds(250));
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}:\n{output}\n{Log}", e);
         }
     }
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using Vigil.Server.Tests.Support;
 using Vigil.TestSupport;
 
 namespace Vigil.EndToEnd.Tests.Support;

@@ -1,10 +1,9 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Cli;
 
@@ -205,7 +204,7 @@ public sealed class CommandLineTests
         }
         finally
         {
-            Stop(server);
+            Assert.True(ExternalProcess.Stop(server, TimeSpan.FromSeconds(30)), "vigil serve did not stop within 30 s of SIGTERM");
         }
 
         Assert.Equal(0, server.ExitCode);
@@ -228,25 +227,11 @@ public sealed class CommandLineTests
         using var server = VigilExecutable.StartServer(data.Path, httpPort, VigilExecutable.FreePort());
         await VigilExecutable.WaitUntilReadyAsync(httpPort, server, TimeSpan.FromSeconds(60), Ct);
 
-        Stop(server);
+        Assert.True(ExternalProcess.Stop(server, TimeSpan.FromSeconds(30)), "vigil serve did not stop within 30 s of SIGTERM");
 
         Assert.Equal(0, server.ExitCode);
     }
 
-    private static void Stop(Process server)
-    {
-        if (!server.HasExited)
-        {
-            // SIGTERM, as systemd or a container runtime sends it.
-            using var kill = Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            kill.WaitForExit();
-            if (!server.WaitForExit(TimeSpan.FromSeconds(30)))
-            {
-                server.Kill(entireProcessTree: true);
-                Assert.Fail("vigil serve did not stop within 30 s of SIGTERM");
-            }
-        }
-    }
 
     private static string ExtractPem(string pem) =>
         string.Concat(pem.Split('\n').Where(l => !l.StartsWith("-----", StringComparison.Ordinal)).Select(l => l.Trim()));

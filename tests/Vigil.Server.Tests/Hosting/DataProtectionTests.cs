@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Vigil.Server.Hosting;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Hosting;
 

@@ -11,7 +11,7 @@ using Vigil.Server.Features.Pki;
 using Vigil.Server.Features.Provisioning;
 using Vigil.Server.Features.Signaling;
 using Vigil.Server.Hosting;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Hosting;
 
@@ -249,7 +249,7 @@ public sealed class FrontDoorTests
         await File.WriteAllTextAsync(files.File("root.pem"), vigil.RootCertificate.ExportCertificatePem(), Ct);
         List<string> arguments = ["s_client", "-connect", $"127.0.0.1:{vigil.FrontDoorPort}", "-alpn", alpn, version, "-msg", "-CAfile", files.File("root.pem")];
         arguments.AddRange(serverName is null ? ["-noservername"] : ["-servername", serverName]);
-        return await ProcessRunner.RunAsync(Requirements.Executable("openssl"), arguments, standardInput: "", timeout: TimeSpan.FromSeconds(30), cancellationToken: Ct);
+        return await ProcessRunner.RunAsync(RequiredTool.Find("openssl", "openssl"), arguments, standardInput: "", timeout: TimeSpan.FromSeconds(30), cancellationToken: Ct);
     }
 
     private static int FreePort()

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Hosting;
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Vigil.Server.Features.Notifications;
 using Vigil.Server.Tests.Features.Signaling;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Hosting;
 

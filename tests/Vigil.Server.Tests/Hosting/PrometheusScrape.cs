@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Hosting;
 

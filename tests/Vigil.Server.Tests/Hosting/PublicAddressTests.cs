@@ -4,7 +4,7 @@ using Vigil.Server.Features.Integrations;
 using Vigil.Server.Features.Notifications;
 using Vigil.Server.Features.Signaling;
 using Vigil.Server.Hosting;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Hosting;
 

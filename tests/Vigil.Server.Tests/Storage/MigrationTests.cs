@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Vigil.Server.Hosting;
 using Vigil.Server.Storage;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Storage;
 

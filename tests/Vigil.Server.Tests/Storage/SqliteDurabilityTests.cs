@@ -1,6 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Vigil.Server.Storage;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Storage;
 

@@ -80,14 +80,11 @@ public sealed class FfmpegRtpOracleTests
 
     /// ffmpeg prints nothing when it starts listening; its socket showing up in /proc/net/udp is
     /// the signal (probing by binding the port ourselves would race with ffmpeg's own bind).
-    private static async Task WaitUntilBound(int port, CancellationToken ct)
+    private static Task WaitUntilBound(int port, CancellationToken ct)
     {
         var needle = ":" + port.ToString("X4", System.Globalization.CultureInfo.InvariantCulture) + " ";
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(TimeSpan.FromSeconds(10));
-        while (!(await File.ReadAllTextAsync("/proc/net/udp", deadline.Token)).Contains(needle, StringComparison.Ordinal))
-        {
-            await Task.Delay(20, deadline.Token);
-        }
+        return Eventually.WaitAsync(
+            async () => (await File.ReadAllTextAsync("/proc/net/udp", ct)).Contains(needle, StringComparison.Ordinal),
+            TimeSpan.FromSeconds(10), $"ffmpeg to bind UDP port {port}", ct, TimeSpan.FromMilliseconds(20));
     }
 }

@@ -15,7 +15,8 @@ public sealed class RtcpFeedbackTests
         var ct = TestContext.Current.CancellationToken;
         var clip = await H264Clip.GenerateAsync(new H264ClipOptions(Seconds: 2, FramesPerSecond: 30, GopFrames: 60), cancellationToken: ct);
         await using var camera = new WebRtcPeerConnection(new WebRtcSettings { BindAddresses = [IPAddress.Loopback] });
-        var track = camera.AddVideoTrack();
+        // No rate limit on keyframe requests here, so each request is observable at once (the limit has its own test below).
+        var track = camera.AddVideoTrack(new VideoTrackSettings { KeyframeRequestInterval = TimeSpan.Zero });
         var requests = System.Threading.Channels.Channel.CreateUnbounded<KeyframeRequestReason>();
         track.KeyframeRequested += (_, e) => requests.Writer.TryWrite(e.Reason);
         await using var viewer = new LoopbackViewer();
@@ -26,12 +27,11 @@ public sealed class RtcpFeedbackTests
         var ssrc = viewer.Locked(v => v.MediaSsrc);
         Assert.Equal(track.Ssrc, ssrc);
 
-        // PLI → keyframe request (after the 500 ms rate limit since NewViewer).
+        // PLI → keyframe request.
         viewer.SendRtcp(b => RtcpWriter.WritePli(b, LoopbackViewer.RtcpSsrc, ssrc));
         Assert.Equal(KeyframeRequestReason.PictureLoss, await requests.Reader.ReadAsync(ct).AsTask().WaitAsync(TimeSpan.FromSeconds(5), ct));
 
         // FIR: acted on once per sequence number.
-        await Task.Delay(600, ct); // let the keyframe-request rate limit pass; it is what makes the next event observable
         viewer.SendRtcp(b => RtcpWriter.WriteFir(b, LoopbackViewer.RtcpSsrc, ssrc, 7));
         viewer.SendRtcp(b => RtcpWriter.WriteFir(b, LoopbackViewer.RtcpSsrc, ssrc, 7));
         Assert.Equal(KeyframeRequestReason.FullIntraRequest, await requests.Reader.ReadAsync(ct).AsTask().WaitAsync(TimeSpan.FromSeconds(5), ct));
@@ -88,13 +88,30 @@ public sealed class RtcpFeedbackTests
         Assert.Equal(PeerConnectionState.Closed, camera.State);
     }
 
-    private static async Task Until(Func<bool> condition, CancellationToken ct)
+    [Fact]
+    public async Task Keyframe_requests_within_the_interval_are_counted_but_not_passed_on()
     {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(TimeSpan.FromSeconds(15));
-        while (!condition())
-        {
-            await Task.Delay(20, deadline.Token);
-        }
+        var ct = TestContext.Current.CancellationToken;
+        var clip = await H264Clip.GenerateAsync(new H264ClipOptions(Seconds: 2, FramesPerSecond: 30, GopFrames: 60), cancellationToken: ct);
+        await using var camera = new WebRtcPeerConnection(new WebRtcSettings { BindAddresses = [IPAddress.Loopback] });
+        var track = camera.AddVideoTrack(new VideoTrackSettings { KeyframeRequestInterval = TimeSpan.FromHours(1) });
+        var requests = System.Threading.Channels.Channel.CreateUnbounded<KeyframeRequestReason>();
+        track.KeyframeRequested += (_, e) => requests.Writer.TryWrite(e.Reason);
+        await using var viewer = new LoopbackViewer();
+        await viewer.ConnectAsync(camera, ct);
+        Assert.Equal(KeyframeRequestReason.NewViewer, await requests.Reader.ReadAsync(ct).AsTask().WaitAsync(TimeSpan.FromSeconds(5), ct));
+        await using var pump = new MediaPump(track, clip, 30);
+        await Until(() => viewer.Locked(v => v.Frames) >= 5, ct);
+        var ssrc = viewer.Locked(v => v.MediaSsrc);
+
+        viewer.SendRtcp(b => RtcpWriter.WritePli(b, LoopbackViewer.RtcpSsrc, ssrc));
+        viewer.SendRtcp(b => RtcpWriter.WriteFir(b, LoopbackViewer.RtcpSsrc, ssrc, 1));
+        await Until(() => camera.GetStats() is { PlisReceived: 1, FirsReceived: 1 }, ct);
+
+        // Both arrived and were counted; neither reached the encoder within the hour since the viewer's own request.
+        Assert.False(requests.Reader.TryRead(out var extra), $"a {extra} keyframe request was passed on within the interval");
     }
+
+    private static Task Until(Func<bool> condition, CancellationToken ct) =>
+        Eventually.WaitAsync(condition, TimeSpan.FromSeconds(15), "the RTCP exchange", ct, TimeSpan.FromMilliseconds(20));
 }

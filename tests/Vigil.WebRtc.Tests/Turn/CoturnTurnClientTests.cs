@@ -109,25 +109,25 @@ public sealed class CoturnTurnClientTests
     }
 
     /// Polls the client's timers until the condition holds (10 s deadline).
-    private static async Task Until(Func<bool> condition, TurnClient client, Func<TimeSpan> now, CancellationToken ct)
-    {
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        deadline.CancelAfter(TimeSpan.FromSeconds(10));
-        while (true)
-        {
-            lock (client)
+    private static Task Until(Func<bool> condition, TurnClient client, Func<TimeSpan> now, CancellationToken ct) =>
+        Eventually.WaitAsync(
+            () =>
             {
-                if (condition())
+                lock (client)
                 {
-                    return;
+                    if (condition())
+                    {
+                        return true;
+                    }
+
+                    client.Poll(now());
+                    return false;
                 }
-
-                client.Poll(now());
-            }
-
-            await Task.Delay(20, deadline.Token);
-        }
-    }
+            },
+            TimeSpan.FromSeconds(10),
+            "the TURN exchange",
+            ct,
+            TimeSpan.FromMilliseconds(20));
 
     private static Socket Bind()
     {

@@ -5,7 +5,7 @@ using System.Text.Json.Nodes;
 using Vigil.Server.Features.Cameras;
 using Vigil.Server.Tests.Features.Identity;
 using Vigil.Server.Tests.Features.SnapshotApi;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Cameras;
 

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using Vigil.Server.Features.Cameras;
 using Vigil.Server.Storage;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Cameras;
 

@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Vigil.Server.Tests.Features.Identity;
 using Vigil.Server.Tests.Features.SnapshotApi;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Cameras;
 

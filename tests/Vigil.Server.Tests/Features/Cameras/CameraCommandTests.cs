@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Cameras;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Xml.Linq;
 using Vigil.Server.Features.Cameras;
 using Vigil.Server.Features.Devices;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Cameras;
 
@@ -27,8 +27,8 @@ public sealed class CameraOperatorCommandTests
 
         Assert.True(result.ExitCode == 0, result.StandardError);
         Assert.Contains("Wrote 2 label(s)", result.StandardOutput, StringComparison.Ordinal);
-        var zbar = Requirements.Executable("zbarimg");
-        var rsvg = Requirements.Executable("rsvg-convert");
+        var zbar = RequiredTool.Find("zbarimg", "zbar-tools");
+        var rsvg = RequiredTool.Find("rsvg-convert", "librsvg2-bin");
         foreach (var (serial, secret) in new[] { ("CAM-0001", "s3cret-0001"), ("CAM-0002", "a&b=c+d/e <x>") })
         {
             var expected = $"https://cams.example.com:8443/cameras/add?serial={Uri.EscapeDataString(serial)}&secret={Uri.EscapeDataString(secret)}";

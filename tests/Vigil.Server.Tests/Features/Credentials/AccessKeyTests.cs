@@ -6,8 +6,8 @@ using Vigil.Server.Features.Credentials.Policies;
 using Vigil.Server.Features.Identity;
 using Vigil.Server.Hosting;
 using Vigil.Server.Storage;
-using Vigil.Server.Tests.Support;
 using Vigil.SigV4;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Credentials;
 

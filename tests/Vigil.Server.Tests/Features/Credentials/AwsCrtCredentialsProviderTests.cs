@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Vigil.Server.Hosting;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Credentials;
 
@@ -75,5 +75,5 @@ public sealed class AwsCrtCredentialsProviderTests
 
     /// <summary>Runs a command in a private mount namespace where <paramref name="hostsFile"/> is /etc/hosts (nothing outside sees it).</summary>
     internal static IReadOnlyList<string> HostsFileLauncher(string hostsFile) =>
-        [Requirements.Executable("unshare"), "--mount", "--propagation", "private", "sh", "-c", "mount --bind \"$0\" /etc/hosts && exec \"$@\"", hostsFile];
+        [RequiredTool.Find("unshare", "util-linux"), "--mount", "--propagation", "private", "sh", "-c", "mount --bind \"$0\" /etc/hosts && exec \"$@\"", hostsFile];
 }

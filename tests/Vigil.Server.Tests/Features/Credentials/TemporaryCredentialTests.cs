@@ -8,8 +8,8 @@ using Microsoft.Extensions.Time.Testing;
 using Vigil.Server.Features.Credentials;
 using Vigil.Server.Features.Credentials.Policies;
 using Vigil.Server.Hosting;
-using Vigil.Server.Tests.Support;
 using Vigil.SigV4;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Credentials;
 

@@ -1,6 +1,6 @@
 using Vigil.Server.Features.Devices;
 using Vigil.Server.Hosting;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Devices;
 

@@ -2,7 +2,7 @@ using Microsoft.EntityFrameworkCore;
 using Vigil.Server.Features.Devices;
 using Vigil.Server.Hosting;
 using Vigil.Server.Storage;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Devices;
 

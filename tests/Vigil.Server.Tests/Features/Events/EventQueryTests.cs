@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Vigil.Server.Features.Events;
 using Vigil.Server.Storage;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Events;
 

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
-using Vigil.Server.Tests.Support;
 using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Identity;

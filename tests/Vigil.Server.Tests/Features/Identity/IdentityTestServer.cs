@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Vigil.Server.Features.Identity;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Identity;
 

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Identity;
 using Vigil.Server.Features.Identity;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Identity;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Vigil.Server.Features.Identity;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Identity;
 

@@ -1,7 +1,6 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Identity;
 
@@ -101,7 +100,7 @@ public sealed class UserCommandTests
             var pkce = Pkce.Create();
             var code = await browser.AuthorizeAsync(pkce, Ct);
             (_, tokens) = await browser.Client.RedeemCodeAsync(code, pkce.Verifier, Ct);
-            Stop(server);
+            Assert.True(ExternalProcess.Stop(server, TimeSpan.FromSeconds(30)), "vigil serve did not stop within 30 s of SIGTERM");
         }
 
         using (var server = VigilExecutable.StartServer(data.Path, httpPort, httpsPort, settings))
@@ -110,24 +109,11 @@ public sealed class UserCommandTests
             using var client = RunningVigil.CreateClient(rootCertificate, https);
             var me = await client.GetMeAsync(tokens.AccessToken, Ct);
             var (status, refreshed) = await client.RefreshAsync(tokens.RefreshToken!, Ct);
-            Stop(server);
+            Assert.True(ExternalProcess.Stop(server, TimeSpan.FromSeconds(30)), "vigil serve did not stop within 30 s of SIGTERM");
 
             Assert.Equal(HttpStatusCode.OK, me.StatusCode);
             Assert.True(status == HttpStatusCode.OK, refreshed.ErrorDescription);
         }
     }
 
-    private static void Stop(Process server)
-    {
-        if (!server.HasExited)
-        {
-            using var kill = Process.Start("kill", ["-TERM", server.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            kill.WaitForExit();
-            if (!server.WaitForExit(TimeSpan.FromSeconds(30)))
-            {
-                server.Kill(entireProcessTree: true);
-                Assert.Fail("vigil serve did not stop within 30 s of SIGTERM");
-            }
-        }
-    }
 }

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Vigil.Server.Features.Ingest;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Ingest;
 
@@ -113,7 +113,7 @@ public sealed class HttpIngestTests
 
     private static async Task<(string StatusCode, string Body)> Curl(params string[] arguments)
     {
-        var result = await ProcessRunner.RunAsync(Requirements.Executable("curl"), ["-sS", "-o", "/dev/stderr", "-w", "%{http_code}", .. arguments], cancellationToken: Ct);
+        var result = await ProcessRunner.RunAsync(RequiredTool.Find("curl", "curl"), ["-sS", "-o", "/dev/stderr", "-w", "%{http_code}", .. arguments], cancellationToken: Ct);
         return (result.StandardOutput.Trim(), result.StandardError);
     }
 }

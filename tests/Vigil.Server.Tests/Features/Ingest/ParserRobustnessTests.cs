@@ -2,7 +2,7 @@ using System.Text;
 using Vigil.Server.Features.Ingest;
 using Vigil.Server.Features.Notifications;
 using Vigil.Server.Features.Vision;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Ingest;
 

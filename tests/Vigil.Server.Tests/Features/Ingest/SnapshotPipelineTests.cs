@@ -1,7 +1,7 @@
 using MimeKit;
 using SkiaSharp;
 using Vigil.Server.Features.Notifications;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Ingest;
 

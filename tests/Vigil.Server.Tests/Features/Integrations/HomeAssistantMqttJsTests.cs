@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Vigil.Server.Features.Integrations;
 using Vigil.Server.Features.Notifications;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Integrations;
 
@@ -21,7 +21,7 @@ public sealed class HomeAssistantMqttJsTests
     public async Task Home_Assistant_on_mqtt_js_discovers_the_camera_and_gets_the_person_event_and_sensor_states()
     {
         var compat = CompatClients.Directory("mqtt");
-        var node = Requirements.Executable("node");
+        var node = RequiredTool.Find("node", "nodejs");
         var person = await File.ReadAllBytesAsync(SnapshotAssets.Picture("person.jpg"), Ct);
         await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?>
         {

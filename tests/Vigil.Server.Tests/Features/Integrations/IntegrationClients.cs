@@ -2,7 +2,7 @@ using System.Security.Cryptography.X509Certificates;
 using MQTTnet;
 using MQTTnet.Protocol;
 using Vigil.Server.Features.Integrations;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Integrations;
 

@@ -1,6 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Integrations;
 

@@ -1,5 +1,5 @@
 using Vigil.Server.Features.Notifications;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Notifications;
 

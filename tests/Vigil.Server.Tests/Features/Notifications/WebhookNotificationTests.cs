@@ -4,7 +4,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using Vigil.Server.Features.Notifications;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Notifications;
 

@@ -9,7 +9,7 @@ using Vigil.Contracts.FleetProvisioning;
 using Vigil.Server.Features.Devices;
 using Vigil.Server.Hosting;
 using Vigil.Server.Storage;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Provisioning;
 
@@ -82,12 +82,8 @@ public sealed class BrokerAuthorizationTests
         // Once the device is gone, its serial is an ordinary client id for the claim flow again.
         await online.DisconnectAsync(cancellationToken: Ct);
         var connections = vigil.App.Services.GetRequiredService<Server.Features.Provisioning.DeviceConnections>();
-        using var gone = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        gone.CancelAfter(TimeSpan.FromSeconds(10));
-        while (connections.Get("CAM-A") is not null)
-        {
-            await Task.Delay(20, gone.Token); // the broker handles the DISCONNECT after the client returns
-        }
+        // The broker handles the DISCONNECT after the client returns.
+        await Eventually.WaitAsync(() => connections.Get("CAM-A") is null, TimeSpan.FromSeconds(10), "CAM-A's connection to end", Ct, TimeSpan.FromMilliseconds(20));
 
         using var reprovisioning = await DeviceClients.ConnectAsync(vigil, claim, "CAM-A", cancellationToken: Ct);
         Assert.True(reprovisioning.IsConnected);

@@ -4,7 +4,7 @@ using System.Text.Json;
 using Vigil.Contracts.Agent;
 using Vigil.Server.Features.Pki;
 using Vigil.Server.Features.Provisioning;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Provisioning;
 

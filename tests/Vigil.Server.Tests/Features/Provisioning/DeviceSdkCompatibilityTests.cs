@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Pki;
 using Vigil.Server.Features.Provisioning;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Provisioning;
 

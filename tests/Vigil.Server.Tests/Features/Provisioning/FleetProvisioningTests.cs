@@ -7,7 +7,7 @@ using Vigil.Contracts.FleetProvisioning;
 using Vigil.Server.Features.Pki;
 using Vigil.Server.Features.Provisioning;
 using Vigil.Server.Storage;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Provisioning;
 

@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 using Vigil.Server.Hosting;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Provisioning;
 
@@ -89,7 +89,7 @@ public sealed class MqttAlpnTests
         await File.WriteAllTextAsync(files.File("client.key"), certificate.GetECDsaPrivateKey()!.ExportPkcs8PrivateKeyPem(), Ct);
         // Standard input closed at once: s_client ends after the handshake.
         return await ProcessRunner.RunAsync(
-            Requirements.Executable("openssl"),
+            RequiredTool.Find("openssl", "openssl"),
             ["s_client", "-connect", $"127.0.0.1:{port}", "-servername", "localhost", "-alpn", alpn,
              "-CAfile", files.File("root.pem"), "-verify_return_error", "-cert", files.File("client.pem"), "-key", files.File("client.key")],
             standardInput: "",

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Vigil.Server.Features.Devices;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Provisioning;
 
@@ -35,7 +35,7 @@ public sealed class MqttJsCompatibilityTests
         await File.WriteAllTextAsync(Path.Combine(bundle, "device.key"), key.ExportPkcs8PrivateKeyPem(), Ct);
 
         var run = await ProcessRunner.RunAsync(
-            Requirements.Executable("node"),
+            RequiredTool.Find("node", "nodejs"),
             [Path.Combine(compat, "claim-flow.mjs")],
             new Dictionary<string, string?>
             {

@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 using Vigil.Contracts.FleetProvisioning;
 using Vigil.Server.Features.Provisioning;
 using Vigil.Server.Storage;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Provisioning;
 

@@ -1,7 +1,6 @@
 using System.Text;
 using System.Text.Json;
 using Microsoft.Playwright;
-using Vigil.Server.Tests.Support;
 using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Signaling;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Vigil.Server.Features.Credentials;
-using Vigil.Server.Tests.Support;
 using Vigil.SigV4;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Signaling;
 

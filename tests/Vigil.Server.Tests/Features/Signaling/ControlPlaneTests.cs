@@ -2,8 +2,8 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Vigil.Server.Features.Credentials;
-using Vigil.Server.Tests.Support;
 using Vigil.SigV4;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Signaling;
 

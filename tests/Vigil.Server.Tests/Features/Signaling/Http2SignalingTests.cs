@@ -1,7 +1,7 @@
 using System.Net;
 using Vigil.Server.Features.Credentials;
-using Vigil.Server.Tests.Support;
 using Vigil.SigV4;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Signaling;
 

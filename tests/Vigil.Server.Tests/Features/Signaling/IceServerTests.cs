@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.Json;
 using Vigil.Server.Features.Credentials;
 using Vigil.Server.Features.Signaling.Stun;
-using Vigil.Server.Tests.Support;
 using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Signaling;
@@ -45,7 +44,7 @@ public sealed class IceServerTests
         var expiry = long.Parse(username[..10], CultureInfo.InvariantCulture);
         Assert.InRange(expiry - TimeProvider.System.GetUtcNow().ToUnixTimeSeconds(), 290, 310);
         // The TURN REST password, computed independently: HMAC-SHA1 by OpenSSL's command line.
-        var hmac = await ProcessRunner.RunAsync(Requirements.Executable("openssl"), ["dgst", "-sha1", "-hmac", secret], standardInput: username, cancellationToken: Ct);
+        var hmac = await ProcessRunner.RunAsync(RequiredTool.Find("openssl", "openssl"), ["dgst", "-sha1", "-hmac", secret], standardInput: username, cancellationToken: Ct);
         Assert.Equal(Convert.ToBase64String(Convert.FromHexString(hmac.StandardOutput.Trim().Split("= ")[1])), password);
         Assert.Contains("\"Ttl\":300}", response.Text, StringComparison.Ordinal);
         Assert.True(allocated.ExitCode == 0, allocated.StandardOutput + allocated.StandardError + coturn.Output);
@@ -143,7 +142,7 @@ public sealed class IceServerTests
 
     /// <summary>coturn's own TURN client: allocates a relay with these credentials, then sends and receives through it.</summary>
     private static Task<ProcessResult> AllocateAsync(int port, string username, string password) =>
-        ProcessRunner.RunAsync(Requirements.Executable("turnutils_uclient"),
+        ProcessRunner.RunAsync(RequiredTool.Find("turnutils_uclient", "coturn"),
             ["-y", "-n", "3", "-u", username, "-w", password, "-p", port.ToString(CultureInfo.InvariantCulture), "127.0.0.1"],
             timeout: TimeSpan.FromSeconds(60), cancellationToken: Ct);
 }

@@ -3,8 +3,8 @@ using System.Text;
 using System.Text.Json;
 using Vigil.Server.Features.Credentials;
 using Vigil.Server.Features.Credentials.Policies;
-using Vigil.Server.Tests.Support;
 using Vigil.SigV4;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Signaling;
 

@@ -3,8 +3,8 @@ using System.Net.WebSockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
-using Vigil.Server.Tests.Support;
 using Vigil.SigV4;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Signaling;
 

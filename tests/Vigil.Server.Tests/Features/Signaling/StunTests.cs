@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using Vigil.Server.Features.Signaling.Stun;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Signaling;
 
@@ -182,7 +182,7 @@ public sealed class StunTests
         await using var vigil = await RunningVigil.StartAsync(settings: new Dictionary<string, string?> { ["Server:ListenAddress"] = listen }, cancellationToken: Ct);
         var port = vigil.App.Services.GetRequiredService<StunServer>().Port;
 
-        var result = await ProcessRunner.RunAsync(Requirements.Executable("turnutils_stunclient"), ["-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), address], timeout: TimeSpan.FromSeconds(30), cancellationToken: Ct);
+        var result = await ProcessRunner.RunAsync(RequiredTool.Find("turnutils_stunclient", "coturn"), ["-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), address], timeout: TimeSpan.FromSeconds(30), cancellationToken: Ct);
 
         Assert.Equal(0, result.ExitCode);
         Assert.Matches(address.Contains(':', StringComparison.Ordinal) ? @"UDP reflexive addr: \[?::1\]?:\d+" : @"UDP reflexive addr: 127\.0\.0\.1:\d+", result.StandardOutput + result.StandardError);

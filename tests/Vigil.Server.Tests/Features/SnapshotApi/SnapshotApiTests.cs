@@ -7,7 +7,7 @@ using Vigil.Server.Features.Events;
 using Vigil.Server.Features.Identity;
 using Vigil.Server.Storage;
 using Vigil.Server.Tests.Features.Identity;
-using Vigil.Server.Tests.Support;
+using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.SnapshotApi;
 

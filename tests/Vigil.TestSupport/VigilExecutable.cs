@@ -3,7 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
 
-namespace Vigil.Server.Tests.Support;
+namespace Vigil.TestSupport;
 
 /// <summary>The built <c>vigil</c> executable, run as a real process the way an operator runs it.</summary>
 internal static class VigilExecutable

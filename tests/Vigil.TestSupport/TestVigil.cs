@@ -1,6 +1,6 @@
 using Vigil.Server.Hosting;
 
-namespace Vigil.Server.Tests.Support;
+namespace Vigil.TestSupport;
 
 /// <summary>
 /// Vigil's core services (storage, CA, registry; no web server) on a fresh data directory and a

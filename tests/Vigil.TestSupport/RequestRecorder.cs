@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 
-namespace Vigil.Server.Tests.Support;
+namespace Vigil.TestSupport;
 
 /// <summary>
 /// Notes the method and HTTP version of every request whose path starts with a prefix, ahead of Vigil's own

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 
-namespace Vigil.Server.Tests.Support;
+namespace Vigil.TestSupport;
 
 /// <summary>A scripted SMTP peer on a real socket, for the odd things real clients never send.</summary>
 internal sealed class SmtpScript : IAsyncDisposable

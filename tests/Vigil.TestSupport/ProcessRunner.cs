@@ -1,12 +1,18 @@
 using System.Diagnostics;
 
-namespace Vigil.Server.Tests.Support;
+namespace Vigil.TestSupport;
 
-internal sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError);
+/// <summary>How a program ended and what it printed.</summary>
+public sealed record ProcessResult(int ExitCode, string StandardOutput, string StandardError);
 
-/// <summary>Runs a real program to completion (with a deadline) and captures what it printed.</summary>
-internal static class ProcessRunner
+/// <summary>
+/// Runs a real program to completion (with a deadline) and captures what it printed: the one way
+/// tests run a command (<see cref="ExternalProcess"/> is for programs that keep running beside a test).
+/// </summary>
+public static class ProcessRunner
 {
+    /// <summary>Runs <paramref name="fileName"/>; its standard input is <paramref name="standardInput"/> (or closed at once).</summary>
+    /// <exception cref="TimeoutException">It did not finish within <paramref name="timeout"/> (default 2 minutes); its tree is killed.</exception>
     public static async Task<ProcessResult> RunAsync(
         string fileName,
         IEnumerable<string> arguments,
@@ -19,7 +25,7 @@ internal static class ProcessRunner
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            RedirectStandardInput = standardInput is not null,
+            RedirectStandardInput = true,
             UseShellExecute = false,
         };
         foreach (var argument in arguments)
@@ -38,8 +44,9 @@ internal static class ProcessRunner
         if (standardInput is not null)
         {
             await process.StandardInput.WriteAsync(standardInput.AsMemory(), cancellationToken);
-            process.StandardInput.Close();
         }
+
+        process.StandardInput.Close();
 
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout ?? TimeSpan.FromMinutes(2));

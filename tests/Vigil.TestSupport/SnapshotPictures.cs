@@ -1,6 +1,6 @@
 using SkiaSharp;
 
-namespace Vigil.Server.Tests.Support;
+namespace Vigil.TestSupport;
 
 /// <summary>Pictures made for tests: small JPEGs and a decompression-bomb PNG.</summary>
 internal static class SnapshotPictures

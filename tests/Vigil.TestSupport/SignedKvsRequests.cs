@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using Vigil.SigV4;
 
-namespace Vigil.Server.Tests.Support;
+namespace Vigil.TestSupport;
 
 /// <summary>
 /// Sends a KVS DescribeSignalingChannel request (JSON body, signed with SigV4 for <c>kinesisvideo</c>)

@@ -1,6 +1,6 @@
 using MimeKit;
 
-namespace Vigil.Server.Tests.Support;
+namespace Vigil.TestSupport;
 
 /// <summary>Camera e-mails, built with MimeKit, as text ready for DATA.</summary>
 internal static class CameraMail

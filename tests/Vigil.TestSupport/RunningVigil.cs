@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Vigil.Server.Features.Pki;
 using Vigil.Server.Hosting;
 
-namespace Vigil.Server.Tests.Support;
+namespace Vigil.TestSupport;
 
 /// <summary>
 /// The real web server, in this process, listening on 127.0.0.1 on free ports, with a fresh data

@@ -1,4 +1,4 @@
-namespace Vigil.Server.Tests.Support;
+namespace Vigil.TestSupport;
 
 /// <summary>A fresh directory under the test run's temporary folder, deleted on dispose.</summary>
 internal sealed class TempDirectory : IDisposable

@@ -4,7 +4,7 @@ using Vigil.Server.Features.Identity;
 using Vigil.Server.Features.Notifications;
 using Vigil.Server.Storage;
 
-namespace Vigil.Server.Tests.Support;
+namespace Vigil.TestSupport;
 
 /// <summary>Cameras, rules and queries against a running test server's services.</summary>
 internal static class SnapshotTestData

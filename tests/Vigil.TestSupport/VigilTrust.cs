@@ -1,7 +1,7 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 
-namespace Vigil.Server.Tests.Support;
+namespace Vigil.TestSupport;
 
 /// <summary>TLS clients that trust exactly one Vigil's root CA (and still check host names), as its real clients are told to.</summary>
 internal static class VigilTrust

@@ -1,6 +1,6 @@
 using Vigil.Server.Storage;
 
-namespace Vigil.Server.Tests.Support;
+namespace Vigil.TestSupport;
 
 /// <summary>Theory data: every storage test runs once on SQLite and once on PostgreSQL.</summary>
 public static class StorageProviders

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Vigil.Server.Tests.Support;
+namespace Vigil.TestSupport;
 
 /// <summary>
 /// TOTP codes from OATH Toolkit's <c>oathtool</c> (Debian package <c>oathtool</c>), an
@@ -13,7 +13,7 @@ internal static class Oathtool
     {
         var when = (at ?? TimeProvider.System.GetUtcNow()).UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC";
         var secret = new string(base32Secret.Where(c => !char.IsWhiteSpace(c)).ToArray());
-        var result = await ProcessRunner.RunAsync(Requirements.Executable("oathtool"), ["--totp", "-b", "--now", when, secret], cancellationToken: cancellationToken);
+        var result = await ProcessRunner.RunAsync(RequiredTool.Find("oathtool", "oathtool"), ["--totp", "-b", "--now", when, secret], cancellationToken: cancellationToken);
         return result.ExitCode == 0
             ? result.StandardOutput.Trim()
             : throw new InvalidOperationException($"oathtool failed: {result.StandardError}");

@@ -11,7 +11,7 @@ using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Provisioning;
 using Vigil.Server.Hosting;
 
-namespace Vigil.Server.Tests.Support;
+namespace Vigil.TestSupport;
 
 /// <summary>
 /// Simulated cameras for device-plane tests: claim bundles, registry rows and MQTTnet clients

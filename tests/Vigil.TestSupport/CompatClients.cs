@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Vigil.Server.Tests.Support;
+namespace Vigil.TestSupport;
 
 /// <summary>
 /// tests/compat: the npm clients we did not write (AWS SDK for JavaScript, KVS WebRTC JS SDK, AWS IoT Device
@@ -38,7 +38,7 @@ internal static class CompatClients
         string requiredPackage = "amazon-kinesis-video-streams-webrtc", IReadOnlyList<string>? launcher = null, TimeSpan? timeout = null)
     {
         var directory = Directory(requiredPackage);
-        string[] command = [.. launcher ?? [], Requirements.Executable("node"), Path.Combine(directory, script)];
+        string[] command = [.. launcher ?? [], RequiredTool.Find("node", "nodejs"), Path.Combine(directory, script)];
         var result = await ProcessRunner.RunAsync(
             command[0],
             command[1..],

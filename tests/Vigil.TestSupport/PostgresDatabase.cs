@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Vigil.Server.Tests.Support;
+namespace Vigil.TestSupport;
 
 /// <summary>A database of its own on the test PostgreSQL server, dropped on dispose.</summary>
 internal sealed class PostgresDatabase : IAsyncDisposable

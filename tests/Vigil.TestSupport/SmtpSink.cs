@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net.Sockets;
 
-namespace Vigil.Server.Tests.Support;
+namespace Vigil.TestSupport;
 
 /// <summary>
 /// A real SMTP server we did not write: Debian's python3-aiosmtpd (run with /usr/bin/python3),

@@ -1,4 +1,4 @@
-namespace Vigil.Server.Tests.Support;
+namespace Vigil.TestSupport;
 
 /// <summary>
 /// What the Snapshot AI tests need from outside the repository: the YOLOX-Nano model in
