@@ -47,7 +47,7 @@ internal static partial class SignalingSocketEndpoint
         }
         catch
         {
-            session.Release(clientId);
+            hub.Release(session, clientId);
             throw;
         }
 
@@ -55,9 +55,9 @@ internal static partial class SignalingSocketEndpoint
         {
             var options = hub.Options;
             var connection = new SignalingConnection(socket, channelArn, clientId, services.GetRequiredService<TimeProvider>(), options);
-            hub.Connected(session, connection);
             try
             {
+                await hub.ConnectedAsync(session, connection, cancellationToken);
                 await RunAsync(connection, session, hub, logger, cancellationToken);
             }
             finally
@@ -120,7 +120,7 @@ internal static partial class SignalingSocketEndpoint
             return (KvsErrors.ResourceNotFound(), null);
         }
 
-        var (outcome, session) = hub.Admit(channel.Arn, channel.MessageTtlSeconds, clientId);
+        var (outcome, session) = await hub.AdmitAsync(channel.Arn, channel.MessageTtlSeconds, clientId, cancellationToken);
         return outcome switch
         {
             AdmissionOutcome.Admitted => (null, (session!, channel.Arn, clientId)),
@@ -233,8 +233,7 @@ internal static partial class SignalingSocketEndpoint
             }
             else
             {
-                session.Route(connection, message);
-                hub.Relayed();
+                hub.Route(session, connection, message);
                 return;
             }
         }

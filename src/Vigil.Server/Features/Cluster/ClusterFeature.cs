@@ -1,0 +1,15 @@
+using Vigil.Server.Hosting;
+
+namespace Vigil.Server.Features.Cluster;
+
+/// <summary>Cluster mode (docs/scale-out.md): its options, the Redis connection, and the shared-keys check.</summary>
+internal static class ClusterFeature
+{
+    public static IServiceCollection AddCluster(this IServiceCollection services)
+    {
+        services.AddValidatedOptions<ClusterOptions>(ClusterOptions.Section);
+        services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ClusterOptions>, ClusterStorageValidator>();
+        services.AddSingleton<ClusterRedis>();
+        return services;
+    }
+}
