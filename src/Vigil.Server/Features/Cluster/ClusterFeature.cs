@@ -10,6 +10,9 @@ internal static class ClusterFeature
         services.AddValidatedOptions<ClusterOptions>(ClusterOptions.Section);
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ClusterOptions>, ClusterStorageValidator>();
         services.AddSingleton<ClusterRedis>();
+        services.AddSingleton<ClusterKeys>();
+        services.AddSingleton<IDataInitializer, ClusterKeyPrecheck>();
+        services.AddSingleton<IDataInitializer, ClusterKeyCheck>();
         return services;
     }
 }
