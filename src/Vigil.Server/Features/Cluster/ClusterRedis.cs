@@ -20,6 +20,9 @@ internal sealed partial class ClusterRedis(IOptions<ClusterOptions> options, ILo
 
     public IDatabase Database => Connection.GetDatabase();
 
+    /// <summary>Connected now (false before <c>vigil serve</c> started cluster mode, in CLI commands, and while reconnecting).</summary>
+    public bool IsConnected => _connection?.IsConnected == true;
+
     public async Task ConnectAsync(CancellationToken cancellationToken)
     {
         if (_connection is not null)
