@@ -1,8 +1,9 @@
-# Redis from Debian's packages, a private server on 127.0.0.1 only (its own port and directory, no
-# persistence), for the scale-out tests: the signaling backplane and cluster-wide state
-# (exports VIGIL_TEST_REDIS, a StackExchange.Redis configuration string "127.0.0.1:PORT").
+# The scale-out tests (docs/scale-out.md): Redis from Debian's packages, a private server on 127.0.0.1
+# only (its own port and directory, no persistence), stopped by test.sh's trap; exports
+# VIGIL_TEST_REDIS ("127.0.0.1:PORT"). And Debian's haproxy, which the two-node test starts itself
+# in front of its nodes. Without Redis the cluster tests fail (they never skip).
 
-need_packages redis-server || return 1
+need_packages redis-server haproxy || return 1
 # Debian starts a system-wide redis-server on 6379 when installed; the tests never use it.
 _redis_dir="$VIGIL_TEST_TMP/redis"
 _redis_port=$(free_port)

@@ -18,7 +18,9 @@ async function endpointFor(role, credentials, endpoint) {
     ChannelARN: channel.ChannelInfo.ChannelARN,
     SingleMasterChannelEndpointConfiguration: { Protocols: ['WSS', 'HTTPS'], Role: role },
   }));
-  return { arn: channel.ChannelInfo.ChannelARN, wss: endpoints.ResourceEndpointList.find((e) => e.Protocol === 'WSS').ResourceEndpoint };
+  // A cluster test may pin a role to one node behind a load balancer (masterWss, viewerWss).
+  const pinned = role === 'MASTER' ? config.masterWss : config.viewerWss;
+  return { arn: channel.ChannelInfo.ChannelARN, wss: pinned ?? endpoints.ResourceEndpointList.find((e) => e.Protocol === 'WSS').ResourceEndpoint };
 }
 
 const offer = { type: 'offer', sdp: 'v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n' };

@@ -41,10 +41,14 @@ public sealed class TwoNodeClusterTests
         await RunAsync(data1, ["cluster", "export-keys", "--out", files.File("cluster.keys")], settings, Passphrase + "\n");
         await RunAsync(data2, ["cluster", "import-keys", files.File("cluster.keys")], null, Passphrase + "\n");
 
-        var ports = Enumerable.Range(0, 4).Select(_ => VigilExecutable.FreePort()).ToArray();
+        // Ports: node 1 HTTP/HTTPS, node 2 HTTP/HTTPS, the load balancer's HTTPS.
+        var ports = Enumerable.Range(0, 5).Select(_ => VigilExecutable.FreePort()).ToArray();
+        // Behind the balancer, GetSignalingChannelEndpoint must send SDKs to it, not to one node.
+        settings["VIGIL__Signaling__PublicBaseUrl"] = $"https://localhost:{ports[4]}";
         var log = new StringBuilder();
         using var node1 = VigilExecutable.StartServer(data1, ports[0], ports[1], settings, line => Append(log, "node1", line));
         using var node2 = VigilExecutable.StartServer(data2, ports[2], ports[3], settings, line => Append(log, "node2", line));
+        using var balancer = StartHaproxy(files, ports, line => Append(log, "haproxy", line));
         try
         {
             await VigilExecutable.WaitUntilReadyAsync(ports[0], node1, TimeSpan.FromSeconds(120), Ct);
@@ -53,9 +57,41 @@ public sealed class TwoNodeClusterTests
             var arn = await CreateChannelAsync(root, ports[1], admin, channel);
 
             // 1. The SDK's master on node 1 and its viewer on node 2: offer, answer and candidates both ways.
-            var sdk = await RunSdkAsync(root, channel, admin, master: ports[1], viewer: ports[3]);
+            var sdk = await RunSdkAsync(root, channel, admin, new
+            {
+                masterEndpoint = $"https://localhost:{ports[1]}",
+                viewerEndpoint = $"https://localhost:{ports[3]}",
+                masterWss = $"wss://localhost:{ports[1]}/signaling/master",
+                viewerWss = $"wss://localhost:{ports[3]}/signaling/viewer",
+            });
             Assert.All(sdk.EnumerateObject(), p => Assert.True(p.Value.GetString() == "ok", $"{p.Name}: {p.Value}"));
             Assert.Equal(6, sdk.EnumerateObject().Count());
+
+            // ...and the same through HAProxy with deploy/cluster/haproxy.cfg's settings (health checks on /readyz),
+            // every call and socket of the SDK through the balancer.
+            using (var viaBalancer = RunningVigil.CreateClient(root, new Uri($"https://localhost:{ports[4]}")))
+            {
+                // Both nodes pass HAProxy's health checks (rise 2, every 2 s) soon after they are ready.
+                await Eventually.WaitAsync(
+                    async () =>
+                    {
+                        try
+                        {
+                            using var ready = await viaBalancer.GetAsync(new Uri("/readyz", UriKind.Relative), Ct);
+                            return ready.IsSuccessStatusCode;
+                        }
+                        catch (HttpRequestException)
+                        {
+                            return false;
+                        }
+                    },
+                    TimeSpan.FromSeconds(30),
+                    "HAProxy passes requests to the nodes",
+                    Ct);
+            }
+
+            var throughBalancer = await RunSdkAsync(root, channel, admin, new { endpoint = $"https://localhost:{ports[4]}" });
+            Assert.All(throughBalancer.EnumerateObject(), p => Assert.True(p.Value.GetString() == "ok", $"through HAProxy, {p.Name}: {p.Value}"));
 
             // 2. A second master on node 2 replaces the first, on node 1.
             await using var first = await SignalingTestSocket.ConnectAsync(root, SignalingTestSocket.PresignedUrl(ports[1], admin, arn, null), Ct);
@@ -94,6 +130,7 @@ public sealed class TwoNodeClusterTests
         }
         finally
         {
+            Stop(balancer);
             Stop(node1);
             Stop(node2);
         }
@@ -119,21 +156,54 @@ public sealed class TwoNodeClusterTests
         return JsonDocument.Parse(body).RootElement.GetProperty("ChannelARN").GetString()!;
     }
 
-    private static async Task<JsonElement> RunSdkAsync(X509Certificate2 root, string channel, SigV4Credentials credentials, int master, int viewer)
+    private static async Task<JsonElement> RunSdkAsync(X509Certificate2 root, string channel, SigV4Credentials credentials, object endpoints)
     {
         using var files = new TempDirectory("compat");
         var ca = files.File("root-ca.pem");
         await File.WriteAllTextAsync(ca, root.ExportCertificatePem(), Ct);
         var json = new { accessKeyId = credentials.AccessKeyId, secretAccessKey = credentials.SecretAccessKey };
-        return await CompatClients.RunAsync("signaling.mjs", new
+        var configuration = JsonSerializer.SerializeToNode(endpoints)!.AsObject();
+        configuration["region"] = "us-east-1";
+        configuration["channelName"] = channel;
+        configuration["master"] = JsonSerializer.SerializeToNode(json);
+        configuration["viewer"] = JsonSerializer.SerializeToNode(json);
+        return await CompatClients.RunAsync("signaling.mjs", configuration, ca, Ct);
+    }
+
+    /// <summary>
+    /// HAProxy with the global and default settings of deploy/cluster/haproxy.cfg (TCP passthrough, /readyz checks,
+    /// timeouts) and its HTTPS section pointed at the two nodes on loopback.
+    /// </summary>
+    private static Process StartHaproxy(TempDirectory files, int[] ports, Action<string> output)
+    {
+        var repository = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(repository.FullName, "Vigil.slnx")))
         {
-            masterEndpoint = $"https://localhost:{master}",
-            viewerEndpoint = $"https://localhost:{viewer}",
-            region = "us-east-1",
-            channelName = channel,
-            master = json,
-            viewer = json,
-        }, ca, Ct);
+            repository = repository.Parent ?? throw new InvalidOperationException("the repository root (Vigil.slnx) is not above the test binaries");
+        }
+
+        var shipped = File.ReadAllText(Path.Combine(repository.FullName, "deploy", "cluster", "haproxy.cfg"));
+        // The test's process may not raise its file limit to what 50,000 connections need.
+        var defaults = shipped[..shipped.IndexOf("# HTTPS and WSS", StringComparison.Ordinal)].Replace("maxconn 50000", "maxconn 2000", StringComparison.Ordinal);
+        var config = defaults + $"""
+            frontend https
+                bind 127.0.0.1:{ports[4]}
+                default_backend nodes_https
+
+            backend nodes_https
+                balance roundrobin
+                server node1 127.0.0.1:{ports[1]} port {ports[0]}
+                server node2 127.0.0.1:{ports[3]} port {ports[2]}
+
+            """;
+        File.WriteAllText(files.File("haproxy.cfg"), config);
+        var start = new ProcessStartInfo(Requirements.Executable("haproxy")) { ArgumentList = { "-db", "-f", files.File("haproxy.cfg") }, RedirectStandardOutput = true, RedirectStandardError = true };
+        var process = Process.Start(start)!;
+        process.OutputDataReceived += (_, e) => output(e.Data ?? "");
+        process.ErrorDataReceived += (_, e) => output(e.Data ?? "");
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
     }
 
     private static void Append(StringBuilder log, string node, string line)
