@@ -309,7 +309,8 @@ internal sealed partial class RedisSignalingBackplane(
 
     private async Task HeartbeatAsync(CancellationToken cancellationToken)
     {
-        using var timer = new PeriodicTimer(HeartbeatInterval, time);
+        // Real time, not the injected clock: the key it refreshes expires on Redis's clock.
+        using var timer = new PeriodicTimer(HeartbeatInterval, TimeProvider.System);
         while (await NextTickAsync(timer, cancellationToken))
         {
             try
