@@ -376,7 +376,7 @@ internal sealed partial class RedisSignalingBackplane(
     private static RedisKey NodeKey(string node) => $"vigil:node:{node}";
 
     /// <summary>A waiting message in Redis: <c>sender|action|expires-unix-ms|</c> then the frame.</summary>
-    private static class QueueEntry
+    internal static class QueueEntry
     {
         public static byte[] Write(string sender, SignalingAction action, long expiresAt, byte[] frame) =>
             Concat($"{sender}|{action}|{expiresAt.ToString(CultureInfo.InvariantCulture)}|", frame);
