@@ -7,6 +7,8 @@ using Vigil.Signaling.Bench;
 //   dotnet build src/Vigil.Server -c Release
 //   dotnet run -c Release --project bench/Vigil.Signaling.Bench -- connections 10000 [runs]
 //   dotnet run -c Release --project bench/Vigil.Signaling.Bench -- latency 1000 [seconds] [runs]
+//   VIGIL_BENCH_POSTGRES=... VIGIL_BENCH_REDIS=host:port \
+//   dotnet run -c Release --project bench/Vigil.Signaling.Bench -- cluster-latency 1000 [seconds] [runs]
 // Each run starts a fresh `vigil serve` process (SQLite, loopback); the median run is reported.
 // Results go to docs/benchmarks.md by hand.
 var mode = args.Length > 0 ? args[0] : "latency";
@@ -49,8 +51,45 @@ switch (mode)
             break;
         }
 
+    case "cluster-latency":
+        {
+            // Two nodes (docs/scale-out.md): masters on node 1, viewers on node 2. PostgreSQL and Redis from the
+            // environment (./test.sh's, or your own): VIGIL_BENCH_POSTGRES (a user that may create databases),
+            // VIGIL_BENCH_REDIS (host:port); each run uses a new database.
+            var postgres = Environment.GetEnvironmentVariable("VIGIL_BENCH_POSTGRES") ?? Environment.GetEnvironmentVariable("VIGIL_TEST_POSTGRES");
+            var redis = Environment.GetEnvironmentVariable("VIGIL_BENCH_REDIS") ?? Environment.GetEnvironmentVariable("VIGIL_TEST_REDIS");
+            if (string.IsNullOrEmpty(postgres) || string.IsNullOrEmpty(redis))
+            {
+                Console.Error.WriteLine("cluster-latency needs VIGIL_BENCH_POSTGRES (Npgsql connection string) and VIGIL_BENCH_REDIS (host:port)");
+                return 2;
+            }
+
+            var rate = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 1000;
+            var seconds = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 20;
+            runs = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : runs;
+            var results = new List<LatencyResult>();
+            for (var run = 1; run <= runs; run++)
+            {
+                var database = string.Join(';', postgres.Split(';', StringSplitOptions.RemoveEmptyEntries)
+                    .Where(p => !p.TrimStart().StartsWith("Database=", StringComparison.OrdinalIgnoreCase))
+                    .Append($"Database=vigil_bench_{Guid.NewGuid():N}"));
+                var result = await RelayLatencyBenchmark.RunAsync(rate, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(3), new Dictionary<string, string>
+                {
+                    ["Storage:Provider"] = "Postgres",
+                    ["Storage:ConnectionString"] = database,
+                    ["Cluster:Redis"] = redis,
+                });
+                Console.WriteLine($"run {run}: {result}");
+                results.Add(result);
+            }
+
+            var median = results.OrderBy(r => r.P99).ElementAt(results.Count / 2);
+            Console.WriteLine($"median (by p99): {median}");
+            break;
+        }
+
     default:
-        Console.Error.WriteLine("usage: Vigil.Signaling.Bench connections [count] [runs] | latency [messages/s] [seconds] [runs]");
+        Console.Error.WriteLine("usage: Vigil.Signaling.Bench connections [count] [runs] | latency [messages/s] [seconds] [runs] | cluster-latency [messages/s] [seconds] [runs]");
         return 2;
 }
 

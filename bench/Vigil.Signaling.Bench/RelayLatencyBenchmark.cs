@@ -13,21 +13,38 @@ namespace Vigil.Signaling.Bench;
 /// </summary>
 internal static class RelayLatencyBenchmark
 {
-    public static async Task<LatencyResult> RunAsync(int messagesPerSecond, TimeSpan duration, TimeSpan warmUp)
+    /// <summary>
+    /// <paramref name="cluster"/> null: one node (SQLite). Otherwise the settings of two cluster nodes (PostgreSQL,
+    /// Redis): every master on node 1, every viewer on node 2, so each message crosses nodes through Redis.
+    /// </summary>
+    public static async Task<LatencyResult> RunAsync(int messagesPerSecond, TimeSpan duration, TimeSpan warmUp, IDictionary<string, string>? cluster = null)
     {
         // offers/s = rate/2 spread over enough channels that each connection sends at most 4 per second.
         var offersPerSecond = messagesPerSecond / 2;
         var channels = Math.Max(1, (offersPerSecond + 3) / 4);
         // The bench measures latency, not the rate limits: after a stall of the (shared) machine a client
         // catches up in a burst, which the 5/s SDP limit would partly refuse and so skew the figures.
-        await using var server = await VigilServerProcess.StartAsync(new Dictionary<string, string> { ["Signaling:SdpMessagesPerSecond"] = "100" });
-        using var kvs = server.CreateKvsClient(server.Admin);
+        var settings = new Dictionary<string, string>(cluster ?? new Dictionary<string, string>()) { ["Signaling:SdpMessagesPerSecond"] = "100" };
+        VigilServerProcess masterNode, viewerNode;
+        if (cluster is null)
+        {
+            masterNode = viewerNode = await VigilServerProcess.StartAsync(settings);
+        }
+        else
+        {
+            (masterNode, viewerNode) = await VigilServerProcess.StartClusterAsync(settings);
+        }
+
+        await using var node1 = masterNode;
+        await using var node2 = ReferenceEquals(viewerNode, masterNode) ? null : viewerNode;
+        using var kvs = masterNode.CreateKvsClient(masterNode.Admin);
         var pairs = new (BenchSocket Master, BenchSocket Viewer)[channels];
+        var name = $"latency-{Guid.NewGuid():N}"[..16];
         for (var i = 0; i < channels; i++)
         {
-            var arn = await server.CreateChannelAsync(kvs, $"latency-{i:D4}");
-            var master = await BenchSocket.ConnectAsync(server, server.Admin, arn, null, CancellationToken.None);
-            var viewer = await BenchSocket.ConnectAsync(server, server.Admin, arn, "viewer", CancellationToken.None);
+            var arn = await masterNode.CreateChannelAsync(kvs, $"{name}-{i:D4}");
+            var master = await BenchSocket.ConnectAsync(masterNode, masterNode.Admin, arn, null, CancellationToken.None);
+            var viewer = await BenchSocket.ConnectAsync(viewerNode, viewerNode.Admin, arn, "viewer", CancellationToken.None);
             pairs[i] = (master, viewer);
         }
 

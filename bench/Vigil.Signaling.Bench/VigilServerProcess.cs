@@ -37,13 +37,49 @@ internal sealed class VigilServerProcess : IAsyncDisposable
     {
         var vigil = LocateBinary();
         var data = Directory.CreateTempSubdirectory("vigil-signaling-bench-");
+        var (admin, root) = await PrepareAsync(vigil, data, settings);
+        return await ServeAsync(vigil, data, settings, admin, root);
+    }
+
+    /// <summary>
+    /// Two cluster nodes (docs/scale-out.md) on one PostgreSQL database and one Redis: node 1's data directory is
+    /// prepared as usual, node 2 gets its keys with <c>vigil cluster export-keys</c>/<c>import-keys</c>.
+    /// </summary>
+    public static async Task<(VigilServerProcess Node1, VigilServerProcess Node2)> StartClusterAsync(IDictionary<string, string> settings)
+    {
+        var vigil = LocateBinary();
+        var data1 = Directory.CreateTempSubdirectory("vigil-cluster-bench-1-");
+        var data2 = Directory.CreateTempSubdirectory("vigil-cluster-bench-2-");
+        var (admin, root) = await PrepareAsync(vigil, data1, settings);
+        var bundle = Path.Combine(data1.FullName, "cluster.keys");
+        const string passphrase = "bench passphrase, not a secret\n";
+        await RunAsync(vigil, ["--data", data1.FullName, "cluster", "export-keys", "--out", bundle], settings, passphrase);
+        await RunAsync(vigil, ["--data", data2.FullName, "cluster", "import-keys", bundle], null, passphrase);
+        var node1 = await ServeAsync(vigil, data1, settings, admin, root);
+        try
+        {
+            return (node1, await ServeAsync(vigil, data2, settings, admin, root));
+        }
+        catch
+        {
+            await node1.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<(SigV4Credentials Admin, X509Certificate2 Root)> PrepareAsync(string vigil, DirectoryInfo data, IDictionary<string, string> settings)
+    {
         // Keys belong to accounts: the bench's automation account first.
-        await RunAsync(vigil, ["--data", data.FullName, "user", "add", "bench@example.com"]);
-        var keyJson = await RunAsync(vigil, ["--data", data.FullName, "keys", "create", "--user", "bench@example.com", "--json"]);
+        await RunAsync(vigil, ["--data", data.FullName, "user", "add", "bench@example.com"], settings);
+        var keyJson = await RunAsync(vigil, ["--data", data.FullName, "keys", "create", "--user", "bench@example.com", "--json"], settings);
         var key = JsonDocument.Parse(keyJson).RootElement.GetProperty("AccessKey");
         var admin = new SigV4Credentials(key.GetProperty("AccessKeyId").GetString()!, key.GetProperty("SecretAccessKey").GetString()!);
-        var root = X509Certificate2.CreateFromPem(await RunAsync(vigil, ["--data", data.FullName, "ca", "export"]));
+        var root = X509Certificate2.CreateFromPem(await RunAsync(vigil, ["--data", data.FullName, "ca", "export"], settings));
+        return (admin, root);
+    }
 
+    private static async Task<VigilServerProcess> ServeAsync(string vigil, DirectoryInfo data, IDictionary<string, string> settings, SigV4Credentials admin, X509Certificate2 root)
+    {
         var httpPort = FreePort();
         var httpsPort = FreePort();
         var start = new ProcessStartInfo(vigil) { ArgumentList = { "--data", data.FullName, "serve" }, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
@@ -52,6 +88,10 @@ internal sealed class VigilServerProcess : IAsyncDisposable
         start.Environment["VIGIL__Server__HttpsPort"] = httpsPort.ToString(CultureInfo.InvariantCulture);
         start.Environment["VIGIL__Server__PublicHost"] = "localhost";
         start.Environment["VIGIL__Signaling__StunPort"] = "0";
+        // Never the shared defaults (8883, 8444, 2525): other servers (a second node, tests) run beside it.
+        start.Environment["VIGIL__Provisioning__MqttPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
+        start.Environment["VIGIL__CredentialsProvider__Port"] = FreePort().ToString(CultureInfo.InvariantCulture);
+        start.Environment["VIGIL__Ingest__SmtpPort"] = "0";
         start.Environment["VIGIL__Logging__LogLevel__Default"] = "Warning";
         foreach (var (name, value) in settings)
         {
@@ -145,15 +185,22 @@ internal sealed class VigilServerProcess : IAsyncDisposable
         _data.Delete(recursive: true);
     }
 
-    private static async Task<string> RunAsync(string file, IEnumerable<string> arguments)
+    private static async Task<string> RunAsync(string file, IEnumerable<string> arguments, IDictionary<string, string>? settings = null, string? input = null)
     {
-        var start = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(file) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment["VIGIL__" + name.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
         using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(input ?? "");
+        process.StandardInput.Close();
         var output = await process.StandardOutput.ReadToEndAsync();
         var error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();

@@ -1,5 +1,6 @@
 using Vigil.Server.Cli;
 using Vigil.Server.Features.Cameras;
+using Vigil.Server.Features.Cluster;
 using Vigil.Server.Features.Credentials;
 using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Events;
@@ -36,6 +37,7 @@ internal static class Program
         services.AddSingleton<DevicePlaneEndpoints>();
         services.AddVigilDataProtection(data);
         services.AddStorage();
+        services.AddCluster();
         services.AddPki();
         services.AddDevices();
         services.AddProvisioning();

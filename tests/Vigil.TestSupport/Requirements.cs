@@ -12,4 +12,11 @@ internal static class Requirements
             ? value
             : throw new InvalidOperationException(
                 "This test needs PostgreSQL: run ./test.sh (it installs and starts one on 127.0.0.1), or set VIGIL_TEST_POSTGRES to an Npgsql connection string of a user that may create databases.");
+
+    /// <summary>The test Redis server, <c>host:port</c> (scale-out tests: the signaling backplane, cluster-wide state).</summary>
+    public static string Redis() =>
+        Environment.GetEnvironmentVariable("VIGIL_TEST_REDIS") is { Length: > 0 } value
+            ? value
+            : throw new InvalidOperationException(
+                "This test needs Redis: run ./test.sh (scripts/test-env/15-cluster.sh installs Debian's redis-server and starts one on 127.0.0.1), or set VIGIL_TEST_REDIS to host:port of a Redis the tests may write to.");
 }

@@ -57,9 +57,11 @@ internal sealed class RunningVigil : IAsyncDisposable
     /// <summary>The SMTP ingest listener's address (Snapshot AI).</summary>
     public System.Net.IPEndPoint Smtp => App.Services.GetRequiredService<Vigil.Server.Features.Ingest.Smtp.SmtpListener>().LocalEndPoint!;
 
-    public static async Task<RunningVigil> StartAsync(string provider = "Sqlite", IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, CancellationToken cancellationToken = default)
+    /// <summary>Starts a server; <c>prepareData</c> runs on its new data directory first (e.g. copies a cluster's keys into it).</summary>
+    public static async Task<RunningVigil> StartAsync(string provider = "Sqlite", IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, Action<string>? prepareData = null, CancellationToken cancellationToken = default)
     {
         var directory = new TempDirectory("server");
+        prepareData?.Invoke(directory.Path);
         var (overrides, postgres) = await TestVigil.SettingsForAsync(provider, cancellationToken);
         overrides["Server:ListenAddress"] = "127.0.0.1";
         overrides["Server:HttpPort"] = "0";

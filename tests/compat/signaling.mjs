@@ -10,15 +10,17 @@ const config = JSON.parse(process.env.VIGIL_COMPAT);
 const results = {};
 const timer = setTimeout(() => finish('timed out'), 20_000);
 
-async function endpointFor(role, credentials) {
+async function endpointFor(role, credentials, endpoint) {
   // As the SDK's examples do: describe the channel by name, then ask for the role's endpoints.
-  const client = new KinesisVideoClient({ region: config.region, endpoint: config.endpoint, credentials, maxAttempts: 1 });
+  const client = new KinesisVideoClient({ region: config.region, endpoint, credentials, maxAttempts: 1 });
   const channel = await client.send(new DescribeSignalingChannelCommand({ ChannelName: config.channelName }));
   const endpoints = await client.send(new GetSignalingChannelEndpointCommand({
     ChannelARN: channel.ChannelInfo.ChannelARN,
     SingleMasterChannelEndpointConfiguration: { Protocols: ['WSS', 'HTTPS'], Role: role },
   }));
-  return { arn: channel.ChannelInfo.ChannelARN, wss: endpoints.ResourceEndpointList.find((e) => e.Protocol === 'WSS').ResourceEndpoint };
+  // A cluster test may pin a role to one node behind a load balancer (masterWss, viewerWss).
+  const pinned = role === 'MASTER' ? config.masterWss : config.viewerWss;
+  return { arn: channel.ChannelInfo.ChannelARN, wss: pinned ?? endpoints.ResourceEndpointList.find((e) => e.Protocol === 'WSS').ResourceEndpoint };
 }
 
 const offer = { type: 'offer', sdp: 'v=0\r\no=- 4611731400430051336 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=group:BUNDLE 0\r\n' };
@@ -45,8 +47,9 @@ function finish(failure) {
 }
 
 try {
-  const masterEndpoint = await endpointFor('MASTER', config.master);
-  const viewerEndpoint = await endpointFor('VIEWER', config.viewer);
+  // Cluster tests put the master and the viewer on different nodes (masterEndpoint, viewerEndpoint).
+  const masterEndpoint = await endpointFor('MASTER', config.master, config.masterEndpoint ?? config.endpoint);
+  const viewerEndpoint = await endpointFor('VIEWER', config.viewer, config.viewerEndpoint ?? config.endpoint);
   master = new SignalingClient({
     channelARN: masterEndpoint.arn, channelEndpoint: masterEndpoint.wss, role: Role.MASTER, region: config.region, credentials: config.master,
   });

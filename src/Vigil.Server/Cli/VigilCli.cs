@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Vigil.Server.Features.Cameras;
+using Vigil.Server.Features.Cluster;
 using Vigil.Server.Features.Credentials;
 using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Events;
@@ -32,6 +33,7 @@ internal static class VigilCli
         root.Subcommands.Add(RuleCommands.CreateNotifications());
         root.Subcommands.Add(UserCommands.Create());
         root.Subcommands.Add(IntegrationCommands.Create());
+        root.Subcommands.Add(ClusterCommands.Create());
         return root;
     }
 

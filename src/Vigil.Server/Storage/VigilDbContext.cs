@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Vigil.Server.Features.Cameras;
+using Vigil.Server.Features.Cluster;
 using Vigil.Server.Features.Credentials;
 using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Events;
@@ -38,6 +39,8 @@ internal abstract class VigilDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<SignalingChannel> SignalingChannels => Set<SignalingChannel>();
 
     public DbSet<Integration> Integrations => Set<Integration>();
+
+    public DbSet<ClusterKeyFingerprint> ClusterKeys => Set<ClusterKeyFingerprint>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VigilDbContext).Assembly);

@@ -48,7 +48,7 @@ internal static class IngestEndpoints
             return tooLarge;
         }
 
-        if (!limiter.TryAcquireAddress(context.Connection.RemoteIpAddress))
+        if (!await limiter.TryAcquireAddressAsync(context.Connection.RemoteIpAddress, context.RequestAborted))
         {
             return RateLimited(context);
         }
@@ -86,9 +86,12 @@ internal static class IngestEndpoints
             return Problem(404, IngestProblemTypes.UnknownCamera, "No camera", "No recipient is the private ingest address of a camera.");
         }
 
-        if (identified.Any(c => !limiter.TryAcquireCamera(c.Id)))
+        foreach (var camera in identified)
         {
-            return RateLimited(context);
+            if (!await limiter.TryAcquireCameraAsync(camera.Id, context.RequestAborted))
+            {
+                return RateLimited(context);
+            }
         }
 
         var (message, problem) = await SendGridMessageBuilder.BuildAsync(form, cancellationToken);
@@ -124,7 +127,7 @@ internal static class IngestEndpoints
             return tooLarge;
         }
 
-        if (!limiter.TryAcquireAddress(context.Connection.RemoteIpAddress) || !limiter.TryAcquireCamera(camera.Id))
+        if (!await limiter.TryAcquireAddressAsync(context.Connection.RemoteIpAddress, context.RequestAborted) || !await limiter.TryAcquireCameraAsync(camera.Id, context.RequestAborted))
         {
             return RateLimited(context);
         }

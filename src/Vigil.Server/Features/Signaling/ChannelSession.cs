@@ -14,7 +14,7 @@ internal sealed class ChannelSession(string arn, int messageTtlSeconds, Signalin
     public const int MaxPendingPerChannel = 1000;
 
     /// <summary>The queue key of the master (viewers are keyed by their client id, which cannot contain ':').</summary>
-    private const string MasterKey = ":master";
+    public const string MasterKey = ":master";
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, SignalingConnection> _viewers = new(StringComparer.Ordinal);
@@ -172,7 +172,7 @@ internal sealed class ChannelSession(string arn, int messageTtlSeconds, Signalin
     /// </summary>
     public void Route(SignalingConnection sender, ClientMessage message)
     {
-        var recipientKey = sender.IsMaster ? message.RecipientClientId! : MasterKey;
+        var recipientKey = RecipientKey(sender, message);
         var frame = ServerMessages.Relay(message.Action, message.Payload, sender.ClientId);
         lock (_lock)
         {
@@ -191,6 +191,54 @@ internal sealed class ChannelSession(string arn, int messageTtlSeconds, Signalin
                 frame,
                 time.GetTimestamp() + (long)(MessageTtlSeconds * (double)time.TimestampFrequency)));
         }
+    }
+
+    /// <summary>Who a message goes to: the viewer the master names, or the master (<see cref="MasterKey"/>).</summary>
+    public static string RecipientKey(SignalingConnection sender, ClientMessage message) =>
+        sender.IsMaster ? message.RecipientClientId! : MasterKey;
+
+    /// <summary>Writes a frame to the recipient when it is connected to this node; false (nothing queued) when it is not.</summary>
+    public bool TryDeliver(string recipientKey, byte[] frame)
+    {
+        lock (_lock)
+        {
+            var recipient = recipientKey == MasterKey
+                ? _master
+                : (_viewers.TryGetValue(recipientKey, out var viewer) ? viewer : null);
+            if (recipient is null || recipient.IsClosed)
+            {
+                return false;
+            }
+
+            recipient.TrySend(frame);
+            return true;
+        }
+    }
+
+    /// <summary>A newer connection with this role and id attached on another node: this node's one is closed (the latest wins).</summary>
+    public void CloseReplaced(string key, string connectionId)
+    {
+        SignalingConnection? replaced;
+        lock (_lock)
+        {
+            replaced = key == MasterKey ? _master : (_viewers.TryGetValue(key, out var viewer) ? viewer : null);
+            if (replaced is null || replaced.Id != connectionId)
+            {
+                return;
+            }
+
+            // Detached now, not when its close handshake ends: from here on its messages go to the newer connection.
+            if (key == MasterKey)
+            {
+                _master = null;
+            }
+            else
+            {
+                _viewers.Remove(key);
+            }
+        }
+
+        replaced.Close(WebSocketCloseStatus.PolicyViolation, "replaced by a newer connection");
     }
 
     /// <summary>Drops expired messages; called by the sweeper.</summary>

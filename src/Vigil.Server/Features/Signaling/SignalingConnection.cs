@@ -37,6 +37,9 @@ internal sealed class SignalingConnection
 
     public WebSocket Socket { get; }
 
+    /// <summary>Tells this connection from a later one with the same role and id (cluster mode names connections by it).</summary>
+    public string Id { get; } = Guid.NewGuid().ToString("N");
+
     public string ChannelArn { get; }
 
     /// <summary>The viewer's <c>X-Amz-ClientId</c>; null for the master.</summary>
@@ -87,6 +90,18 @@ internal sealed class SignalingConnection
     }
 
     public bool GoAwaySent => Volatile.Read(ref _goAwaySent) == 1;
+
+    /// <summary>Closing or closed: it takes no more frames.</summary>
+    public bool IsClosed
+    {
+        get
+        {
+            lock (_closeLock)
+            {
+                return _closed;
+            }
+        }
+    }
 
     /// <summary>Ends the connection: queued frames are still written, then the socket is closed with this status.</summary>
     public void Close(WebSocketCloseStatus status, string reason)

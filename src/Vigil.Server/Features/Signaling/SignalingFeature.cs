@@ -1,4 +1,6 @@
+using Microsoft.Extensions.Options;
 using Vigil.Contracts.Kvs;
+using Vigil.Server.Features.Cluster;
 using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Signaling.Stun;
 using Vigil.Server.Hosting;
@@ -17,6 +19,12 @@ internal static class SignalingFeature
         services.AddSingleton<SignalingMetrics>();
         services.AddSingleton<Hosting.Metrics.IMetricSeries>(sp => sp.GetRequiredService<SignalingMetrics>());
         services.AddSingleton<SignalingHub>();
+        // One node: the hub's sessions do everything. A cluster node (Cluster:Redis): Redis carries what crosses nodes.
+        services.AddSingleton<RedisSignalingBackplane>();
+        services.AddSingleton<ISignalingBackplane>(sp => sp.GetRequiredService<IOptions<ClusterOptions>>().Value.Enabled
+            ? sp.GetRequiredService<RedisSignalingBackplane>()
+            : new InProcessSignalingBackplane());
+        services.AddHostedService<SignalingBackplaneService>();
         services.AddHostedService<SignalingSweeper>();
         services.AddScoped<IceServerApi>();
         services.AddScoped<IThingLifecycleObserver, ThingChannelProvisioner>();

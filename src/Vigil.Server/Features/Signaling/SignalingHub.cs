@@ -5,21 +5,23 @@ using Microsoft.Extensions.Options;
 namespace Vigil.Server.Features.Signaling;
 
 /// <summary>
-/// The in-process signaling hub: every channel with a live connection or a waiting message has a
-/// <see cref="ChannelSession"/> here. One node serves a channel; several nodes need a shared backplane,
-/// which Vigil does not have yet (docs/signaling.md).
+/// This node's signaling hub: every channel with a live connection (or, on a single node, a waiting message)
+/// has a <see cref="ChannelSession"/> here. What crosses nodes goes through the <see cref="ISignalingBackplane"/>:
+/// in process on a single node, Redis in a cluster (docs/scale-out.md).
 /// </summary>
 internal sealed partial class SignalingHub
 {
     private readonly ConcurrentDictionary<string, ChannelSession> _sessions = new(StringComparer.Ordinal);
     private readonly SignalingOptions _options;
+    private readonly ISignalingBackplane _backplane;
     private readonly TimeProvider _time;
     private readonly ILogger<SignalingHub> _logger;
     private int _connectionCount;
 
-    public SignalingHub(IOptions<SignalingOptions> options, SignalingMetrics metrics, TimeProvider time, ILogger<SignalingHub> logger)
+    public SignalingHub(IOptions<SignalingOptions> options, ISignalingBackplane backplane, SignalingMetrics metrics, TimeProvider time, ILogger<SignalingHub> logger)
     {
         _options = options.Value;
+        _backplane = backplane;
         Metrics = metrics;
         _time = time;
         _logger = logger;
@@ -50,12 +52,47 @@ internal sealed partial class SignalingHub
         }
     }
 
-    public void Connected(ChannelSession session, SignalingConnection connection)
+    /// <summary><see cref="Admit"/>, then, for a viewer, the cluster-wide viewer limit of the backplane.</summary>
+    public async ValueTask<(AdmissionOutcome Outcome, ChannelSession? Session)> AdmitAsync(string arn, int messageTtlSeconds, string? clientId, CancellationToken cancellationToken)
+    {
+        var (outcome, session) = Admit(arn, messageTtlSeconds, clientId);
+        if (outcome == AdmissionOutcome.Admitted && clientId is not null)
+        {
+            bool admitted;
+            try
+            {
+                admitted = await _backplane.AdmitViewerAsync(arn, clientId, _options.MaxViewersPerChannel, cancellationToken);
+            }
+            catch
+            {
+                session!.Release(clientId);
+                throw;
+            }
+
+            if (!admitted)
+            {
+                session!.Release(clientId);
+                return (AdmissionOutcome.TooManyViewers, null);
+            }
+        }
+
+        return (outcome, session);
+    }
+
+    /// <summary>Gives back an admission whose handshake did not complete.</summary>
+    public void Release(ChannelSession session, string? clientId)
+    {
+        session.Release(clientId);
+        _backplane.Release(session.Arn, clientId);
+    }
+
+    public async ValueTask ConnectedAsync(ChannelSession session, SignalingConnection connection, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _connectionCount);
         Metrics.Connected(connection.IsMaster);
         session.Attach(connection);
         Log.Connected(_logger, connection.ToString());
+        await _backplane.AttachedAsync(session, connection, cancellationToken);
     }
 
     public void Disconnected(ChannelSession session, SignalingConnection connection)
@@ -63,21 +100,60 @@ internal sealed partial class SignalingHub
         Interlocked.Decrement(ref _connectionCount);
         Metrics.Disconnected(connection.IsMaster);
         session.Detach(connection);
+        _backplane.Detached(session, connection);
         Log.Disconnected(_logger, connection.ToString(), connection.CloseReason);
     }
+
+    /// <summary>A client's message, checked and within its limits: to its recipient on this node or another, or kept for it.</summary>
+    public void Route(ChannelSession session, SignalingConnection sender, ClientMessage message)
+    {
+        _backplane.Route(session, sender, message);
+    }
+
+    /// <summary>A frame another node routed here: false when its recipient is not (or no longer) connected to this node.</summary>
+    public bool DeliverFromPeer(string arn, string recipientKey, byte[] frame) =>
+        _sessions.TryGetValue(arn, out var session) && session.TryDeliver(recipientKey, frame);
+
+    /// <summary>Another node attached a newer connection with this role and id: this node's one is closed.</summary>
+    public void CloseReplaced(string arn, string key, string connectionId)
+    {
+        if (_sessions.TryGetValue(arn, out var session))
+        {
+            session.CloseReplaced(key, connectionId);
+        }
+    }
+
+    /// <summary>Every connection on this node, as (channel, role key, connection id): what a backplane registers again after losing it.</summary>
+    public IEnumerable<(string Arn, string Key, string ConnectionId)> LocalConnections() =>
+        _sessions.Values.SelectMany(s => s.Connections().Select(c => (s.Arn, c.ClientId ?? ChannelSession.MasterKey, c.Id)));
 
     /// <summary>A channel's MessageTtlSeconds changed (UpdateSignalingChannel).</summary>
     public void ChannelUpdated(string arn, int messageTtlSeconds)
     {
-        if (_sessions.TryGetValue(arn, out var session))
-        {
-            session.MessageTtlSeconds = messageTtlSeconds;
-        }
+        ApplyChannelChange(arn, messageTtlSeconds);
+        _backplane.ChannelChanged(arn, messageTtlSeconds);
     }
 
-    /// <summary>A channel was deleted: its clients are disconnected and its waiting messages dropped.</summary>
+    /// <summary>A channel was deleted: its clients are disconnected (on every node) and its waiting messages dropped.</summary>
     public void ChannelDeleted(string arn)
     {
+        ApplyChannelChange(arn, null);
+        _backplane.ChannelChanged(arn, null);
+    }
+
+    /// <summary>A channel change made here or on another node, applied to this node's clients: deleted when the TTL is null.</summary>
+    public void ApplyChannelChange(string arn, int? messageTtlSeconds)
+    {
+        if (messageTtlSeconds is { } ttl)
+        {
+            if (_sessions.TryGetValue(arn, out var updated))
+            {
+                updated.MessageTtlSeconds = ttl;
+            }
+
+            return;
+        }
+
         if (_sessions.TryRemove(arn, out var session))
         {
             foreach (var connection in session.Connections())

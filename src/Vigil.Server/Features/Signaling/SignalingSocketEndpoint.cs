@@ -48,7 +48,7 @@ internal static partial class SignalingSocketEndpoint
         }
         catch
         {
-            session.Release(clientId);
+            hub.Release(session, clientId);
             throw;
         }
 
@@ -56,9 +56,9 @@ internal static partial class SignalingSocketEndpoint
         {
             var options = hub.Options;
             var connection = new SignalingConnection(socket, channelArn, clientId, services.GetRequiredService<TimeProvider>(), options);
-            hub.Connected(session, connection);
             try
             {
+                await hub.ConnectedAsync(session, connection, cancellationToken);
                 await RunAsync(connection, session, hub, logger, cancellationToken);
             }
             finally
@@ -121,7 +121,7 @@ internal static partial class SignalingSocketEndpoint
             return (KvsErrors.ResourceNotFound(), null);
         }
 
-        var (outcome, session) = hub.Admit(channel.Arn, channel.MessageTtlSeconds, clientId);
+        var (outcome, session) = await hub.AdmitAsync(channel.Arn, channel.MessageTtlSeconds, clientId, cancellationToken);
         return outcome switch
         {
             AdmissionOutcome.Admitted => (null, (session!, channel.Arn, clientId)),
@@ -238,7 +238,7 @@ internal static partial class SignalingSocketEndpoint
             }
             else
             {
-                session.Route(connection, message);
+                hub.Route(session, connection, message);
                 hub.Metrics.Relayed(message.Action, connection.Time.GetElapsedTime(received));
                 return;
             }

@@ -30,9 +30,13 @@ internal sealed class SignalingTestSocket : IAsyncDisposable
     /// <summary>The handshake's HTTP status: 101 (Switching Protocols) over HTTP/1.1, 200 over HTTP/2 (RFC 8441 §5).</summary>
     public HttpStatusCode HandshakeStatus => _socket.HttpStatusCode;
 
-    public static string PresignedUrl(RunningVigil vigil, SigV4Credentials credentials, string channelArn, string? clientId, DateTimeOffset? signedAt = null, int expiresSeconds = 299, string? role = null, string host = "localhost")
+    public static string PresignedUrl(RunningVigil vigil, SigV4Credentials credentials, string channelArn, string? clientId, DateTimeOffset? signedAt = null, int expiresSeconds = 299, string? role = null, string host = "localhost") =>
+        PresignedUrl(vigil.Https.Port, credentials, channelArn, clientId, signedAt, expiresSeconds, role, host);
+
+    /// <summary>A presigned URL for a server known by its HTTPS port (e.g. a <c>vigil serve</c> process).</summary>
+    public static string PresignedUrl(int httpsPort, SigV4Credentials credentials, string channelArn, string? clientId, DateTimeOffset? signedAt = null, int expiresSeconds = 299, string? role = null, string host = "localhost")
     {
-        var endpoint = new Uri($"wss://{host}:{vigil.Https.Port}/signaling/{role ?? (clientId is null ? "master" : "viewer")}");
+        var endpoint = new Uri($"wss://{host}:{httpsPort}/signaling/{role ?? (clientId is null ? "master" : "viewer")}");
         var parameters = new List<KeyValuePair<string, string>> { new("X-Amz-ChannelARN", channelArn) };
         if (clientId is not null)
         {
@@ -46,9 +50,13 @@ internal sealed class SignalingTestSocket : IAsyncDisposable
     public static async Task<SignalingTestSocket> ConnectAsync(RunningVigil vigil, SigV4Credentials credentials, string channelArn, string? clientId, CancellationToken cancellationToken, bool http2 = false) =>
         await ConnectAsync(vigil, PresignedUrl(vigil, credentials, channelArn, clientId), cancellationToken, http2: http2);
 
-    public static async Task<SignalingTestSocket> ConnectAsync(RunningVigil vigil, string url, CancellationToken cancellationToken, string? subProtocol = null, bool http2 = false)
+    public static Task<SignalingTestSocket> ConnectAsync(RunningVigil vigil, string url, CancellationToken cancellationToken, string? subProtocol = null, bool http2 = false) =>
+        ConnectAsync(vigil.RootCertificate, url, cancellationToken, subProtocol, http2);
+
+    /// <summary>Connects to a server that presents a certificate of <paramref name="root"/> (e.g. a <c>vigil serve</c> process).</summary>
+    public static async Task<SignalingTestSocket> ConnectAsync(X509Certificate2 root, string url, CancellationToken cancellationToken, string? subProtocol = null, bool http2 = false)
     {
-        var (socket, invoker) = Create(vigil, subProtocol, http2);
+        var (socket, invoker) = Create(root, subProtocol, http2);
         try
         {
             await socket.ConnectAsync(new Uri(url), invoker, cancellationToken);
@@ -64,9 +72,12 @@ internal sealed class SignalingTestSocket : IAsyncDisposable
     }
 
     /// <summary>Attempts a connection that must be refused; returns the HTTP status and x-amzn-ErrorType of the refusal.</summary>
-    public static async Task<(HttpStatusCode Status, string? ErrorType)> RefusedAsync(RunningVigil vigil, string url, CancellationToken cancellationToken, bool http2 = false)
+    public static Task<(HttpStatusCode Status, string? ErrorType)> RefusedAsync(RunningVigil vigil, string url, CancellationToken cancellationToken, bool http2 = false) =>
+        RefusedAsync(vigil.RootCertificate, url, cancellationToken, http2);
+
+    public static async Task<(HttpStatusCode Status, string? ErrorType)> RefusedAsync(X509Certificate2 root, string url, CancellationToken cancellationToken, bool http2 = false)
     {
-        var (socket, invoker) = Create(vigil, null, http2);
+        var (socket, invoker) = Create(root, null, http2);
         using (socket)
         using (invoker)
         {
@@ -76,7 +87,7 @@ internal sealed class SignalingTestSocket : IAsyncDisposable
         }
     }
 
-    private static (ClientWebSocket Socket, HttpMessageInvoker? Invoker) Create(RunningVigil vigil, string? subProtocol, bool http2)
+    private static (ClientWebSocket Socket, HttpMessageInvoker? Invoker) Create(X509Certificate2 root, string? subProtocol, bool http2)
     {
         var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
@@ -90,10 +101,9 @@ internal sealed class SignalingTestSocket : IAsyncDisposable
             // HTTP/2 needs a handler of our own (the TLS settings move to it), and exactly HTTP/2: no fallback to 1.1.
             socket.Options.HttpVersion = HttpVersion.Version20;
             socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
-            return (socket, new HttpMessageInvoker(VigilTrust.Handler(vigil.RootCertificate)));
+            return (socket, new HttpMessageInvoker(VigilTrust.Handler(root)));
         }
 
-        var root = vigil.RootCertificate;
         socket.Options.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
         {
             using var chain = new X509Chain();

@@ -354,8 +354,8 @@ internal sealed partial class SmtpSession(Stream network, IPEndPoint remote, Smt
             return await ReplyAsync("501 5.5.4 BODY must be 7BIT or 8BITMIME", ct);
         }
 
-        if (!services.RateLimiter.TryAcquireAddress(remote.Address)
-            || (_authenticated is { } camera && !services.RateLimiter.TryAcquireCamera(camera.Id)))
+        if (!await services.RateLimiter.TryAcquireAddressAsync(remote.Address, ct)
+            || (_authenticated is { } camera && !await services.RateLimiter.TryAcquireCameraAsync(camera.Id, ct)))
         {
             Log.RateLimited(logger, remote, _authenticated?.Id);
             services.Metrics.Refused(SnapshotSource.Smtp, "rate_limited");
@@ -399,7 +399,7 @@ internal sealed partial class SmtpSession(Stream network, IPEndPoint remote, Smt
 
             if (_recipientCameras.All(c => c.Id != camera.Id))
             {
-                if (!services.RateLimiter.TryAcquireCamera(camera.Id))
+                if (!await services.RateLimiter.TryAcquireCameraAsync(camera.Id, ct))
                 {
                     Log.RateLimited(logger, remote, camera.Id);
                     services.Metrics.Refused(SnapshotSource.Smtp, "rate_limited");

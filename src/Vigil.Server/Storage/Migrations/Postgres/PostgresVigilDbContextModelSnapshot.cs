@@ -463,6 +463,27 @@ namespace Vigil.Server.Storage.Migrations.Postgres
                     b.ToTable("Cameras", (string)null);
                 });
 
+            modelBuilder.Entity("Vigil.Server.Features.Cluster.ClusterKeyFingerprint", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(4000)");
+
+                    b.Property<DateTimeOffset>("RecordedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ClusterKeys", (string)null);
+                });
+
             modelBuilder.Entity("Vigil.Server.Features.Credentials.AccessKey", b =>
                 {
                     b.Property<string>("Id")

@@ -454,6 +454,27 @@ namespace Vigil.Server.Storage.Migrations.Sqlite
                     b.ToTable("Cameras", (string)null);
                 });
 
+            modelBuilder.Entity("Vigil.Server.Features.Cluster.ClusterKeyFingerprint", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(64)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Fingerprint")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RecordedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ClusterKeys", (string)null);
+                });
+
             modelBuilder.Entity("Vigil.Server.Features.Credentials.AccessKey", b =>
                 {
                     b.Property<string>("Id")
