@@ -54,6 +54,7 @@ internal static class Program
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<UnexpectedExceptionHandler>();
         builder.Services.AddOpenApi();
+        builder.Services.AddCamerasServer();
         builder.Services.AddIngestServer();
         builder.Services.AddVisionServer();
         builder.Services.AddEventsServer();

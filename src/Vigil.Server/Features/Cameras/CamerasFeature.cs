@@ -13,4 +13,12 @@ internal static class CamerasFeature
         services.AddScoped<CameraBinder>();
         return services;
     }
+
+    /// <summary>What only <c>vigil serve</c> runs: the presence feed behind the status streams.</summary>
+    public static IServiceCollection AddCamerasServer(this IServiceCollection services)
+    {
+        services.AddSingleton<CameraStatusFeed>();
+        services.AddHostedService(sp => sp.GetRequiredService<CameraStatusFeed>());
+        return services;
+    }
 }
