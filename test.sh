@@ -24,11 +24,17 @@ if ! command -v dotnet >/dev/null; then
   echo "Tests: 0 passed, 0 failed"; exit 1
 fi
 
+# 00-common.sh defines on_exit/run_cleanups: the trap goes up before anything is started, so an
+# interrupted install or a failing script still stops what the earlier ones started.
+# shellcheck source=scripts/test-env/00-common.sh
+source scripts/test-env/00-common.sh
+trap run_cleanups EXIT
+trap 'exit 130' INT TERM
 for f in scripts/test-env/*.sh; do
+  [ "$f" = scripts/test-env/00-common.sh ] && continue
   # shellcheck disable=SC1090
   source "$f" || echo "test.sh: WARNING: $f failed; the tests that need it will fail" >&2
 done
-trap run_cleanups EXIT
 
 results="$root/.test-results"
 rm -rf "$results"; mkdir -p "$results"
@@ -79,11 +85,44 @@ zero_ok=()
 [ ${#runner_args[@]} -gt 0 ] && zero_ok=(--ignore-exit-code 8)
 run_phase parallel --filter-not-trait "Schedule=Alone" "${zero_ok[@]}"
 run_phase alone --filter-trait "Schedule=Alone" --ignore-exit-code 8
+# The web client's unit tests (vitest, web/src/**/*.test.ts): in a full run only (--filter-class
+# names C# test classes). 60-web.sh installed web/node_modules.
+if [ ${#runner_args[@]} -eq 0 ] && [ -d web/node_modules ]; then
+  echo "test.sh: running the web client's unit tests (vitest)" >&2
+  (cd web && NO_COLOR=1 npx vitest run) 2>&1 | sed 's/\x1b\[[0-9;]*m//g' | tee "$results/test-web.log"
+  web_rc=${PIPESTATUS[0]}
+  # Its summary: "Tests  2 failed | 31 passed (33)"
+  web_line=$(grep -E '^\s*Tests\s' "$results/test-web.log" | tail -n 1)
+  wp=$(echo "$web_line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+' || true)
+  wf=$(echo "$web_line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+' || true)
+  : "${wp:=0}" "${wf:=0}"
+  if [ "$web_rc" -ne 0 ] && [ "$wf" -eq 0 ]; then
+    echo "test.sh: vitest exited with $web_rc" >&2
+    wf=1
+  fi
+  total=$((total + wp + wf)); passed=$((passed + wp)); failed=$((failed + wf))
+elif [ ${#runner_args[@]} -eq 0 ]; then
+  echo "test.sh: web/node_modules is missing (the web client was not built); its unit tests did not run" >&2
+  failed=$((failed + 1))
+fi
 if [ "$total" -eq 0 ]; then
   echo "test.sh: no test ran" >&2
   failed=$((failed + 1))
 fi
 failed=$((failed + failed_format))
+
+# A recap of each failed test (its name, message and first stack lines) just above the summary:
+# CI keeps the start and the end of the output, and the failures were in the middle.
+if [ "$failed" -gt 0 ]; then
+  echo "test.sh: failed tests (recap; the whole output is in .test-results/test-*.log)" >&2
+  for log in "$results"/test-parallel.log "$results"/test-alone.log; do
+    [ -f "$log" ] || continue
+    awk '/^failed [A-Za-z]/ { n = 14 }
+         n > 0 && /^  (server log|console:|---)/ { n = 0 }
+         n > 0 { print; n-- }' "$log" >&2
+  done
+  [ -f "$results/test-web.log" ] && grep -E '(FAIL|✗|×)' "$results/test-web.log" | head -n 20 >&2
+fi
 
 line="Tests: $passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"

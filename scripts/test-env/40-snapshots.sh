@@ -7,7 +7,7 @@ if [ ! -f "$VIGIL_TEST_DARKNET_DATA/person.jpg" ]; then
   echo "test.sh: the darknet package did not install $VIGIL_TEST_DARKNET_DATA/person.jpg" >&2
   return 1
 fi
-_model="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/../shared/models/yolox_nano/yolox_nano.onnx"
+_model="$root/../shared/models/yolox_nano/yolox_nano.onnx"
 if [ ! -f "$_model" ]; then
   echo "test.sh: WARNING: $_model is missing; the detection tests will fail" >&2
 fi

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using MQTTnet;
@@ -47,12 +48,18 @@ internal sealed class MqttConnection : IAsyncDisposable
             .WithCleanStart()
             .WithKeepAlivePeriod(TimeSpan.FromSeconds(30))
             .WithTimeout(TimeSpan.FromSeconds(20))
-            .WithTlsOptions(tls => tls
-                .UseTls()
-                .WithTargetHost(endpoint.Host)
-                .WithTrustChain([root])
-                .WithRevocationMode(X509RevocationMode.NoCheck)
-                .WithClientCertificates([certificate]))
+            .WithTlsOptions(tls =>
+            {
+                tls.UseTls()
+                    .WithTargetHost(endpoint.Host)
+                    .WithTrustChain([root])
+                    .WithRevocationMode(X509RevocationMode.NoCheck)
+                    .WithClientCertificates([certificate]);
+                if (endpoint.Alpn is { Length: > 0 } alpn)
+                {
+                    tls.WithApplicationProtocols([new SslApplicationProtocol(alpn)]);
+                }
+            })
             .Build();
         var client = new MqttClientFactory().CreateMqttClient();
         MqttClientConnectResult result;

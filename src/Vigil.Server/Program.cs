@@ -11,7 +11,9 @@ using Vigil.Server.Features.Pki;
 using Vigil.Server.Features.Provisioning;
 using Vigil.Server.Features.Signaling;
 using Vigil.Server.Features.Vision;
+using Vigil.Server.Features.WebClient;
 using Vigil.Server.Hosting;
+using Vigil.Server.Hosting.FrontDoor;
 using Vigil.Server.Storage;
 
 namespace Vigil.Server;
@@ -47,39 +49,52 @@ internal static class Program
         services.AddSingleton<VigilInitializer>();
     }
 
-    /// <summary>What only <c>vigil serve</c> needs.</summary>
+    /// <summary>What only <c>vigil serve</c> needs: listeners, background work, protocol servers.</summary>
     public static void AddWebFeatures(WebApplicationBuilder builder)
     {
         builder.ConfigureListeners();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<UnexpectedExceptionHandler>();
         builder.Services.AddOpenApi();
-        builder.Services.AddCamerasServer();
-        builder.Services.AddIngestServer();
-        builder.Services.AddVisionServer();
-        builder.Services.AddEventsServer();
-        builder.Services.AddNotificationsServer();
-        builder.AddDeviceBroker();
-        builder.AddCredentialsProvider();
-        builder.AddVigilIdentityWeb();
-        builder.Services.AddIntegrationsServer(); // after AddDeviceBroker: it publishes into that broker
+        builder.AddCamerasServer();
+        builder.AddIngestServer();
+        builder.AddVisionServer();
+        builder.AddEventsServer();
+        builder.AddNotificationsServer();
+        builder.AddProvisioningServer();
+        builder.AddCredentialsProviderServer();
+        builder.AddFrontDoorServer();
+        builder.AddVigilIdentityServer();
+        builder.AddIntegrationsServer();
+        builder.AddWebClientServer();
     }
 
+    /// <summary>
+    /// The request pipeline, in order, then the endpoints. Routing runs first (WebApplication adds
+    /// it before these), so every middleware below already knows the chosen endpoint.
+    /// </summary>
     public static void MapFeatures(WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
         app.UseWebSockets();
+        app.UseIdentityTransport();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseCredentialsProviderListener();
+        app.UseWebClient(); // last: its fallback answers the GETs that no endpoint claims
+
         app.MapOpenApi();
         app.MapHealth();
         app.MapVigilIdentity();
-        app.MapIngestEndpoints();
-        app.MapVision();
+        app.MapIngest();
+        app.MapDeepStack();
         app.MapSignaling();
         app.MapCredentialsProvider();
         app.MapCameraApi();
         app.MapEventApi();
         app.MapRuleApi();
+        app.MapWebClient();
     }
 }

@@ -27,14 +27,25 @@ public sealed class ProvisionCommandTests
 
         public string Config => System.IO.Path.Combine(Bundle, "agent.json");
 
-        public static async Task<Rig> StartAsync(params string[] serials)
+        public static Task<Rig> StartAsync(params string[] serials) => StartAsync(null, serials);
+
+        /// <summary>With <paramref name="frontDoorPort"/>, the server has a front door there and the bundle is left as written (it names the front door).</summary>
+        public static async Task<Rig> StartAsync(int? frontDoorPort, params string[] serials)
         {
-            var vigil = await RunningVigil.StartAsync(cancellationToken: Ct);
+            var settings = frontDoorPort is { } door
+                ? new Dictionary<string, string?> { ["Server:PublicHost"] = "localhost", ["Server:FrontDoorPort"] = door.ToString(System.Globalization.CultureInfo.InvariantCulture) }
+                : null;
+            var vigil = await RunningVigil.StartAsync(settings: settings, cancellationToken: Ct);
             await DeviceClients.ImportAsync(vigil, serials);
             var bundle = System.IO.Path.Combine(vigil.DataPath, "bundle");
             await using (var scope = vigil.App.Services.CreateAsyncScope())
             {
                 await scope.ServiceProvider.GetRequiredService<ClaimBundleWriter>().WriteAsync(bundle, null, false, Ct);
+            }
+
+            if (frontDoorPort is not null)
+            {
+                return new Rig(vigil, bundle);
             }
 
             // The bundle names the configured port; point it at the port the test server got.
@@ -87,6 +98,30 @@ public sealed class ProvisionCommandTests
         Assert.True(again.ExitCode == 0, again.StandardError);
         Assert.Contains("Already provisioned as CAM-0001", again.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(Fingerprint.Of(certificate), await rig.ActiveCertificateOfAsync("CAM-0001"));
+    }
+
+    [Fact]
+    public async Task Provision_goes_through_the_front_door_the_bundle_names_offering_its_alpn()
+    {
+        var port = VigilExecutable.FreePort();
+        await using var rig = await Rig.StartAsync(port, "CAM-DOOR-1", "CAM-DOOR-2");
+        var json = System.Text.Json.Nodes.JsonNode.Parse(await File.ReadAllTextAsync(rig.Config, Ct))!;
+        Assert.Equal((port, "x-amzn-mqtt-ca"), ((int)json["mqtt"]!["port"]!, (string?)json["mqtt"]!["alpn"]));
+
+        var run = await rig.ProvisionAsync("CAM-DOOR-1");
+
+        Assert.True(run.ExitCode == 0, run.StandardError + run.StandardOutput);
+        Assert.Contains("Provisioned: thing CAM-DOOR-1", run.StandardOutput, StringComparison.Ordinal);
+        Assert.NotNull(await rig.ActiveCertificateOfAsync("CAM-DOOR-1"));
+
+        // The control: without the ALPN protocol the front door takes the agent for a web client.
+        json["mqtt"]!.AsObject().Remove("alpn");
+        await File.WriteAllTextAsync(rig.Config, json.ToJsonString(), Ct);
+        using var state = new TempDirectory("state");
+        var withoutAlpn = await rig.ProvisionAsync("CAM-DOOR-2", null, "--state", state.Path);
+        Assert.True(withoutAlpn.ExitCode == 1, withoutAlpn.StandardError + withoutAlpn.StandardOutput);
+        Assert.Contains($"cannot connect to MQTT at localhost:{port}", withoutAlpn.StandardError + withoutAlpn.StandardOutput, StringComparison.Ordinal);
+        Assert.Null(await rig.ActiveCertificateOfAsync("CAM-DOOR-2"));
     }
 
     [Fact]

@@ -8,4 +8,10 @@ public sealed record MqttEndpoint
 
     /// <summary>TCP port (TLS, client certificate required); 8883 by default.</summary>
     public required int Port { get; init; }
+
+    /// <summary>
+    /// The TLS ALPN protocol to offer, e.g. <c>x-amzn-mqtt-ca</c>: required on a port that also serves HTTPS
+    /// (Vigil's front door, AWS IoT's 443), which tells MQTT apart by it. Null: offer none.
+    /// </summary>
+    public string? Alpn { get; init; }
 }

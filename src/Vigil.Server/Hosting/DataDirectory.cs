@@ -1,8 +1,10 @@
 namespace Vigil.Server.Hosting;
 
 /// <summary>
-/// The directory that holds everything a Vigil server owns: the SQLite database, the keys that
-/// must stay out of the database, the certificate authority and (later) spooled mail and pictures.
+/// The directory that holds everything a Vigil server owns: the SQLite database (<c>vigil.db</c>),
+/// the keys that must stay out of the database (<c>keys/</c>), the certificate authority
+/// (<c>pki/</c>), accepted snapshots not yet processed (<c>spool/</c>), event pictures
+/// (<c>events/</c>) and the detection model when it was downloaded (<c>models/</c>).
 /// Chosen by <c>--data</c>, else <c>$VIGIL_DATA</c>, else <c>./vigil-data</c>.
 /// </summary>
 internal sealed class DataDirectory

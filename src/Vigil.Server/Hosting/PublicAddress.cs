@@ -1,14 +1,17 @@
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using Vigil.Server.Hosting.FrontDoor;
 
 namespace Vigil.Server.Hosting;
 
 /// <summary>
 /// Where browsers, cameras and integrations reach this server's HTTPS port: <c>Server:PublicHost</c>
 /// (an IPv6 address in brackets) and <c>Server:HttpsPort</c>, or the port Kestrel bound when that is 0
-/// (tests). Features with their own public-URL setting (<c>Signaling:PublicBaseUrl</c>,
-/// <c>Integrations:PictureBaseUrl</c>) use it only when theirs is unset.
+/// (tests). With the front door on (<c>Server:FrontDoorPort</c>), its port instead: it serves everything the
+/// HTTPS port does, and firmware that gets URLs from Vigil (the KVS C SDK's signaling endpoints) can only
+/// follow them to 443 without a port in them. Features with their own public-URL setting
+/// (<c>Signaling:PublicBaseUrl</c>, <c>Integrations:PictureBaseUrl</c>) use it only when theirs is unset.
 /// </summary>
 internal sealed class PublicAddress(IOptions<ServerOptions> server, IServiceProvider services)
 {
@@ -27,10 +30,15 @@ internal sealed class PublicAddress(IOptions<ServerOptions> server, IServiceProv
     public string Https => $"https://{Authority}";
 
     /// <summary>
-    /// The HTTPS port this server listens on: <c>Server:HttpsPort</c>, or when that is 0 the port
-    /// Kestrel bound; null while a free port has not been bound yet.
+    /// The public HTTPS port: <c>Server:FrontDoorPort</c> when set, else <c>Server:HttpsPort</c>; when that is 0
+    /// the port Kestrel bound; null while a free port has not been bound yet.
     /// </summary>
-    public int? HttpsPort => _httpsPort ??= server.Value.HttpsPort is not 0 and var configured ? configured : BoundHttpsPort();
+    public int? HttpsPort => _httpsPort ??= server.Value.FrontDoorPort switch
+    {
+        null => server.Value.HttpsPort is not 0 and var configured ? configured : BoundHttpsPort(),
+        0 => services.GetService<FrontDoorEndpoint>()?.Port,
+        var frontDoor => frontDoor,
+    };
 
     /// <summary>
     /// <c>host:port</c>, or <c>host</c> alone for 443 or 0 (0: a port not known yet); an IPv6

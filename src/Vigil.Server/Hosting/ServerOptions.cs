@@ -25,6 +25,21 @@ internal sealed class ServerOptions : IValidatableObject
     /// </summary>
     public string? PublicHost { get; set; }
 
+    /// <summary>
+    /// The AWS-style front door, typically 443: one TLS port for MQTT (ALPN <c>x-amzn-mqtt-ca</c> or <c>mqtt</c>;
+    /// device certificate required), the credentials provider (SNI <see cref="FrontDoorCredentialsHost"/>; device
+    /// certificate required) and everything the HTTPS port serves (no client certificate asked for). Null: off;
+    /// 0 picks a free port (tests).
+    /// </summary>
+    [Range(0, 65535, ErrorMessage = "must be a port number from 0 to 65535")]
+    public int? FrontDoorPort { get; set; }
+
+    /// <summary>
+    /// The host name that reaches the credentials provider through the front door (TLS SNI). Default:
+    /// <c>credentials.</c> followed by <see cref="PublicHost"/>; required when that is an IP address.
+    /// </summary>
+    public string? FrontDoorCredentialsHost { get; set; }
+
     /// <summary><c>Auto</c> (JSON when standard output is not a terminal), <c>Text</c> or <c>Json</c>.</summary>
     public LogFormat LogFormat { get; set; } = LogFormat.Auto;
 
@@ -32,6 +47,10 @@ internal sealed class ServerOptions : IValidatableObject
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     public string EffectivePublicHost => string.IsNullOrWhiteSpace(PublicHost) ? Dns.GetHostName() : PublicHost;
+
+    /// <summary>The credentials provider's name on the front door, lower-case (as SNI is compared).</summary>
+    public string EffectiveFrontDoorCredentialsHost =>
+        (string.IsNullOrWhiteSpace(FrontDoorCredentialsHost) ? $"credentials.{EffectivePublicHost.TrimEnd('.')}" : FrontDoorCredentialsHost.TrimEnd('.')).ToLowerInvariant();
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
@@ -49,6 +68,22 @@ internal sealed class ServerOptions : IValidatableObject
         if (PublicHost is { Length: > 0 } host && Uri.CheckHostName(host) == UriHostNameType.Unknown)
         {
             yield return new ValidationResult($"'{host}' is not a valid host name or address", [nameof(PublicHost)]);
+        }
+
+        if (FrontDoorPort is { } frontDoor and not 0 && (frontDoor == HttpPort || frontDoor == HttpsPort))
+        {
+            yield return new ValidationResult($"the front door cannot share port {frontDoor} with HTTP or HTTPS", [nameof(FrontDoorPort)]);
+        }
+
+        if (FrontDoorCredentialsHost is { Length: > 0 } credentials && Uri.CheckHostName(credentials) != UriHostNameType.Dns)
+        {
+            yield return new ValidationResult($"'{credentials}' is not a DNS host name (a TLS client sends no SNI for an address)", [nameof(FrontDoorCredentialsHost)]);
+        }
+        else if (FrontDoorPort is not null && string.IsNullOrWhiteSpace(FrontDoorCredentialsHost) && IPAddress.TryParse(EffectivePublicHost.Trim('[', ']'), out _))
+        {
+            yield return new ValidationResult(
+                $"is required with Server:FrontDoorPort when Server:PublicHost is an address ({EffectivePublicHost}): the credentials provider is reached by a host name (SNI)",
+                [nameof(FrontDoorCredentialsHost)]);
         }
 
         if (ShutdownTimeout < TimeSpan.FromSeconds(1) || ShutdownTimeout > TimeSpan.FromMinutes(10))

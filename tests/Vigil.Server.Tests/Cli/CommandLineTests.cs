@@ -104,6 +104,8 @@ public sealed class CommandLineTests
     [InlineData("VIGIL__Storage__Provder", "Sqlite", "vigil: configuration error: Storage:Provder: unknown setting")]
     [InlineData("VIGIL__Aws__Region", "US East", "vigil: configuration error: Aws:Region: must look like an AWS region name")]
     [InlineData("VIGIL__Storage__Provider", "Postgres", "vigil: configuration error: Storage:ConnectionString: is required when Storage:Provider is Postgres")]
+    [InlineData("VIGIL__Server__FrontDoorPort", "8443", "vigil: configuration error: Server:FrontDoorPort: the front door cannot share port 8443 with HTTP or HTTPS")]
+    [InlineData("VIGIL__Server__FrontDoorCredentialsHost", "192.0.2.1", "vigil: configuration error: Server:FrontDoorCredentialsHost: '192.0.2.1' is not a DNS host name (a TLS client sends no SNI for an address)")]
     public async Task Bad_configuration_exits_non_zero_with_one_line_naming_the_key(string variable, string value, string expected)
     {
         using var data = new TempDirectory("data");

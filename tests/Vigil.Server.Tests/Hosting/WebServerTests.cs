@@ -70,7 +70,7 @@ public sealed class WebServerTests
     }
 
     [Theory]
-    [InlineData("GET", "/no/such/thing", 404)]
+    [InlineData("GET", "/api/no/such/thing", 404)]
     [InlineData("POST", "/healthz", 405)]
     public async Task Errors_are_problem_details(string method, string path, int status)
     {

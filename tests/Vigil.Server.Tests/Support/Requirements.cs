@@ -12,12 +12,6 @@ internal static class Requirements
             : throw new InvalidOperationException(
                 "This test needs PostgreSQL: run ./test.sh (it installs and starts one on 127.0.0.1), or set VIGIL_TEST_POSTGRES to an Npgsql connection string of a user that may create databases.");
 
-    /// <summary>The directory where <c>npm ci</c> installed mqtt.js (tests/compat-mqtt).</summary>
-    public static string MqttJsDirectory() =>
-        Environment.GetEnvironmentVariable("VIGIL_TEST_MQTTJS") is { Length: > 0 } directory && Directory.Exists(System.IO.Path.Combine(directory, "node_modules", "mqtt"))
-            ? directory
-            : throw new InvalidOperationException("This test needs mqtt.js: run ./test.sh (it runs npm ci in tests/compat-mqtt), or run npm ci there and set VIGIL_TEST_MQTTJS to that directory.");
-
     public static string Executable(string name)
     {
         foreach (var directory in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':'))

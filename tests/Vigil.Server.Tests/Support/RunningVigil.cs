@@ -23,10 +23,16 @@ internal sealed class RunningVigil : IAsyncDisposable
         _postgres = postgres;
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         Http = new Uri(addresses.Single(a => a.StartsWith("http://", StringComparison.Ordinal)));
-        // The device-plane listeners (MQTT, credentials provider) are TLS too; the HTTPS API is the other one.
+        // The device-plane listeners (MQTT, credentials provider) and the front door are TLS too; the HTTPS API is the other one.
         var endpoints = app.Services.GetRequiredService<Vigil.Server.Hosting.DevicePlaneEndpoints>();
+        FrontDoorPort = app.Services.GetRequiredService<Vigil.Server.Hosting.FrontDoor.FrontDoorEndpoint>().Port;
         var devicePorts = new[] { endpoints.Mqtt, endpoints.MqttAlpn, endpoints.CredentialsProvider }
             .Where(l => l?.EndPoint is System.Net.IPEndPoint).Select(l => ((System.Net.IPEndPoint)l!.EndPoint).Port).ToHashSet();
+        if (FrontDoorPort is { } frontDoor)
+        {
+            devicePorts.Add(frontDoor);
+        }
+
         Https = new Uri(addresses.Single(a => a.StartsWith("https://", StringComparison.Ordinal) && !devicePorts.Contains(new Uri(a).Port)));
         RootCertificate = app.Services.GetRequiredService<CertificateAuthority>().Certificate;
     }
@@ -38,6 +44,9 @@ internal sealed class RunningVigil : IAsyncDisposable
     public Uri Https { get; }
 
     public X509Certificate2 RootCertificate { get; }
+
+    /// <summary>The front door's port (<c>Server:FrontDoorPort</c>), when it is on.</summary>
+    public int? FrontDoorPort { get; }
 
     public PostgresDatabase? Postgres => _postgres;
 

@@ -45,8 +45,8 @@ internal static class VigilExecutable
     public static Task<ProcessResult> RunAsync(string dataDirectory, IEnumerable<string> arguments, IDictionary<string, string?>? settings = null, string? standardInput = null, CancellationToken cancellationToken = default) =>
         ProcessRunner.RunAsync(Path, ["--data", dataDirectory, .. arguments], Environment(settings), standardInput, cancellationToken: cancellationToken);
 
-    /// <summary>Starts <c>vigil serve</c> on free loopback ports; the caller stops it.</summary>
-    public static Process StartServer(string dataDirectory, int httpPort, int httpsPort, IDictionary<string, string?>? settings = null)
+    /// <summary>Starts <c>vigil serve</c> on free loopback ports; the caller stops it. Its log lines go to <paramref name="output"/> when given.</summary>
+    public static Process StartServer(string dataDirectory, int httpPort, int httpsPort, IDictionary<string, string?>? settings = null, Action<string>? output = null)
     {
         var start = new ProcessStartInfo(Path)
         {
@@ -56,7 +56,11 @@ internal static class VigilExecutable
             UseShellExecute = false,
         };
         var environment = Environment(settings);
-        environment["VIGIL__Server__ListenAddress"] = "127.0.0.1";
+        if (environment.GetValueOrDefault("VIGIL__Server__ListenAddress") is null)
+        {
+            environment["VIGIL__Server__ListenAddress"] = "127.0.0.1";
+        }
+
         environment["VIGIL__Server__HttpPort"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         environment["VIGIL__Server__HttpsPort"] = httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         // Unless a test chooses: a free SMTP port, no model download, and a free STUN port (tests run
@@ -84,6 +88,12 @@ internal static class VigilExecutable
         }
 
         var process = Process.Start(start)!;
+        if (output is not null)
+        {
+            process.OutputDataReceived += (_, e) => output(e.Data ?? "");
+            process.ErrorDataReceived += (_, e) => output(e.Data ?? "");
+        }
+
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return process;

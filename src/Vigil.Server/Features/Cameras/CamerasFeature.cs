@@ -15,10 +15,10 @@ internal static class CamerasFeature
     }
 
     /// <summary>What only <c>vigil serve</c> runs: the presence feed behind the status streams.</summary>
-    public static IServiceCollection AddCamerasServer(this IServiceCollection services)
+    public static WebApplicationBuilder AddCamerasServer(this WebApplicationBuilder builder)
     {
-        services.AddSingleton<CameraStatusFeed>();
-        services.AddHostedService(sp => sp.GetRequiredService<CameraStatusFeed>());
-        return services;
+        builder.Services.AddSingleton<CameraStatusFeed>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<CameraStatusFeed>());
+        return builder;
     }
 }

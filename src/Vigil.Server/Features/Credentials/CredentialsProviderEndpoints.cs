@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net.Security;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -14,8 +16,8 @@ namespace Vigil.Server.Features.Credentials;
 /// <summary>
 /// The AWS IoT credentials provider (spec §5): <c>GET /role-aliases/{alias}/credentials</c> on its
 /// own HTTPS listener (<c>CredentialsProvider:Port</c>, HTTP/1.1, device client certificate required),
-/// header <c>x-amzn-iot-thingname</c>. The endpoint answers only on that listener, and that listener
-/// answers nothing else.
+/// header <c>x-amzn-iot-thingname</c>. The endpoint answers only on that listener (and on the front door's
+/// route to it, <c>Server:FrontDoorCredentialsHost</c>), and those answer nothing else.
 /// </summary>
 internal static partial class CredentialsProviderEndpoints
 {
@@ -23,7 +25,7 @@ internal static partial class CredentialsProviderEndpoints
     private const string ListenerKey = "Vigil.Listener";
     private const string ListenerName = "credentials-provider";
 
-    public static WebApplicationBuilder AddCredentialsProvider(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddCredentialsProviderServer(this WebApplicationBuilder builder)
     {
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -36,10 +38,10 @@ internal static partial class CredentialsProviderEndpoints
                 endpoints.CredentialsProvider = listen;
                 // The KVS C SDK pins ALPN to http/1.1 (spec §1.1).
                 listen.Protocols = HttpProtocols.Http1;
-                listen.UseDeviceMutualTls("credentials provider");
+                listen.UseDeviceMutualTls("credentials provider", [SslApplicationProtocol.Http11]);
                 listen.Use(next => connection =>
                 {
-                    connection.Items[ListenerKey] = ListenerName;
+                    MarkListener(connection);
                     return next(connection);
                 });
             });
@@ -47,7 +49,15 @@ internal static partial class CredentialsProviderEndpoints
         return builder;
     }
 
-    public static WebApplication MapCredentialsProvider(this WebApplication app)
+    /// <summary>Makes a connection one of the credentials provider's (its own listener, or the front door's route to it).</summary>
+    public static void MarkListener(ConnectionContext connection) => connection.Items[ListenerKey] = ListenerName;
+
+    /// <summary>
+    /// Keeps the credentials provider's listener and the rest of the site apart: a request on that
+    /// listener reaches only the credentials endpoint, and that endpoint answers only there (404
+    /// otherwise). Runs after routing has chosen the endpoint.
+    /// </summary>
+    public static WebApplication UseCredentialsProviderListener(this WebApplication app)
     {
         app.Use(async (context, next) =>
         {
@@ -61,6 +71,11 @@ internal static partial class CredentialsProviderEndpoints
 
             await next(context);
         });
+        return app;
+    }
+
+    public static WebApplication MapCredentialsProvider(this WebApplication app)
+    {
         app.MapGet("/role-aliases/{alias}/credentials", GetCredentialsAsync)
             .WithMetadata(new CredentialsProviderMarker())
             .ExcludeFromDescription();

@@ -36,7 +36,7 @@ internal sealed partial class SigV4Authenticator
         var (path, query) = RawPathAndQuery(request);
         var result = await _verifier.VerifyAsync(new SigV4VerificationRequest
         {
-            Method = request.Method,
+            Method = SignedMethod(request),
             Path = path,
             QueryString = query,
             Headers = SigV4HeaderCollection.From(request.Headers),
@@ -50,6 +50,19 @@ internal sealed partial class SigV4Authenticator
 
         return result;
     }
+
+    /// <summary>
+    /// The method the client signed. A WebSocket over HTTP/2 arrives as an extended CONNECT (RFC 8441 §4) with
+    /// <c>:protocol websocket</c>, the same request as HTTP/1.1's GET with Upgrade: a presigned signaling URL is
+    /// signed for GET (the KVS SDKs presign it before they know how the browser will carry it), and only the
+    /// method differs, so the signature is checked against GET. Any other CONNECT is checked as CONNECT.
+    /// </summary>
+    private static string SignedMethod(HttpRequest request) =>
+        request.HttpContext.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true, Protocol: var protocol }
+            && HttpMethods.IsConnect(request.Method)
+            && string.Equals(protocol, "websocket", StringComparison.OrdinalIgnoreCase)
+            ? HttpMethods.Get
+            : request.Method;
 
     /// <summary>The path and query exactly as the client sent them (what it signed), not ASP.NET Core's decoded path.</summary>
     private static (string Path, string? Query) RawPathAndQuery(HttpRequest request)

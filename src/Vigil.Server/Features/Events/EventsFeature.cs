@@ -14,11 +14,12 @@ internal static class EventsFeature
     }
 
     /// <summary>What only <c>vigil serve</c> runs: the spool processor and retention.</summary>
-    public static IServiceCollection AddEventsServer(this IServiceCollection services)
+    public static WebApplicationBuilder AddEventsServer(this WebApplicationBuilder builder)
     {
+        var services = builder.Services;
         services.AddSingleton<SnapshotProcessor>();
         services.AddHostedService(sp => sp.GetRequiredService<SnapshotProcessor>());
         services.AddHostedService<EventRetentionService>();
-        return services;
+        return builder;
     }
 }

@@ -9,6 +9,7 @@ internal static class AccountStylesheet
         body { margin: 0; font: 1rem/1.5 system-ui, sans-serif; background: Canvas; color: CanvasText; }
         main { max-width: 28rem; margin: 3rem auto; padding: 0 1rem; }
         header { font-weight: 600; letter-spacing: .05em; margin-bottom: 1.5rem; }
+        header a { color: inherit; text-decoration: none; }
         h1 { font-size: 1.5rem; margin: 0 0 1rem; }
         label { display: block; margin: 1rem 0 .25rem; font-weight: 600; }
         input { width: 100%; padding: .6rem; font: inherit; border: 1px solid GrayText; border-radius: .3rem; }

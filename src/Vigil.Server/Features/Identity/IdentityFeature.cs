@@ -54,7 +54,7 @@ internal static class IdentityFeature
     }
 
     /// <summary>What <c>vigil serve</c> adds: cookies, the OpenID Connect server, token validation, pages.</summary>
-    public static WebApplicationBuilder AddVigilIdentityWeb(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddVigilIdentityServer(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddHttpContextAccessor();
@@ -167,8 +167,12 @@ internal static class IdentityFeature
         return builder;
     }
 
-    /// <summary>Middleware (HTTPS for sign-in, authentication, authorization) and endpoints.</summary>
-    public static WebApplication MapVigilIdentity(this WebApplication app)
+    /// <summary>
+    /// Middleware for the sign-in surface, before authentication: what must travel over HTTPS
+    /// (sign-in pages, tokens, the API) is refused or redirected on plain HTTP, and the hosted
+    /// pages get their own headers.
+    /// </summary>
+    public static WebApplication UseIdentityTransport(this WebApplication app)
     {
         var transport = app.Services.GetRequiredService<SecureTransport>();
         app.UseWhen(SecureTransport.Applies, branch => branch.Run(transport.RefuseOrRedirectAsync));
@@ -179,15 +183,15 @@ internal static class IdentityFeature
                 AccountPageHeaders.Apply(context);
                 await next(context);
             }));
-        app.UseAuthentication();
-        app.UseAuthorization();
+        return app;
+    }
+
+    /// <summary>The OpenID Connect endpoints, <c>/api/me</c> and the hosted account pages.</summary>
+    public static WebApplication MapVigilIdentity(this WebApplication app)
+    {
         app.MapConnect();
         app.MapMe();
         app.MapGet("/account/style.css", () => TypedResults.Text(AccountStylesheet.Css, "text/css; charset=utf-8"))
-            .ExcludeFromDescription();
-        // The site's root is where a person typing the server's address lands: the account page
-        // (which asks them to sign in first), not a bare 404. Over HTTP, /account then moves to HTTPS.
-        app.MapGet("/", () => TypedResults.Redirect(SignInFlow.DefaultReturnUrl))
             .ExcludeFromDescription();
         app.MapRazorPages();
         return app;

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
+using Vigil.Server.Features.Pki;
 using Vigil.Server.Hosting;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -16,6 +17,7 @@ internal sealed partial class OidcClientRegistrar(
     IServiceScopeFactory scopes,
     IOptions<IdentityOptions> options,
     IOptions<ServerOptions> server,
+    ServerCertificateProvider certificate,
     IdentityKeyMaterial keys,
     ILogger<OidcClientRegistrar> logger) : IHostedService
 {
@@ -30,20 +32,31 @@ internal sealed partial class OidcClientRegistrar(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    /// <summary>The clients to register: the configured ones, and <c>vigil-web</c> with defaults unless configured.</summary>
+    /// <summary>
+    /// The clients to register: the configured ones, and unless configured <c>vigil-web</c>, the
+    /// web client <c>vigil serve</c> itself serves at <c>/</c>, for every address a browser can
+    /// open it at without a certificate warning: the names the server certificate covers
+    /// (<c>Server:PublicHost</c>, <c>localhost</c>, the loopback addresses, the host name and
+    /// <c>Pki:ServerNames</c>) on the HTTPS port and the front door. Serving the client at a LAN address means adding
+    /// that address to <c>Pki:ServerNames</c>, which fixes the certificate and the sign-in at once.
+    /// </summary>
     public IReadOnlyList<IdentityClientOptions> EffectiveClients()
     {
         var clients = options.Value.Clients.ToList();
         if (!clients.Any(c => c.ClientId == IdentityScopes.WebClientId))
         {
-            var port = server.Value.HttpsPort;
             var web = new IdentityClientOptions { ClientId = IdentityScopes.WebClientId, DisplayName = "Vigil web" };
-            foreach (var host in new[] { server.Value.EffectivePublicHost, "localhost" }.Distinct(StringComparer.OrdinalIgnoreCase))
+            // The web client is served on the HTTPS port and, when it is on, the front door.
+            var ports = new[] { server.Value.HttpsPort, server.Value.FrontDoorPort ?? server.Value.HttpsPort }.Distinct();
+            foreach (var host in certificate.WantedNames())
             {
-                // Port 0 (a free port picked at start) has no stable URI: list the host alone.
-                var authority = PublicAddress.AuthorityOf(host, port);
-                web.RedirectUris.Add($"https://{authority}/auth/callback");
-                web.PostLogoutRedirectUris.Add($"https://{authority}/");
+                foreach (var port in ports)
+                {
+                    // Port 0 (a free port picked at start) has no stable URI: list the host alone.
+                    var authority = PublicAddress.AuthorityOf(host, port);
+                    web.RedirectUris.Add($"https://{authority}/auth/callback");
+                    web.PostLogoutRedirectUris.Add($"https://{authority}/");
+                }
             }
 
             clients.Insert(0, web);

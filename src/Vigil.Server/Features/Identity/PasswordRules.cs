@@ -6,7 +6,8 @@ namespace Vigil.Server.Features.Identity;
 /// What Identity's length rule (12 characters, set in <see cref="IdentityFeature"/>) does not
 /// cover. Following NIST SP 800-63B §5.1.1.2 there are no composition rules (digits, symbols):
 /// length is what counts. A password may not be absurdly long (hashing cost) nor contain the
-/// account's own email address.
+/// part of the account's email address before the @ (when it has 4 characters or more): for
+/// demo@vigil.local, "Demo-New-Password" is refused.
 /// </summary>
 internal sealed class PasswordRules : IPasswordValidator<VigilUser>
 {
@@ -24,7 +25,7 @@ internal sealed class PasswordRules : IPasswordValidator<VigilUser>
         var local = user.Email?.Split('@')[0];
         if (password is not null && local is { Length: >= 4 } && password.Contains(local, StringComparison.OrdinalIgnoreCase))
         {
-            errors.Add(new IdentityError { Code = "PasswordContainsEmail", Description = "Passwords must not contain the account's email address." });
+            errors.Add(new IdentityError { Code = "PasswordContainsEmail", Description = $"Passwords must not contain \"{local}\", the part of your email address before the @." });
         }
 
         return Task.FromResult(errors.Count == 0 ? IdentityResult.Success : IdentityResult.Failed([.. errors]));

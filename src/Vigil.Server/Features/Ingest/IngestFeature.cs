@@ -16,8 +16,9 @@ internal static class IngestFeature
     }
 
     /// <summary>What only <c>vigil serve</c> runs: the spool, its replay, and the SMTP listener.</summary>
-    public static IServiceCollection AddIngestServer(this IServiceCollection services)
+    public static WebApplicationBuilder AddIngestServer(this WebApplicationBuilder builder)
     {
+        var services = builder.Services;
         services.AddSingleton<SnapshotSpool>();
         services.AddSingleton<SnapshotQueue>();
         services.AddSingleton<IngestRateLimiter>();
@@ -26,8 +27,6 @@ internal static class IngestFeature
         services.AddSingleton<SmtpListener>();
         services.AddHostedService<SpoolReplayer>();
         services.AddHostedService(sp => sp.GetRequiredService<SmtpListener>());
-        return services;
+        return builder;
     }
-
-    public static IEndpointRouteBuilder MapIngestEndpoints(this IEndpointRouteBuilder app) => app.MapIngest();
 }

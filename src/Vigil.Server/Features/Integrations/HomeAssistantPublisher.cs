@@ -20,7 +20,7 @@ internal sealed partial class HomeAssistantPublisher(
     IServiceScopeFactory scopes,
     IOptions<IntegrationsOptions> options,
     TimeProvider time,
-    ILogger<HomeAssistantPublisher> logger) : BackgroundService
+    ILogger<HomeAssistantPublisher> logger) : BackgroundService, IHostedLifecycleService
 {
     public const string Manufacturer = "Vigil";
     public const string Model = "Snapshot camera";
@@ -67,15 +67,17 @@ internal sealed partial class HomeAssistantPublisher(
         }
     }
 
-    public override async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Publishes "offline" when the server begins to stop. The host calls every service's
+    /// StoppingAsync before any StopAsync, so the broker still runs and connected clients get the
+    /// message before their connection closes, whatever order the services were registered in.
+    /// </summary>
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
-        await base.StopAsync(cancellationToken);
         if (options.Value.HomeAssistantDiscovery && publisher.IsAvailable)
         {
             try
             {
-                // The broker stops after this service (hosted services stop in reverse order), so
-                // connected clients still get this before their connection closes.
                 await publisher.PublishAsync(IntegrationTopics.Status, Encoding.ASCII.GetBytes(IntegrationTopics.Offline), retain: true, null, cancellationToken);
             }
             catch (IntegrationPublishException e)
@@ -84,6 +86,12 @@ internal sealed partial class HomeAssistantPublisher(
             }
         }
     }
+
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public override void Dispose()
     {

@@ -17,12 +17,12 @@ internal static class IntegrationsFeature
     }
 
     /// <summary>
-    /// What <c>vigil serve</c> adds, after the device broker (hosted services stop in reverse
-    /// order, so these stop while the broker still runs): the MQTT action, the person sensors
-    /// and Home Assistant discovery.
+    /// What <c>vigil serve</c> adds: the MQTT action, the person sensors and Home Assistant
+    /// discovery, all publishing into the device broker.
     /// </summary>
-    public static IServiceCollection AddIntegrationsServer(this IServiceCollection services)
+    public static WebApplicationBuilder AddIntegrationsServer(this WebApplicationBuilder builder)
     {
+        var services = builder.Services;
         services.AddSingleton<IntegrationPublisher>();
         services.AddSingleton<INotificationAction, MqttNotificationAction>();
         services.AddSingleton<PersonSensor>();
@@ -30,6 +30,6 @@ internal static class IntegrationsFeature
         services.AddScoped<IEventListener, PersonDetectionListener>();
         services.AddSingleton<HomeAssistantPublisher>();
         services.AddHostedService(sp => sp.GetRequiredService<HomeAssistantPublisher>());
-        return services;
+        return builder;
     }
 }

@@ -18,6 +18,9 @@ internal static class NotificationsFeature
     }
 
     /// <summary>What only <c>vigil serve</c> runs: the sender of pending notifications.</summary>
-    public static IServiceCollection AddNotificationsServer(this IServiceCollection services) =>
-        services.AddHostedService<NotificationSender>();
+    public static WebApplicationBuilder AddNotificationsServer(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddHostedService<NotificationSender>();
+        return builder;
+    }
 }

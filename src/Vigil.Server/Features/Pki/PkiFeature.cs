@@ -12,6 +12,7 @@ internal static class PkiFeature
         services.AddSingleton<IDataInitializer, PkiInitializer>();
         services.AddScoped<CertificateRegistry>();
         services.AddSingleton<ClientCertificateValidator>();
+        services.AddSingleton<EndpointTls>();
         return services;
     }
 }

@@ -8,8 +8,8 @@ namespace Vigil.Server.Features.Pki;
 
 /// <summary>
 /// The TLS certificate for every Vigil endpoint (HTTPS, MQTT, credentials provider), signed by
-/// Vigil's CA for <c>localhost</c>, the loopback addresses, the host name, <c>Server:PublicHost</c>
-/// and <c>Pki:ServerNames</c>. Reissued at start-up when a name was added or it is about to expire.
+/// Vigil's CA for <c>localhost</c>, the loopback addresses, the host name, <c>Server:PublicHost</c>,
+/// the front door's credentials host (when the front door is on) and <c>Pki:ServerNames</c>. Reissued at start-up when a name was added or it is about to expire.
 /// </summary>
 internal sealed partial class ServerCertificateProvider(
     DataDirectory data,
@@ -85,6 +85,11 @@ internal sealed partial class ServerCertificateProvider(
     {
         var names = new List<string> { serverOptions.Value.EffectivePublicHost, "localhost", "127.0.0.1", "::1" };
         names.Add(Dns.GetHostName());
+        if (serverOptions.Value.FrontDoorPort is not null)
+        {
+            names.Add(serverOptions.Value.EffectiveFrontDoorCredentialsHost);
+        }
+
         names.AddRange(pkiOptions.Value.ServerNames);
         return names.Select(n => n.Trim().ToLowerInvariant()).Where(n => n.Length > 0).Distinct().ToList();
     }

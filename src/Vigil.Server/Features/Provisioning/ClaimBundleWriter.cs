@@ -56,15 +56,19 @@ internal sealed partial class ClaimBundleWriter(
 
         var server = serverOptions.Value;
         var host = server.EffectivePublicHost;
+        // With the front door on, the camera uses it for everything (MQTT told apart by its ALPN protocol).
+        var frontDoor = server.FrontDoorPort;
         var agent = new AgentConfiguration
         {
-            Mqtt = new MqttEndpoint { Host = host, Port = provisioningOptions.Value.MqttPort },
+            Mqtt = frontDoor is { } door
+                ? new MqttEndpoint { Host = host, Port = door, Alpn = "x-amzn-mqtt-ca" }
+                : new MqttEndpoint { Host = host, Port = provisioningOptions.Value.MqttPort },
             CredentialsProvider = new CredentialsProviderEndpoint
             {
-                Url = HttpsUrl(host, credentialsOptions.Value.Port),
+                Url = frontDoor is { } port ? HttpsUrl(server.EffectiveFrontDoorCredentialsHost, port) : HttpsUrl(host, credentialsOptions.Value.Port),
                 RoleAlias = credentialsOptions.Value.DefaultRoleAlias,
             },
-            HttpsBaseUrl = HttpsUrl(host, server.HttpsPort),
+            HttpsBaseUrl = HttpsUrl(host, frontDoor ?? server.HttpsPort),
             ProvisioningTemplate = template,
             Region = awsOptions.Value.Region,
         };

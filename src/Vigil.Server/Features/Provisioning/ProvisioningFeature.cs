@@ -8,8 +8,12 @@ namespace Vigil.Server.Features.Provisioning;
 
 internal static class ProvisioningFeature
 {
-    /// <summary>The ALPN protocol AWS IoT devices use for MQTT on port 443.</summary>
-    public static readonly SslApplicationProtocol MqttAlpnProtocol = new("x-amzn-mqtt-ca");
+    /// <summary>
+    /// The ALPN protocols of the MQTT listeners: <c>x-amzn-mqtt-ca</c>, which the AWS IoT device SDKs (aws-crt)
+    /// offer whenever their platform has ALPN, also on 8883, and <c>mqtt</c> (IANA's name for MQTT). A client
+    /// that offers no ALPN at all is served too.
+    /// </summary>
+    public static readonly IReadOnlyList<SslApplicationProtocol> MqttApplicationProtocols = [new("x-amzn-mqtt-ca"), new("mqtt")];
 
     /// <summary>What every command needs: settings, fleet provisioning's services (used by the broker and by tests).</summary>
     public static IServiceCollection AddProvisioning(this IServiceCollection services)
@@ -27,9 +31,10 @@ internal static class ProvisioningFeature
     /// <summary>
     /// What <c>vigil serve</c> adds: the MQTT broker (MQTTnet, hosted in Kestrel) on
     /// <c>Provisioning:MqttPort</c> and, when set, <c>Provisioning:MqttAlpnPort</c>, both TLS with a
-    /// client certificate required; presence; and the certificate watcher.
+    /// client certificate required and the same ALPN rules (<see cref="MqttApplicationProtocols"/>);
+    /// presence; and the certificate watcher.
     /// </summary>
-    public static WebApplicationBuilder AddDeviceBroker(this WebApplicationBuilder builder)
+    public static WebApplicationBuilder AddProvisioningServer(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddSingleton<MQTTnet.Diagnostics.Logger.IMqttNetLogger, MqttNetLogBridge>();
@@ -55,7 +60,7 @@ internal static class ProvisioningFeature
             KestrelSetup.Listen(kestrel, server.ListenAddress, provisioning.MqttPort, listen =>
             {
                 endpoints.Mqtt = listen;
-                listen.UseDeviceMutualTls("MQTT").UseMqtt();
+                listen.UseDeviceMutualTls("MQTT", MqttApplicationProtocols).UseMqtt();
             });
             if (provisioning.MqttAlpnPort is { } alpnPort)
             {
@@ -63,7 +68,7 @@ internal static class ProvisioningFeature
                 KestrelSetup.Listen(kestrel, server.ListenAddress, alpnPort, listen =>
                 {
                     endpoints.MqttAlpn = listen;
-                    listen.UseDeviceMutualTls("MQTT (ALPN x-amzn-mqtt-ca)", [MqttAlpnProtocol]).UseMqtt();
+                    listen.UseDeviceMutualTls("MQTT (second port)", MqttApplicationProtocols).UseMqtt();
                 });
             }
         });

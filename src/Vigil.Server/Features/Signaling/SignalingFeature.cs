@@ -44,9 +44,12 @@ internal static class SignalingFeature
         kvs.MapPost("/ListTagsForResource", (HttpContext c, TagApi api) => KvsEndpoint.HandleAsync(c, json.ListTagsForResourceRequest, api.ListAsync));
         kvs.MapPost("/v1/get-ice-server-config", (HttpContext c, IceServerApi api) => KvsEndpoint.HandleAsync(c, json.GetIceServerConfigRequest, api.GetAsync));
 
-        // The WebSocket data plane. GET only (a WebSocket upgrade); the presigned query authenticates it.
-        kvs.MapGet(SignalingUrls.MasterPath, (HttpContext c) => SignalingSocketEndpoint.HandleAsync(c, master: true));
-        kvs.MapGet(SignalingUrls.ViewerPath, (HttpContext c) => SignalingSocketEndpoint.HandleAsync(c, master: false));
+        // The WebSocket data plane; the presigned query authenticates it. A WebSocket opens with a GET and an
+        // Upgrade over HTTP/1.1 (RFC 6455 §4.1) or with an extended CONNECT over HTTP/2 (RFC 8441 §4), which a
+        // browser uses whenever it already holds an HTTP/2 connection to the origin (a page served by Vigil).
+        string[] handshakes = [HttpMethods.Get, HttpMethods.Connect];
+        kvs.MapMethods(SignalingUrls.MasterPath, handshakes, (HttpContext c) => SignalingSocketEndpoint.HandleAsync(c, master: true));
+        kvs.MapMethods(SignalingUrls.ViewerPath, handshakes, (HttpContext c) => SignalingSocketEndpoint.HandleAsync(c, master: false));
         return app;
     }
 }

@@ -6,8 +6,9 @@ namespace Vigil.Server.Features.Signaling;
 
 /// <summary>
 /// ConnectAsMaster (<c>/signaling/master</c>) and ConnectAsViewer (<c>/signaling/viewer</c>): a WebSocket
-/// upgrade authenticated by a SigV4-presigned query, checked completely before the upgrade (a refusal is a
-/// plain HTTP answer with an AWS error), then the message loop of aws-wire.md §2.
+/// handshake (an HTTP/1.1 upgrade or an HTTP/2 extended CONNECT) authenticated by a SigV4-presigned query,
+/// checked completely before the handshake is accepted (a refusal is a plain HTTP answer with an AWS
+/// error), then the message loop of aws-wire.md §2.
 /// </summary>
 internal static partial class SignalingSocketEndpoint
 {

@@ -14,8 +14,9 @@ internal static class VisionFeature
     }
 
     /// <summary>What only <c>vigil serve</c> runs: the model is loaded at start.</summary>
-    public static IServiceCollection AddVisionServer(this IServiceCollection services) =>
-        services.AddHostedService<DetectorWarmup>();
-
-    public static IEndpointRouteBuilder MapVision(this IEndpointRouteBuilder app) => app.MapDeepStack();
+    public static WebApplicationBuilder AddVisionServer(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddHostedService<DetectorWarmup>();
+        return builder;
+    }
 }

@@ -82,4 +82,21 @@ public sealed class IdentityParsingTests
         Assert.All(passwords, p => Assert.True(p.Length >= PasswordRules.MinLength));
         Assert.Equal(100, passwords.Distinct().Count());
     }
+
+    [Theory]
+    [InlineData("Demo-New-Password-1", false)]
+    [InlineData("a-long-password-without-it", true)]
+    public async Task A_password_containing_the_local_part_of_the_email_is_refused_with_a_message_that_names_it(string password, bool accepted)
+    {
+        var user = new VigilUser { Email = "demo@vigil.local", UserName = "demo@vigil.local" };
+
+        var result = await new PasswordRules().ValidateAsync(null!, user, password);
+
+        Assert.Equal(accepted, result.Succeeded);
+        if (!accepted)
+        {
+            var error = Assert.Single(result.Errors);
+            Assert.Equal("Passwords must not contain \"demo\", the part of your email address before the @.", error.Description);
+        }
+    }
 }

@@ -204,9 +204,11 @@ public sealed class SignInProtectionTests
     }
 
     [Fact]
-    public async Task The_sites_root_leads_to_the_sign_in_page_over_https()
+    public async Task Without_the_web_client_the_sites_root_leads_to_the_sign_in_page_over_https()
     {
-        await using var vigil = await IdentityTestServer.StartAsync(cancellationToken: Ct);
+        // With the web client built, the root is the client (WebClientServingTests).
+        using var noClient = new TempDirectory("no-web-client");
+        await using var vigil = await IdentityTestServer.StartAsync(settings: new Dictionary<string, string?> { ["WebClient:Root"] = noClient.Path }, cancellationToken: Ct);
         using var http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { BaseAddress = vigil.Http };
         using var https = vigil.CreateClient();
 

@@ -9,7 +9,7 @@ using Vigil.Server.Tests.Support;
 namespace Vigil.Server.Tests.Features.Integrations;
 
 /// <summary>
-/// The whole path with a client we did not write: mqtt.js (tests/compat-mqtt/home-assistant.mjs)
+/// The whole path with a client we did not write: mqtt.js (tests/compat/home-assistant.mjs)
 /// connects as Home Assistant with an integration certificate, a camera uploads the darknet
 /// person.jpg, and Home Assistant gets the discovery config, the event and the sensor ON then OFF.
 /// </summary>
@@ -20,7 +20,7 @@ public sealed class HomeAssistantMqttJsTests
     [Fact]
     public async Task Home_Assistant_on_mqtt_js_discovers_the_camera_and_gets_the_person_event_and_sensor_states()
     {
-        var compat = Requirements.MqttJsDirectory();
+        var compat = CompatClients.Directory("mqtt");
         var node = Requirements.Executable("node");
         var person = await File.ReadAllBytesAsync(SnapshotAssets.Picture("person.jpg"), Ct);
         await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?>

@@ -78,6 +78,25 @@ public sealed class IntegrationBrokerTests
     }
 
     [Fact]
+    public async Task A_stopping_server_tells_connected_integrations_it_is_offline_before_the_broker_closes()
+    {
+        await using var vigil = await RunningVigil.StartAsync(cancellationToken: Ct);
+        using var certificate = await IntegrationClients.CreateAsync(vigil, "homeassistant", Ct);
+        using var client = await DeviceClients.ConnectAsync(vigil, certificate, "homeassistant", cancellationToken: Ct);
+        var messages = new MessageRecorder(client);
+        await client.SubscribeAsync(IntegrationClients.Subscription("vigil/status"), Ct);
+        await messages.WaitForAsync("vigil/status", p => p == "online", Ct);
+
+        var stopping = vigil.App.StopAsync(Ct);
+
+        // (A retained message published to a connected subscriber arrives with the retain flag
+        // clear, MQTT 5 §3.3.1.3, so only its arrival is checked.)
+        var offline = await messages.WaitForAsync("vigil/status", p => p == "offline", Ct);
+        Assert.Equal("offline", offline.Payload);
+        await stopping;
+    }
+
+    [Fact]
     public async Task An_integration_may_publish_nothing_and_subscribe_to_nothing_else()
     {
         await using var vigil = await RunningVigil.StartAsync(cancellationToken: Ct);

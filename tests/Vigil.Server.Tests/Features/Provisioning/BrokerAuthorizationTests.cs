@@ -1,4 +1,3 @@
-using System.Net.Security;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
@@ -233,28 +232,5 @@ public sealed class BrokerAuthorizationTests
             var thing = await scope.ServiceProvider.GetRequiredService<VigilDbContext>().Things.AsNoTracking().SingleAsync(t => t.Name == "CAM-A", Ct);
             Assert.False(thing.Online);
         }
-    }
-
-    [Fact]
-    public async Task The_ALPN_port_serves_MQTT_only_to_clients_that_ask_for_x_amzn_mqtt_ca()
-    {
-        var (vigil, claim) = await StartAsync(new Dictionary<string, string?> { ["Provisioning:MqttAlpnPort"] = "0" });
-        await using var _ = vigil;
-        using var __ = claim;
-        var port = vigil.App.Services.GetRequiredService<Server.Hosting.DevicePlaneEndpoints>().MqttAlpnPort;
-
-        MqttClientOptions WithAlpn(List<SslApplicationProtocol>? protocols)
-        {
-            var options = DeviceClients.Options(vigil, claim, "alpn", port: port);
-            ((MqttClientTcpOptions)options.ChannelOptions).TlsOptions.ApplicationProtocols = protocols;
-            return options;
-        }
-
-        using var good = new MqttClientFactory().CreateMqttClient();
-        var result = await good.ConnectAsync(WithAlpn([new SslApplicationProtocol("x-amzn-mqtt-ca")]), Ct);
-        Assert.Equal(MqttClientConnectResultCode.Success, result.ResultCode);
-
-        using var none = new MqttClientFactory().CreateMqttClient();
-        await Assert.ThrowsAnyAsync<Exception>(() => none.ConnectAsync(WithAlpn(null), Ct));
     }
 }

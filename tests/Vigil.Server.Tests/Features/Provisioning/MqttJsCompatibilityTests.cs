@@ -7,7 +7,7 @@ namespace Vigil.Server.Tests.Features.Provisioning;
 
 /// <summary>
 /// mqtt.js from npm, a client we did not write, runs the claim flow by hand over mutual TLS
-/// (tests/compat-mqtt/claim-flow.mjs), including the rejected paths.
+/// (tests/compat/claim-flow.mjs), including the rejected paths.
 /// </summary>
 public sealed class MqttJsCompatibilityTests
 {
@@ -16,7 +16,7 @@ public sealed class MqttJsCompatibilityTests
     [Fact]
     public async Task Mqtt_js_provisions_by_csr_connects_as_the_device_and_gets_the_documented_rejections()
     {
-        var compat = Requirements.MqttJsDirectory();
+        var compat = CompatClients.Directory("mqtt");
         await using var vigil = await RunningVigil.StartAsync(cancellationToken: Ct);
         await DeviceClients.ImportAsync(vigil, "CAM-JS-1", "CAM-JS-REVOKED");
         await using (var scope = vigil.App.Services.CreateAsyncScope())

@@ -81,48 +81,9 @@ public sealed class CompatibilityTests
 
     private static async Task<JsonElement> RunAsync(RunningVigil vigil, string script, object configuration)
     {
-        var directory = CompatDirectory();
         using var files = new TempDirectory("compat");
         var ca = files.File("root-ca.pem");
         await File.WriteAllTextAsync(ca, vigil.RootCertificate.ExportCertificatePem(), Ct);
-        var result = await ProcessRunner.RunAsync(
-            Requirements.Executable("node"),
-            [Path.Combine(directory, script)],
-            new Dictionary<string, string?>
-            {
-                ["VIGIL_COMPAT"] = JsonSerializer.Serialize(configuration),
-                // Node's TLS (https and ws) trusts exactly what it trusts by default plus Vigil's root.
-                ["NODE_EXTRA_CA_CERTS"] = ca,
-                ["AWS_ACCESS_KEY_ID"] = null,
-                ["AWS_SECRET_ACCESS_KEY"] = null,
-                ["AWS_SESSION_TOKEN"] = null,
-                ["AWS_PROFILE"] = null,
-            },
-            timeout: TimeSpan.FromSeconds(90),
-            cancellationToken: Ct);
-        var line = result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault();
-        Assert.True(line is not null && line.StartsWith('{'), $"{script} printed no result (exit {result.ExitCode}):\n{result.StandardOutput}\n{result.StandardError}");
-        var parsed = JsonDocument.Parse(line).RootElement;
-        Assert.True(result.ExitCode == 0, $"{script} failed (exit {result.ExitCode}): {line}\n{result.StandardError}");
-        return parsed;
-    }
-
-    private static string CompatDirectory()
-    {
-        var directory = Environment.GetEnvironmentVariable("VIGIL_TEST_COMPAT_DIR");
-        if (string.IsNullOrEmpty(directory))
-        {
-            var at = new DirectoryInfo(AppContext.BaseDirectory);
-            while (at is not null && !File.Exists(Path.Combine(at.FullName, "Vigil.slnx")))
-            {
-                at = at.Parent;
-            }
-
-            directory = at is null ? "" : Path.Combine(at.FullName, "tests", "compat");
-        }
-
-        return Directory.Exists(Path.Combine(directory, "node_modules", "amazon-kinesis-video-streams-webrtc"))
-            ? directory
-            : throw new InvalidOperationException($"The npm compatibility clients are not installed in {directory}: run ./test.sh (scripts/test-env/50-signaling.sh runs npm ci there).");
+        return await CompatClients.RunAsync(script, configuration, ca, Ct);
     }
 }

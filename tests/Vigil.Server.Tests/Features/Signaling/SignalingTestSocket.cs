@@ -8,20 +8,31 @@ using Vigil.SigV4;
 
 namespace Vigil.Server.Tests.Features.Signaling;
 
-/// <summary>A signaling client for tests: a presigned wss:// URL (as the KVS JS SDK builds it) and .NET's ClientWebSocket.</summary>
+/// <summary>
+/// A signaling client for tests: a presigned wss:// URL (as the KVS JS SDK builds it) and .NET's ClientWebSocket,
+/// over HTTP/1.1 (GET with Upgrade) or, with <c>http2</c>, over HTTP/2 (extended CONNECT, RFC 8441).
+/// </summary>
 internal sealed class SignalingTestSocket : IAsyncDisposable
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(15);
 
     private readonly ClientWebSocket _socket;
+    private readonly HttpMessageInvoker? _invoker;
 
-    private SignalingTestSocket(ClientWebSocket socket) => _socket = socket;
+    private SignalingTestSocket(ClientWebSocket socket, HttpMessageInvoker? invoker)
+    {
+        _socket = socket;
+        _invoker = invoker;
+    }
 
     public WebSocket Socket => _socket;
 
-    public static string PresignedUrl(RunningVigil vigil, SigV4Credentials credentials, string channelArn, string? clientId, DateTimeOffset? signedAt = null, int expiresSeconds = 299, string? role = null)
+    /// <summary>The handshake's HTTP status: 101 (Switching Protocols) over HTTP/1.1, 200 over HTTP/2 (RFC 8441 §5).</summary>
+    public HttpStatusCode HandshakeStatus => _socket.HttpStatusCode;
+
+    public static string PresignedUrl(RunningVigil vigil, SigV4Credentials credentials, string channelArn, string? clientId, DateTimeOffset? signedAt = null, int expiresSeconds = 299, string? role = null, string host = "localhost")
     {
-        var endpoint = new Uri($"wss://localhost:{vigil.Https.Port}/signaling/{role ?? (clientId is null ? "master" : "viewer")}");
+        var endpoint = new Uri($"wss://{host}:{vigil.Https.Port}/signaling/{role ?? (clientId is null ? "master" : "viewer")}");
         var parameters = new List<KeyValuePair<string, string>> { new("X-Amz-ChannelARN", channelArn) };
         if (clientId is not null)
         {
@@ -32,29 +43,56 @@ internal sealed class SignalingTestSocket : IAsyncDisposable
             signedAt ?? TimeProvider.System.GetUtcNow(), TimeSpan.FromSeconds(expiresSeconds)).Url;
     }
 
-    public static async Task<SignalingTestSocket> ConnectAsync(RunningVigil vigil, SigV4Credentials credentials, string channelArn, string? clientId, CancellationToken cancellationToken) =>
-        await ConnectAsync(vigil, PresignedUrl(vigil, credentials, channelArn, clientId), cancellationToken);
+    public static async Task<SignalingTestSocket> ConnectAsync(RunningVigil vigil, SigV4Credentials credentials, string channelArn, string? clientId, CancellationToken cancellationToken, bool http2 = false) =>
+        await ConnectAsync(vigil, PresignedUrl(vigil, credentials, channelArn, clientId), cancellationToken, http2: http2);
 
-    public static async Task<SignalingTestSocket> ConnectAsync(RunningVigil vigil, string url, CancellationToken cancellationToken, string? subProtocol = null)
+    public static async Task<SignalingTestSocket> ConnectAsync(RunningVigil vigil, string url, CancellationToken cancellationToken, string? subProtocol = null, bool http2 = false)
     {
-        var socket = Create(vigil, subProtocol);
-        await socket.ConnectAsync(new Uri(url), cancellationToken);
-        return new SignalingTestSocket(socket);
+        var (socket, invoker) = Create(vigil, subProtocol, http2);
+        try
+        {
+            await socket.ConnectAsync(new Uri(url), invoker, cancellationToken);
+        }
+        catch
+        {
+            socket.Dispose();
+            invoker?.Dispose();
+            throw;
+        }
+
+        return new SignalingTestSocket(socket, invoker);
     }
 
     /// <summary>Attempts a connection that must be refused; returns the HTTP status and x-amzn-ErrorType of the refusal.</summary>
-    public static async Task<(HttpStatusCode Status, string? ErrorType)> RefusedAsync(RunningVigil vigil, string url, CancellationToken cancellationToken)
+    public static async Task<(HttpStatusCode Status, string? ErrorType)> RefusedAsync(RunningVigil vigil, string url, CancellationToken cancellationToken, bool http2 = false)
     {
-        using var socket = Create(vigil, null);
-        var error = await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(new Uri(url), cancellationToken));
-        var type = socket.HttpResponseHeaders?.TryGetValue("x-amzn-ErrorType", out var values) == true ? values.Single() : null;
-        return (socket.HttpStatusCode, type);
+        var (socket, invoker) = Create(vigil, null, http2);
+        using (socket)
+        using (invoker)
+        {
+            await Assert.ThrowsAsync<WebSocketException>(() => socket.ConnectAsync(new Uri(url), invoker, cancellationToken));
+            var type = socket.HttpResponseHeaders?.TryGetValue("x-amzn-ErrorType", out var values) == true ? values.Single() : null;
+            return (socket.HttpStatusCode, type);
+        }
     }
 
-    private static ClientWebSocket Create(RunningVigil vigil, string? subProtocol)
+    private static (ClientWebSocket Socket, HttpMessageInvoker? Invoker) Create(RunningVigil vigil, string? subProtocol, bool http2)
     {
         var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
+        if (subProtocol is not null)
+        {
+            socket.Options.AddSubProtocol(subProtocol);
+        }
+
+        if (http2)
+        {
+            // HTTP/2 needs a handler of our own (the TLS settings move to it), and exactly HTTP/2: no fallback to 1.1.
+            socket.Options.HttpVersion = HttpVersion.Version20;
+            socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+            return (socket, new HttpMessageInvoker(VigilTrust.Handler(vigil.RootCertificate)));
+        }
+
         var root = vigil.RootCertificate;
         socket.Options.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
         {
@@ -64,12 +102,7 @@ internal sealed class SignalingTestSocket : IAsyncDisposable
             chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
             return certificate is X509Certificate2 leaf && chain.Build(leaf);
         };
-        if (subProtocol is not null)
-        {
-            socket.Options.AddSubProtocol(subProtocol);
-        }
-
-        return socket;
+        return (socket, null);
     }
 
     public Task SendAsync(string json, CancellationToken cancellationToken) =>
@@ -130,6 +163,7 @@ internal sealed class SignalingTestSocket : IAsyncDisposable
         }
 
         _socket.Dispose();
+        _invoker?.Dispose();
     }
 
     public static string Payload(string json) => Convert.ToBase64String(Encoding.UTF8.GetBytes(json));
