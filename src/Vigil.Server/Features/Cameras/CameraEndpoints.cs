@@ -37,6 +37,7 @@ internal static class CameraEndpoints
         cameras.MapPost("/{id:guid}/rotate-credentials", IssueSnapshotIngestAsync)
             .WithSummary("The same as /snapshot-ingest (kept for clients of the snapshot-camera API).");
         cameras.MapCameraStatus();
+        cameras.MapCameraViewer();
         return cameras;
     }
 

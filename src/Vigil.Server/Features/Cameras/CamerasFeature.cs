@@ -11,6 +11,7 @@ internal static class CamerasFeature
         services.AddScoped<CameraDirectory>();
         services.AddScoped<BindingThrottle>();
         services.AddScoped<CameraBinder>();
+        services.AddScoped<ViewerAccess>();
         return services;
     }
 
