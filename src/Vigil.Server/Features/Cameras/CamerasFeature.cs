@@ -1,3 +1,4 @@
+using Vigil.Server.Features.Credentials;
 using Vigil.Server.Hosting;
 
 namespace Vigil.Server.Features.Cameras;
@@ -12,6 +13,7 @@ internal static class CamerasFeature
         services.AddScoped<BindingThrottle>();
         services.AddScoped<CameraBinder>();
         services.AddScoped<ViewerAccess>();
+        services.AddScoped<ICallerReview, ViewerBindingReview>();
         return services;
     }
 

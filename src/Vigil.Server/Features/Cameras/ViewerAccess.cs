@@ -44,6 +44,9 @@ internal sealed class ViewerAccess(
     /// <summary>What a signed-in user's temporary credentials may ever do: view (any channel; the session policy picks one).</summary>
     public static AccessPolicy UserViewerPolicy { get; } = PolicyFor("arn:aws:kinesisvideo:*:*:channel/*");
 
+    /// <summary>The camera viewer credentials were issued for, so that unbinding it ends their open connections (<see cref="ViewerBindingReview"/>).</summary>
+    public const string CameraIdVariable = "vigil:CameraId";
+
     private static readonly SigV4Signer Signer = new();
 
     public async Task<ViewerAccessResult<ViewerCredentialsView>> IssueCredentialsAsync(Guid cameraId, Guid userId, CancellationToken cancellationToken)
@@ -54,7 +57,7 @@ internal sealed class ViewerAccess(
             return new(outcome, null);
         }
 
-        var credentials = Issue(user!, channel!);
+        var credentials = Issue(user!, cameraId, channel!);
         return new(outcome, new ViewerCredentialsView(
             credentials.AccessKeyId,
             credentials.SecretAccessKey,
@@ -75,7 +78,7 @@ internal sealed class ViewerAccess(
         }
 
         clientId ??= $"viewer-{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}";
-        var credentials = Issue(user!, channel!);
+        var credentials = Issue(user!, cameraId, channel!);
         var lifetime = TimeSpan.FromSeconds(Math.Floor(options.Value.ViewerUrlLifetime.TotalSeconds));
         var signed = Signer.Presign(
             new Uri(urls.Wss(master: false)),
@@ -89,8 +92,16 @@ internal sealed class ViewerAccess(
         return new(outcome, new ViewerUrlView(signed.Url, signed.ExpiresAt, clientId, channel.Name, channel.Arn, servers));
     }
 
-    private TemporaryCredentials Issue(UserSummary user, SignalingChannel channel) =>
-        issuer.Issue(CredentialPrincipal.User(user.Email, user.Id), UserViewerPolicy, options.Value.ViewerCredentialLifetime, PolicyFor(channel.Arn));
+    private TemporaryCredentials Issue(UserSummary user, Guid cameraId, SignalingChannel channel)
+    {
+        var principal = new CredentialPrincipal(PrincipalKind.User, user.Email,
+        [
+            new(CredentialPrincipal.UserNameVariable, user.Email),
+            new(CredentialPrincipal.UserIdVariable, user.Id.ToString()),
+            new(CameraIdVariable, cameraId.ToString()),
+        ]);
+        return issuer.Issue(principal, UserViewerPolicy, options.Value.ViewerCredentialLifetime, PolicyFor(channel.Arn));
+    }
 
     private async Task<(ViewerAccessOutcome Outcome, UserSummary? User, SignalingChannel? Channel)> FindAsync(Guid cameraId, Guid userId, CancellationToken cancellationToken)
     {

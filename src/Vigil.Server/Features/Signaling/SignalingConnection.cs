@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
+using Vigil.Server.Features.Credentials;
 
 namespace Vigil.Server.Features.Signaling;
 
@@ -23,8 +24,9 @@ internal sealed class SignalingConnection
     private long _lastActivity;
     private int _goAwaySent;
 
-    public SignalingConnection(WebSocket socket, string channelArn, string? clientId, TimeProvider time, SignalingOptions options)
+    public SignalingConnection(WebSocket socket, string channelArn, string? clientId, TimeProvider time, SignalingOptions options, CallerIdentity? caller = null)
     {
+        Caller = caller;
         Socket = socket;
         ChannelArn = channelArn;
         ClientId = clientId;
@@ -36,6 +38,9 @@ internal sealed class SignalingConnection
     }
 
     public WebSocket Socket { get; }
+
+    /// <summary>Who opened it, for the periodic access review; null only in tests of the session alone.</summary>
+    public CallerIdentity? Caller { get; }
 
     public string ChannelArn { get; }
 

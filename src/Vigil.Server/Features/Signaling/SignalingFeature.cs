@@ -13,9 +13,11 @@ internal static class SignalingFeature
         services.AddSingleton<SignalingUrls>();
         services.AddScoped<ChannelStore>();
         services.AddScoped<ChannelApi>();
+        services.AddScoped<ThingChannelGuard>();
         services.AddScoped<TagApi>();
         services.AddSingleton<SignalingHub>();
         services.AddHostedService<SignalingSweeper>();
+        services.AddHostedService<SignalingAccessReview>();
         services.AddScoped<IceServerApi>();
         services.AddScoped<IThingLifecycleObserver, ThingChannelProvisioner>();
         // Hosted services run only in `vigil serve`; other commands build the services but never start them.

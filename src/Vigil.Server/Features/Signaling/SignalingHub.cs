@@ -126,6 +126,9 @@ internal sealed partial class SignalingHub : IDisposable
         }
     }
 
+    /// <summary>Every open connection of this node (a snapshot).</summary>
+    public List<SignalingConnection> AllConnections() => [.. _sessions.Values.SelectMany(s => s.Connections())];
+
     /// <summary>Server shutdown: every client gets GO_AWAY (reconnect elsewhere or later), then a close.</summary>
     public void Shutdown()
     {
