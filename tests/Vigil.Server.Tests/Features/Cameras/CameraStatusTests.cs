@@ -19,6 +19,8 @@ public sealed class CameraStatusTests
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    // Timing (within 2 s): run with nothing else (test.sh's second phase).
+    [Trait(Vigil.TestSupport.TestSchedule.Trait, Vigil.TestSupport.TestSchedule.Alone)]
     [Theory]
     [MemberData(nameof(StorageProviders.All), MemberType = typeof(StorageProviders))]
     public async Task The_stream_says_when_the_users_camera_goes_online_and_offline_within_two_seconds_and_beats_while_quiet(string provider)
