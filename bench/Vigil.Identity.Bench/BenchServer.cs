@@ -27,15 +27,29 @@ internal sealed partial class BenchServer : IAsyncDisposable
     private readonly DirectoryInfo _data;
     private readonly X509Certificate2 _root;
 
-    private BenchServer(Process process, DirectoryInfo data, X509Certificate2 root, Uri https)
+    private readonly string _vigil;
+    private readonly Dictionary<string, string> _environment;
+
+    private BenchServer(Process process, DirectoryInfo data, X509Certificate2 root, Uri https, string vigil, Dictionary<string, string> environment)
     {
         _process = process;
         _data = data;
         _root = root;
         Https = https;
+        _vigil = vigil;
+        _environment = environment;
     }
 
     public Uri Https { get; }
+
+    public X509Certificate2 Root => _root;
+
+    public string DataDirectory => _data.FullName;
+
+    public int MqttPort => int.Parse(_environment["VIGIL__Provisioning__MqttPort"], System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>Runs a <c>vigil</c> command on the server's data directory (while it serves) and returns its standard output.</summary>
+    public Task<string> RunCliAsync(params string[] arguments) => RunAsync(_vigil, _environment, ["--data", _data.FullName, .. arguments]);
 
     public static async Task<BenchServer> StartAsync()
     {
@@ -48,6 +62,7 @@ internal sealed partial class BenchServer : IAsyncDisposable
             ["VIGIL__Server__ListenAddress"] = "127.0.0.1",
             ["VIGIL__Server__HttpPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["VIGIL__Server__HttpsPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["VIGIL__Provisioning__MqttPort"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["VIGIL__Server__LogFormat"] = "Json",
             ["VIGIL__Logging__LogLevel__Default"] = "Warning",
         };
@@ -67,7 +82,7 @@ internal sealed partial class BenchServer : IAsyncDisposable
         var process = Process.Start(start)!;
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new BenchServer(process, data, root, new Uri($"https://127.0.0.1:{environment["VIGIL__Server__HttpsPort"]}"));
+        var server = new BenchServer(process, data, root, new Uri($"https://127.0.0.1:{environment["VIGIL__Server__HttpsPort"]}"), vigil, environment);
         await server.WaitUntilReadyAsync();
         return server;
     }

@@ -5,7 +5,11 @@ using Vigil.Identity.Bench;
 // Identity load generator: requests per second of GET /api/me with a valid access token (token
 // validation + the active-account check), and the p95 latency of the sign-in page, against the
 // real `vigil serve` process on 127.0.0.1 (SQLite, fresh data directory).
-// Usage: dotnet run -c Release --project bench/Vigil.Identity.Bench -- [connections] [seconds] [runs]
+// With the fourth argument "viewer": requests per second and latency of POST
+// /api/cameras/{id}/viewer-credentials and GET /api/cameras/{id}/viewer-url for a bound, provisioned
+// camera (token validation, active account, owner-scoped camera lookup, credentials issued and, for
+// the URL, pre-signed), instead of the two rows above.
+// Usage: dotnet run -c Release --project bench/Vigil.Identity.Bench -- [connections] [seconds] [runs] [viewer]
 var connections = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 16;
 var seconds = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10;
 var runs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 3;
@@ -14,6 +18,22 @@ await using var server = await BenchServer.StartAsync();
 var token = await server.GetAccessTokenAsync();
 Console.WriteLine($"# {connections} connections, {seconds} s per run, {runs} runs, median reported");
 Console.WriteLine($"# machine: {Environment.ProcessorCount} cores, {BenchServer.CpuModel()}, .NET {Environment.Version}, load average {BenchServer.LoadAverage()}");
+
+if (args.Length > 3 && args[3] == "viewer")
+{
+    var camera = await ViewerSetup.BindProvisionedCameraAsync(server, token);
+    var credentials = new List<LoadResult>();
+    var url = new List<LoadResult>();
+    for (var run = 0; run < runs; run++)
+    {
+        credentials.Add(await LoadGenerator.RunAsync(server.CreateClient(connections), $"/api/cameras/{camera}/viewer-credentials", token, connections, TimeSpan.FromSeconds(seconds), HttpMethod.Post));
+        url.Add(await LoadGenerator.RunAsync(server.CreateClient(connections), $"/api/cameras/{camera}/viewer-url", token, connections, TimeSpan.FromSeconds(seconds)));
+    }
+
+    Report("POST /api/cameras/{id}/viewer-credentials", credentials);
+    Report("GET /api/cameras/{id}/viewer-url", url);
+    return;
+}
 
 var me = new List<LoadResult>();
 var signIn = new List<LoadResult>();
@@ -40,12 +60,13 @@ namespace Vigil.Identity.Bench
     /// <summary>A closed loop per connection: send, wait for the answer, send again, for a fixed time.</summary>
     internal static class LoadGenerator
     {
-        public static async Task<LoadResult> RunAsync(HttpClient client, string path, string? token, int connections, TimeSpan duration)
+        public static async Task<LoadResult> RunAsync(HttpClient client, string path, string? token, int connections, TimeSpan duration, HttpMethod? method = null)
         {
+            method ??= HttpMethod.Get;
             using (client)
             {
                 // Warm-up: connections open, code jitted.
-                await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => SendAsync(client, path, token)));
+                await Task.WhenAll(Enumerable.Range(0, connections).Select(_ => SendAsync(client, method, path, token)));
                 var latencies = new List<double>[connections];
                 var errors = 0;
                 var clock = Stopwatch.StartNew();
@@ -55,7 +76,7 @@ namespace Vigil.Identity.Bench
                     while (clock.Elapsed < duration)
                     {
                         var start = Stopwatch.GetTimestamp();
-                        if (!await SendAsync(client, path, token))
+                        if (!await SendAsync(client, method, path, token))
                         {
                             Interlocked.Increment(ref errors);
                         }
@@ -69,9 +90,9 @@ namespace Vigil.Identity.Bench
             }
         }
 
-        private static async Task<bool> SendAsync(HttpClient client, string path, string? token)
+        private static async Task<bool> SendAsync(HttpClient client, HttpMethod method, string path, string? token)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            using var request = new HttpRequestMessage(method, path);
             if (token is not null)
             {
                 request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);

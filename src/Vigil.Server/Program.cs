@@ -60,6 +60,7 @@ internal static class Program
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<UnexpectedExceptionHandler>();
         builder.Services.AddOpenApi();
+        builder.AddCamerasServer();
         builder.AddIngestServer();
         builder.AddVisionServer();
         builder.AddEventsServer();

@@ -36,6 +36,8 @@ internal static class CameraEndpoints
             .WithSummary("Issue snapshot-ingest credentials (SMTP, ingest address, upload token) for a camera of either kind; old ones stop working at once.");
         cameras.MapPost("/{id:guid}/rotate-credentials", IssueSnapshotIngestAsync)
             .WithSummary("The same as /snapshot-ingest (kept for clients of the snapshot-camera API).");
+        cameras.MapCameraStatus();
+        cameras.MapCameraViewer();
         return cameras;
     }
 

@@ -13,6 +13,14 @@ internal sealed partial class AccessKeyStore(VigilDbContext db, IUserDirectory u
     public const string Purpose = "Vigil.Credentials.AccessKeySecret.v1";
     public const int MaxDescriptionLength = 256;
 
+    /// <summary>
+    /// The policy of a key created without one: an admin's may do everything on every channel, as an
+    /// AWS administrator's key; anyone else's nothing (with kinesisvideo:* it could act as master of
+    /// any camera's channel and push the camera off), until a policy says what it may do.
+    /// </summary>
+    public static AccessPolicy DefaultPolicy(UserSummary account) =>
+        account.IsAdmin ? AccessPolicy.KinesisVideoFullAccess : AccessPolicy.NoAccess;
+
     public async Task<CreatedAccessKey> CreateAsync(Guid userId, AccessPolicy policy, string? description, CancellationToken cancellationToken)
     {
         if (userId == Guid.Empty)
@@ -111,7 +119,7 @@ internal sealed partial class AccessKeyStore(VigilDbContext db, IUserDirectory u
             return null;
         }
 
-        var caller = new CallerIdentity(CredentialPrincipal.User(account.Email, account.Id), id, AccessPolicy.ParseNormalized(key.Policy), null, null);
+        var caller = new CallerIdentity(CredentialPrincipal.User(account.Email, account.Id), id, AccessPolicy.ParseNormalized(key.Policy), null, null, account.IsAdmin);
         return (caller, secret);
     }
 

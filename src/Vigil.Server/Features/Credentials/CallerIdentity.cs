@@ -11,7 +11,8 @@ internal sealed class CallerIdentity(
     string accessKeyId,
     AccessPolicy policy,
     AccessPolicy? sessionPolicy,
-    DateTimeOffset? expiration)
+    DateTimeOffset? expiration,
+    bool isAdministrator = false)
 {
     public CredentialPrincipal Principal { get; } = principal;
 
@@ -25,6 +26,9 @@ internal sealed class CallerIdentity(
     public DateTimeOffset? Expiration { get; } = expiration;
 
     public bool IsTemporary => Expiration is not null;
+
+    /// <summary>A long-term key of an account with the admin role (read with the key, on every request). Temporary credentials never are.</summary>
+    public bool IsAdministrator { get; } = isAdministrator;
 
     /// <summary>The decision for <paramref name="action"/> (e.g. <c>kinesisvideo:ConnectAsViewer</c>) on <paramref name="resource"/> (an ARN, or <c>*</c>).</summary>
     public PolicyDecision Authorize(string action, string resource) =>

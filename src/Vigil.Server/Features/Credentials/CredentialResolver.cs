@@ -1,4 +1,5 @@
 using Vigil.Server.Features.Credentials.Policies;
+using Vigil.Server.Features.Pki;
 using Vigil.SigV4;
 
 namespace Vigil.Server.Features.Credentials;
@@ -19,7 +20,7 @@ internal sealed partial class CredentialResolver(
     {
         if (AccessKeyIds.IsTemporary(accessKeyId))
         {
-            return ResolveTemporary(accessKeyId, sessionToken);
+            return await ResolveTemporaryAsync(accessKeyId, sessionToken, cancellationToken);
         }
 
         if (!AccessKeyIds.IsLongTerm(accessKeyId))
@@ -40,7 +41,7 @@ internal sealed partial class CredentialResolver(
             : new SigV4CredentialLookup<CallerIdentity>(SigV4CredentialLookupStatus.UnknownAccessKey);
     }
 
-    private SigV4CredentialLookup<CallerIdentity> ResolveTemporary(string accessKeyId, string? sessionToken)
+    private async ValueTask<SigV4CredentialLookup<CallerIdentity>> ResolveTemporaryAsync(string accessKeyId, string? sessionToken, CancellationToken cancellationToken)
     {
         if (sessionToken is null || !tokens.TryUnprotect(sessionToken, out var contents) || contents!.AccessKeyId != accessKeyId)
         {
@@ -70,13 +71,30 @@ internal sealed partial class CredentialResolver(
             return new SigV4CredentialLookup<CallerIdentity>(SigV4CredentialLookupStatus.InvalidToken);
         }
 
+        if (principal.Kind == PrincipalKind.Thing && !await IsCertificateActiveAsync(principal, cancellationToken))
+        {
+            // A revoked camera's credentials stop working at once, not when they expire: the one
+            // database read on this path, and only for things (the credentials provider's callers).
+            Log.CertificateInactive(logger, accessKeyId, principal.Name);
+            return new SigV4CredentialLookup<CallerIdentity>(SigV4CredentialLookupStatus.InvalidToken);
+        }
+
         return new SigV4CredentialLookup<CallerIdentity>(
             contents.SecretAccessKey,
             new CallerIdentity(principal, accessKeyId, policy, sessionPolicy, expiration));
     }
 
+    private async Task<bool> IsCertificateActiveAsync(CredentialPrincipal thing, CancellationToken cancellationToken)
+    {
+        await using var scope = scopes.CreateAsyncScope();
+        return await CredentialCallerReview.IsCertificateActiveAsync(scope.ServiceProvider.GetRequiredService<CertificateRegistry>(), thing, cancellationToken);
+    }
+
     private static partial class Log
     {
+        [LoggerMessage(EventId = 4023, Level = LogLevel.Information, Message = "Temporary credentials {AccessKeyId} of thing {ThingName} refused: its certificate is no longer active")]
+        public static partial void CertificateInactive(ILogger logger, string accessKeyId, string thingName);
+
         [LoggerMessage(EventId = 4020, Level = LogLevel.Debug, Message = "Session token for {AccessKeyId} refused: missing, forged, damaged, or issued for another key")]
         public static partial void InvalidToken(ILogger logger, string accessKeyId);
     }

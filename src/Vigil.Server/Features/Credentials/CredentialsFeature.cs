@@ -12,6 +12,7 @@ internal static class CredentialsFeature
         services.AddSingleton<CredentialResolver>();
         services.AddSingleton<SigV4Authenticator>();
         services.AddScoped<AccessKeyStore>();
+        services.AddScoped<ICallerReview, CredentialCallerReview>();
         return services;
     }
 }

@@ -23,7 +23,7 @@ internal static class KeyCommands
     private static Command CreateCreate()
     {
         var user = new Option<string>("--user") { Description = "E-mail address of the account (person or automation; create it with 'vigil user add') the key belongs to", HelpName = "EMAIL", Required = true };
-        var policy = new Option<string?>("--policy") { Description = "IAM-style policy JSON file limiting the key (default: kinesisvideo:* on every resource); - reads standard input", HelpName = "FILE" };
+        var policy = new Option<string?>("--policy") { Description = "IAM-style policy JSON file limiting the key (default: kinesisvideo:* on every resource for an admin account, nothing for any other); - reads standard input", HelpName = "FILE" };
         var description = new Option<string?>("--description") { Description = "A note shown by 'vigil keys list', e.g. what the key is for", HelpName = "TEXT" };
         var command = new Command("create", "Create an access key; its secret is printed once and never stored in plain text") { user, policy, description, CliOptions.Json };
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, async (services, ct) =>
@@ -43,19 +43,18 @@ internal static class KeyCommands
             }
 
             var policyPath = parseResult.GetValue(policy);
-            var accessPolicy = AccessPolicy.KinesisVideoFullAccess;
+            AccessPolicy? given = null;
             if (policyPath is not null)
             {
-                var loaded = await LoadPolicyAsync(policyPath, ct);
-                if (loaded is null)
+                given = await LoadPolicyAsync(policyPath, ct);
+                if (given is null)
                 {
                     return CommandRunner.Failure;
                 }
-
-                accessPolicy = loaded;
             }
 
             var account = await services.GetRequiredService<IUserDirectory>().RequireByEmailAsync(email, ct);
+            var accessPolicy = given ?? AccessKeyStore.DefaultPolicy(account);
             var created = await services.GetRequiredService<AccessKeyStore>().CreateAsync(account.Id, accessPolicy, note, ct);
             if (parseResult.GetValue(CliOptions.Json))
             {
@@ -81,7 +80,7 @@ internal static class KeyCommands
                 Access key for {account.Email}. The secret is shown only now: store it safely.
                   AccessKeyId      {created.Key.Id}
                   SecretAccessKey  {created.SecretAccessKey}
-                  Policy           {(policyPath is null ? "kinesisvideo:* on every resource (default; --policy FILE restricts it)" : policyPath)}
+                  Policy           {(policyPath is not null ? policyPath : account.IsAdmin ? "kinesisvideo:* on every resource (default for an admin; --policy FILE restricts it)" : "none (default for an account that is not an admin; --policy FILE grants what it may do)")}
 
                 """);
             return CommandRunner.Success;

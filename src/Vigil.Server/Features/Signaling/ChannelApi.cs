@@ -8,7 +8,7 @@ namespace Vigil.Server.Features.Signaling;
 /// GetSignalingChannelEndpoint and DescribeMediaStorageConfiguration. Every operation is authorised
 /// against the caller's policies for <c>kinesisvideo:&lt;Operation&gt;</c> on the channel's ARN.
 /// </summary>
-internal sealed class ChannelApi(ChannelStore store, SignalingUrls urls, SignalingHub hub)
+internal sealed class ChannelApi(ChannelStore store, SignalingUrls urls, SignalingHub hub, ThingChannelGuard guard)
 {
     public const int DefaultMaxResults = 10_000;
 
@@ -126,7 +126,7 @@ internal sealed class ChannelApi(ChannelStore store, SignalingUrls urls, Signali
         }
 
         var arn = request.ChannelARN!;
-        if (!caller.IsAllowed(KvsActions.UpdateSignalingChannel, arn))
+        if (!caller.IsAllowed(KvsActions.UpdateSignalingChannel, arn) || !await guard.MayControlAsync(caller, arn, cancellationToken))
         {
             return KvsErrors.AccessDenied(caller, KvsActions.UpdateSignalingChannel, arn);
         }
@@ -148,7 +148,7 @@ internal sealed class ChannelApi(ChannelStore store, SignalingUrls urls, Signali
         }
 
         var arn = request.ChannelARN!;
-        if (!caller.IsAllowed(KvsActions.DeleteSignalingChannel, arn))
+        if (!caller.IsAllowed(KvsActions.DeleteSignalingChannel, arn) || !await guard.MayControlAsync(caller, arn, cancellationToken))
         {
             return KvsErrors.AccessDenied(caller, KvsActions.DeleteSignalingChannel, arn);
         }

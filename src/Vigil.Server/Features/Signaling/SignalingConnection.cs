@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using System.Threading.Channels;
+using Vigil.Server.Features.Credentials;
 
 namespace Vigil.Server.Features.Signaling;
 
@@ -23,8 +24,9 @@ internal sealed class SignalingConnection
     private long _lastActivity;
     private int _goAwaySent;
 
-    public SignalingConnection(WebSocket socket, string channelArn, string? clientId, TimeProvider time, SignalingOptions options)
+    public SignalingConnection(WebSocket socket, string channelArn, string? clientId, TimeProvider time, SignalingOptions options, CallerIdentity? caller = null)
     {
+        Caller = caller;
         Socket = socket;
         ChannelArn = channelArn;
         ClientId = clientId;
@@ -39,6 +41,9 @@ internal sealed class SignalingConnection
 
     /// <summary>Tells this connection from a later one with the same role and id (cluster mode names connections by it).</summary>
     public string Id { get; } = Guid.NewGuid().ToString("N");
+
+    /// <summary>Who opened it, for the periodic access review; null only in tests of the session alone.</summary>
+    public CallerIdentity? Caller { get; }
 
     public string ChannelArn { get; }
 

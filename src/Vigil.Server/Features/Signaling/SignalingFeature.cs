@@ -15,6 +15,7 @@ internal static class SignalingFeature
         services.AddSingleton<SignalingUrls>();
         services.AddScoped<ChannelStore>();
         services.AddScoped<ChannelApi>();
+        services.AddScoped<ThingChannelGuard>();
         services.AddScoped<TagApi>();
         services.AddSingleton<SignalingMetrics>();
         services.AddSingleton<Hosting.Metrics.IMetricSeries>(sp => sp.GetRequiredService<SignalingMetrics>());
@@ -26,6 +27,7 @@ internal static class SignalingFeature
             : new InProcessSignalingBackplane());
         services.AddHostedService<SignalingBackplaneService>();
         services.AddHostedService<SignalingSweeper>();
+        services.AddHostedService<SignalingAccessReview>();
         services.AddScoped<IceServerApi>();
         services.AddScoped<IThingLifecycleObserver, ThingChannelProvisioner>();
         // Hosted services run only in `vigil serve`; other commands build the services but never start them.

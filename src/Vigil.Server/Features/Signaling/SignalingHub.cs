@@ -197,6 +197,9 @@ internal sealed partial class SignalingHub
         }
     }
 
+    /// <summary>Every open connection of this node (a snapshot).</summary>
+    public List<SignalingConnection> AllConnections() => [.. _sessions.Values.SelectMany(s => s.Connections())];
+
     /// <summary>Server shutdown: every client gets GO_AWAY (reconnect elsewhere or later), then a close.</summary>
     public void Shutdown()
     {

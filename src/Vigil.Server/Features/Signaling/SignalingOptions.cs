@@ -32,6 +32,12 @@ internal sealed class SignalingOptions : IValidatableObject
     /// <summary>The longest a WebSocket stays open (AWS: 1 hour); GO_AWAY is sent <see cref="GoAwayGrace"/> before.</summary>
     public TimeSpan MaxConnectionDuration { get; set; } = TimeSpan.FromHours(1);
 
+    /// <summary>
+    /// How often each node checks that the callers of its open WebSockets may still be there (key or
+    /// thing revoked, account disabled, camera unbound); a refused one is closed within this time.
+    /// </summary>
+    public TimeSpan AccessReviewInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>How long before closing a connection GO_AWAY is sent (AWS: at most 1 minute).</summary>
     public TimeSpan GoAwayGrace { get; set; } = TimeSpan.FromMinutes(1);
 
@@ -87,6 +93,11 @@ internal sealed class SignalingOptions : IValidatableObject
         if (MaxConnectionDuration < TimeSpan.FromSeconds(2) || MaxConnectionDuration > TimeSpan.FromDays(1))
         {
             yield return new ValidationResult("must be between 00:00:02 and 1.00:00:00", [nameof(MaxConnectionDuration)]);
+        }
+
+        if (AccessReviewInterval < TimeSpan.FromMilliseconds(100) || AccessReviewInterval > TimeSpan.FromMinutes(5))
+        {
+            yield return new ValidationResult("must be between 00:00:00.1 and 00:05:00", [nameof(AccessReviewInterval)]);
         }
 
         if (GoAwayGrace < TimeSpan.Zero || GoAwayGrace >= MaxConnectionDuration)

@@ -33,7 +33,7 @@ internal static partial class SignalingSocketEndpoint
             return;
         }
 
-        var (session, channelArn, clientId) = admitted!.Value;
+        var (session, channelArn, clientId, caller) = admitted!.Value;
         WebSocket socket;
         try
         {
@@ -55,7 +55,7 @@ internal static partial class SignalingSocketEndpoint
         using (socket)
         {
             var options = hub.Options;
-            var connection = new SignalingConnection(socket, channelArn, clientId, services.GetRequiredService<TimeProvider>(), options);
+            var connection = new SignalingConnection(socket, channelArn, clientId, services.GetRequiredService<TimeProvider>(), options, caller);
             try
             {
                 await hub.ConnectedAsync(session, connection, cancellationToken);
@@ -68,7 +68,7 @@ internal static partial class SignalingSocketEndpoint
         }
     }
 
-    private static async Task<(KvsResult? Refusal, (ChannelSession Session, string Arn, string? ClientId)? Admitted)> AdmitAsync(
+    private static async Task<(KvsResult? Refusal, (ChannelSession Session, string Arn, string? ClientId, CallerIdentity Caller)? Admitted)> AdmitAsync(
         HttpContext context, bool master, SignalingHub hub, CancellationToken cancellationToken)
     {
         var request = context.Request;
@@ -110,7 +110,8 @@ internal static partial class SignalingSocketEndpoint
         // A master's X-Amz-ClientId, if any, is ignored: the channel has exactly one master.
         var caller = authentication.Principal!;
         var action = master ? KvsActions.ConnectAsMaster : KvsActions.ConnectAsViewer;
-        if (!caller.IsAllowed(action, arn!))
+        if (!caller.IsAllowed(action, arn!)
+            || (master && !await context.RequestServices.GetRequiredService<ThingChannelGuard>().MayControlAsync(caller, arn!, cancellationToken)))
         {
             return (KvsResult.Error(403, "AccessDeniedException", $"User: {caller.Principal} is not authorized to perform: {action} on resource: {arn}"), null);
         }
@@ -124,7 +125,7 @@ internal static partial class SignalingSocketEndpoint
         var (outcome, session) = await hub.AdmitAsync(channel.Arn, channel.MessageTtlSeconds, clientId, cancellationToken);
         return outcome switch
         {
-            AdmissionOutcome.Admitted => (null, (session!, channel.Arn, clientId)),
+            AdmissionOutcome.Admitted => (null, (session!, channel.Arn, clientId, caller)),
             AdmissionOutcome.TooManyViewers => (KvsErrors.ClientLimitExceeded($"The channel already has {options.MaxViewersPerChannel} viewers connected."), null),
             _ => (KvsErrors.ClientLimitExceeded($"More than {options.ConnectsPerSecondPerChannel} connections per second to this channel."), null),
         };

@@ -179,10 +179,13 @@ public sealed class TemporaryCredentialTests
     }
 
     [Fact]
-    public async Task Verifying_temporary_credentials_reads_no_database()
+    public async Task Verifying_a_users_temporary_credentials_reads_no_database()
     {
+        // A user's (a viewer's) credentials are verified from the token alone. A thing's also check
+        // that its certificate is still active, so that revoking the thing ends them at once
+        // (SignalingRevocationTests).
         await using var rig = await Rig.StartAsync("Postgres");
-        var credentials = rig.Issuer.Issue(CredentialPrincipal.Thing("camera-1", "c"), CameraPolicy, TimeSpan.FromHours(1));
+        var credentials = rig.Issuer.Issue(CredentialPrincipal.User("viewer@example.com", Guid.NewGuid()), AccessPolicy.KinesisVideoFullAccess, TimeSpan.FromHours(1));
 
         // The database is gone (dropped, connections killed); the token alone is enough.
         await rig.Vigil.DropPostgresAsync();

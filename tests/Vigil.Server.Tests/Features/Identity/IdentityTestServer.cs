@@ -21,7 +21,11 @@ internal static class IdentityTestServer
 
     public const string NewPassword = "correct horse battery staple";
 
-    public static Task<RunningVigil> StartAsync(string provider = "Sqlite", IDictionary<string, string?>? settings = null, CancellationToken cancellationToken = default)
+    public static Task<RunningVigil> StartAsync(string provider = "Sqlite", IDictionary<string, string?>? settings = null, CancellationToken cancellationToken = default) =>
+        StartAsync(provider, settings, null, cancellationToken);
+
+    /// <summary>As above, with <paramref name="services"/> changing the server's services (a clock, say) after Vigil's own.</summary>
+    public static Task<RunningVigil> StartAsync(string provider, IDictionary<string, string?>? settings, Action<IServiceCollection>? services, CancellationToken cancellationToken)
     {
         var all = new Dictionary<string, string?>
         {
@@ -36,7 +40,7 @@ internal static class IdentityTestServer
             all[key] = value;
         }
 
-        return RunningVigil.StartAsync(provider, all, cancellationToken: cancellationToken);
+        return RunningVigil.StartAsync(provider, all, services, cancellationToken: cancellationToken);
     }
 
     public static async Task<string> AddUserAsync(this RunningVigil vigil, string email, bool admin = false, string? temporaryPassword = null)

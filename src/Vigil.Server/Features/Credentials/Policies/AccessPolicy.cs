@@ -51,6 +51,10 @@ internal sealed class AccessPolicy
     }
 
     /// <summary>Full access to every KVS operation on every channel: the default for an administrator's access key.</summary>
+    /// <summary>Nothing at all (an explicit Deny of every action): the default of a non-admin account's long-term key.</summary>
+    public static AccessPolicy NoAccess { get; } =
+        Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"*","Resource":"*"}]}""");
+
     public static AccessPolicy KinesisVideoFullAccess { get; } =
         Parse("""{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"kinesisvideo:*","Resource":"*"}]}""");
 

@@ -1,0 +1,10 @@
+namespace Vigil.Server.Features.Cameras;
+
+internal enum ViewerAccessOutcome
+{
+    Issued,
+    NotFound,
+    NotLive,
+    NotProvisioned,
+    AccountInactive,
+}
