@@ -72,13 +72,19 @@ if [ $ready -ne 1 ]; then
 fi
 
 # The demo camera provisions itself the way a real one does: claim certificate -> its own certificate.
-# Then it stays connected (online) until the demo stops.
+# Then it stays connected (online) and streams a live test picture to viewers until the demo stops.
 if "$agent" provision --config "$demo/claim-bundle/agent.json" --state "$demo/camera" --serial "$serial" > "$demo/agent.log" 2>&1; then
-  "$agent" run --config "$demo/claim-bundle/agent.json" --state "$demo/camera" >> "$demo/agent.log" 2>&1 &
+  "$agent" run --config "$demo/claim-bundle/agent.json" --state "$demo/camera" --source testsrc >> "$demo/agent.log" 2>&1 &
   camera=$!
   for _ in $(seq 1 50); do grep -q '^Online:' "$demo/agent.log" && break; sleep 0.2; done
   if grep -q '^Online:' "$demo/agent.log"; then online="is online"; else online="is not online yet"; fi
-  camera_status="provisioned itself with vigil-agent and $online (vigil-agent run; state in $demo/camera, log $demo/agent.log; see: $vigil --data $data things list)"
+  for _ in $(seq 1 50); do grep -q 'connected as master of channel' "$demo/agent.log" && break; sleep 0.2; done
+  if grep -q 'connected as master of channel' "$demo/agent.log"; then
+    streaming="streams a live test picture (testsrc, 1280x720) to viewers of signaling channel $serial"
+  else
+    streaming="is not streaming yet (see the log)"
+  fi
+  camera_status="provisioned itself with vigil-agent, $online and $streaming (vigil-agent run; state in $demo/camera, log $demo/agent.log; see: $vigil --data $data things list)"
 else
   camera_status="could not provision itself (see $demo/agent.log)"
 fi

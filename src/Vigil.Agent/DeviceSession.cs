@@ -13,6 +13,8 @@ namespace Vigil.Agent;
 /// </summary>
 internal sealed class DeviceSession(AgentBundle bundle, DeviceState state, TextWriter output, TimeProvider time)
 {
+    public const string NotProvisioned = "this camera is not provisioned yet; run first: vigil-agent provision --config agent.json --serial SERIAL";
+
     public static readonly TimeSpan FirstRetry = TimeSpan.FromSeconds(1);
 
     public static readonly TimeSpan LongestRetry = TimeSpan.FromMinutes(1);
@@ -22,7 +24,7 @@ internal sealed class DeviceSession(AgentBundle bundle, DeviceState state, TextW
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var thing = state.LoadThing()
-            ?? throw new AgentException("this camera is not provisioned yet; run first: vigil-agent provision --config agent.json --serial SERIAL");
+            ?? throw new AgentException(NotProvisioned);
         using var root = bundle.LoadRootCertificate();
         using var certificate = state.LoadDeviceCertificate();
         var endpoint = bundle.Configuration.Mqtt;

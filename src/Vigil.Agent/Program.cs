@@ -77,11 +77,45 @@ internal static class Program
 
     private static Command CreateRun()
     {
-        var command = new Command("run", "Stay connected to Vigil with this camera's own certificate, so that it shows online; reconnect when the connection is lost. Ctrl+C or SIGTERM stops it. Exit code 3: the certificate was refused (revoked).");
+        var source = new Option<string?>("--source") { Description = "What to stream: testsrc (default), file:PATH, rtsp://[user:password@]host/path, v4l2:/dev/videoN, or none (source in agent.json)", HelpName = "SOURCE" };
+        var width = new Option<int?>("--width") { Description = "Picture width of testsrc and v4l2 (default 1280)", HelpName = "PIXELS" };
+        var height = new Option<int?>("--height") { Description = "Picture height of testsrc and v4l2 (default 720)", HelpName = "PIXELS" };
+        var fps = new Option<int?>("--fps") { Description = "Frame rate of testsrc, v4l2 and raw .h264 files (default 30)", HelpName = "N" };
+        var bitrate = new Option<int?>("--bitrate") { Description = "Bitrate of testsrc and v4l2 in kbit/s (default 2000)", HelpName = "KBPS" };
+        var gopCache = new Option<int?>("--gop-cache") { Description = "Memory for the current group of pictures, MiB (default 8)", HelpName = "MIB" };
+        var maxViewers = new Option<int?>("--max-viewers") { Description = "Viewers served at once (default 10)", HelpName = "N" };
+        var stall = new Option<double?>("--stall-timeout") { Description = "Restart a source that sent no frame for this many seconds (default 10)", HelpName = "SECONDS" };
+        var bind = new Option<string[]>("--bind") { Description = "Local address for WebRTC (repeatable; default: every usable address)", HelpName = "ADDRESS", AllowMultipleArgumentsPerToken = false };
+        var relayOnly = new Option<bool>("--relay-only") { Description = "Offer viewers only TURN-relayed candidates (hides this camera's addresses)" };
+        var verbose = new Option<bool>("--verbose") { Description = "Log debug messages too (ffmpeg's, WebRTC's)" };
+        var command = new Command("run", "Stay connected to Vigil with this camera's own certificate, so that it shows online, and stream live video to every viewer (signaling master, WebRTC). Reconnects when the connection is lost. Ctrl+C or SIGTERM stops it. Exit code 3: the certificate was refused (revoked).")
+        {
+            source, width, height, fps, bitrate, gopCache, maxViewers, stall, bind, relayOnly, verbose,
+        };
         command.SetAction((parseResult, cancellationToken) => RunAsync(async () =>
         {
             var (bundle, state) = Open(parseResult);
-            await new DeviceSession(bundle, state, Console.Out, TimeProvider.System).RunAsync(cancellationToken);
+            var settings = StreamSettings.Resolve(bundle, new StreamSettings.Overrides(
+                parseResult.GetValue(source), parseResult.GetValue(width), parseResult.GetValue(height), parseResult.GetValue(fps), parseResult.GetValue(bitrate),
+                parseResult.GetValue(gopCache), parseResult.GetValue(maxViewers), parseResult.GetValue(stall), parseResult.GetValue(bind), parseResult.GetValue(relayOnly)));
+            var thing = state.LoadThing() ?? throw new AgentException(DeviceSession.NotProvisioned);
+            using var loggers = new AgentLogging(Console.Out, parseResult.GetValue(verbose));
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var online = new DeviceSession(bundle, state, Console.Out, TimeProvider.System).RunAsync(stop.Token);
+            var streaming = settings.Source.Kind == Media.SourceKind.None
+                ? Task.CompletedTask
+                : new StreamingService(bundle, state, thing, settings, loggers, TimeProvider.System).RunAsync(stop.Token);
+            try
+            {
+                await online;
+            }
+            finally
+            {
+                // Stopped, or the certificate was refused: the stream goes too.
+                await stop.CancelAsync();
+                await streaming;
+            }
+
             return AgentExitCodes.Success;
         }));
         return command;

@@ -47,7 +47,7 @@ public sealed class RunCommandTests
             var monitorProvision = await AgentExecutable.RunAsync(["provision", "--config", config, "--serial", "MONITOR-1", "--state", monitorState], cancellationToken: Ct);
             Assert.True(monitorProvision.ExitCode == 0, monitorProvision.StandardError + monitorProvision.StandardOutput);
 
-            await using var agent = ExternalProcess.Start(AgentExecutable.Path, ["run", "--config", config]);
+            await using var agent = ExternalProcess.Start(AgentExecutable.Path, ["run", "--config", config, "--source", "none"]);
             await agent.WaitForLineAsync(l => l.StartsWith("Online:", StringComparison.Ordinal), Patience, Ct);
             await server.WaitUntilOnlineAsync("CAM-RUN-1", online: true, Ct);
 
@@ -95,7 +95,7 @@ public sealed class RunCommandTests
 
         var provision = await AgentExecutable.RunAsync(["provision", "--config", config, "--serial", "CAM-RUN-2"], cancellationToken: Ct);
         Assert.True(provision.ExitCode == 0, provision.StandardError + provision.StandardOutput);
-        await using var agent = ExternalProcess.Start(AgentExecutable.Path, ["run", "--config", config]);
+        await using var agent = ExternalProcess.Start(AgentExecutable.Path, ["run", "--config", config, "--source", "none"]);
         await agent.WaitForLineAsync(l => l.StartsWith("Online:", StringComparison.Ordinal), Patience, Ct);
 
         var revoke = await server.RunAsync(["things", "revoke", "CAM-RUN-2"], Ct);

@@ -49,10 +49,11 @@ internal sealed class ServerProcess : IDisposable
         return settings;
     }
 
+    /// <summary>Starts <c>vigil serve</c>; on the HTTPS port the settings name (<c>VIGIL__Server__HttpsPort</c>, so that a claim bundle names it), else a free one.</summary>
     public static async Task<ServerProcess> StartAsync(string data, Dictionary<string, string?> settings, CancellationToken cancellationToken)
     {
         var httpPort = VigilExecutable.FreePort();
-        var httpsPort = VigilExecutable.FreePort();
+        var httpsPort = settings.GetValueOrDefault("VIGIL__Server__HttpsPort") is { } chosen ? int.Parse(chosen, CultureInfo.InvariantCulture) : VigilExecutable.FreePort();
         var process = VigilExecutable.StartServer(data, httpPort, httpsPort, settings);
         var server = new ServerProcess(process, data, settings, httpPort, httpsPort);
         try

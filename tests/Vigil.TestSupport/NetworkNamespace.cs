@@ -121,6 +121,15 @@ public sealed partial class NetworkNamespace : IAsyncDisposable
             percent.ToString(CultureInfo.InvariantCulture), "counter", "drop"], cancellationToken);
     }
 
+    /// <summary>Drops every UDP datagram arriving in the namespace: a peer that has gone silent (lost power, left the network).</summary>
+    public async Task BlockUdpAsync(CancellationToken cancellationToken = default)
+    {
+        var nft = RequiredTool.Find("nft", "nftables");
+        await ExecAsync([nft, "add", "table", "inet", "vigil_block"], cancellationToken);
+        await ExecAsync([nft, "add", "chain", "inet", "vigil_block", "input", "{ type filter hook input priority 0; policy accept; }"], cancellationToken);
+        await ExecAsync([nft, "add", "rule", "inet", "vigil_block", "input", "meta", "l4proto", "udp", "drop"], cancellationToken);
+    }
+
     /// <summary>Packets dropped so far by the <see cref="AddUdpLossAsync"/> rule.</summary>
     public async Task<long> DroppedPacketsAsync(CancellationToken cancellationToken = default)
     {

@@ -42,36 +42,7 @@ public sealed class WebRtcViewerPage : IAsyncDisposable
           const c = JSON.parse(json);
           await window.pc.addIceCandidate(c.candidate ? c : { candidate: '', sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex });
         };
-        window.vigilStats = async () => {
-          const report = await window.pc.getStats();
-          const s = { iceState: window.pc.iceConnectionState, connectionState: window.pc.connectionState };
-          let transport, inbound, codecs = {};
-          report.forEach(r => {
-            if (r.type === 'inbound-rtp' && r.kind === 'video') inbound = r;
-            if (r.type === 'transport') transport = r;
-            if (r.type === 'codec') codecs[r.id] = r;
-          });
-          if (inbound) {
-            Object.assign(s, {
-              framesDecoded: inbound.framesDecoded || 0, keyFramesDecoded: inbound.keyFramesDecoded || 0,
-              framesDropped: inbound.framesDropped || 0, freezeCount: inbound.freezeCount || 0,
-              packetsReceived: inbound.packetsReceived || 0, packetsLost: inbound.packetsLost || 0,
-              nackCount: inbound.nackCount || 0, pliCount: inbound.pliCount || 0, firCount: inbound.firCount || 0,
-              frameWidth: inbound.frameWidth || 0, frameHeight: inbound.frameHeight || 0 });
-            const codec = codecs[inbound.codecId];
-            if (codec) { s.mimeType = codec.mimeType; s.sdpFmtpLine = codec.sdpFmtpLine; }
-          }
-          if (transport) {
-            Object.assign(s, { dtlsState: transport.dtlsState, dtlsRole: transport.dtlsRole, srtpCipher: transport.srtpCipher, tlsVersion: transport.tlsVersion });
-            const pair = report.get(transport.selectedCandidatePairId);
-            if (pair) {
-              s.pairState = pair.state; s.pairNominated = !!pair.nominated;
-              const local = report.get(pair.localCandidateId), remote = report.get(pair.remoteCandidateId);
-              s.localCandidateType = local && local.candidateType; s.remoteCandidateType = remote && remote.candidateType;
-            }
-          }
-          return JSON.stringify(s);
-        };
+        window.vigilStats = () => window.vigilStatsOf(window.pc);
         true; // Playwright calls the script's value if it is a function; make it not one
         """;
 
@@ -122,6 +93,7 @@ public sealed class WebRtcViewerPage : IAsyncDisposable
 
             onBrowserCandidate(json.Length == 0 ? string.Empty : JsonDocument.Parse(json).RootElement.GetProperty("candidate").GetString() ?? string.Empty);
         });
+        await page.EvaluateAsync(WebRtcStatsScript.Script);
         await page.EvaluateAsync(PageScript);
         var offer = await page.EvaluateAsync<string>("c => window.vigilStart(c)", JsonSerializer.Serialize(rtcConfiguration));
         var answer = await answerOffer(offer);

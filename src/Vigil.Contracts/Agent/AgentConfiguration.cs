@@ -37,4 +37,13 @@ public sealed record AgentConfiguration
 
     /// <summary>File name of the root CA certificate that every Vigil endpoint's certificate chains to.</summary>
     public string RootCaFile { get; init; } = "root-ca.pem";
+
+    /// <summary>
+    /// What <c>vigil-agent run</c> streams to viewers: <c>testsrc</c> (the default), <c>file:PATH</c>,
+    /// <c>rtsp://…</c>, <c>v4l2:/dev/videoN</c>, or <c>none</c>. The <c>--source</c> option overrides it.
+    /// </summary>
+    public string? Source { get; init; }
+
+    /// <summary>How the live stream is encoded and served; every member optional (the agent's defaults apply).</summary>
+    public StreamConfiguration? Stream { get; init; }
 }

@@ -27,7 +27,7 @@ internal abstract class VigilDbContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<AccessKey> AccessKeys => Set<AccessKey>();
 
-    public DbSet<SnapshotCamera> SnapshotCameras => Set<SnapshotCamera>();
+    public DbSet<Camera> Cameras => Set<Camera>();
 
     public DbSet<SnapshotEvent> Events => Set<SnapshotEvent>();
 

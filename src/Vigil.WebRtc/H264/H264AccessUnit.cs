@@ -12,7 +12,14 @@ public sealed class H264AccessUnit
         {
             var type = H264NalUnitType.Of(nal.Span);
             IsKeyframe |= type == H264NalUnitType.Idr;
-            HasParameterSets |= type == H264NalUnitType.Sps;
+            if (type == H264NalUnitType.Sps)
+            {
+                HasParameterSets = true;
+                if (H264SequenceParameterSet.TryParse(nal.Span, out var sps))
+                {
+                    Profile = sps.ProfileLevelId.Profile;
+                }
+            }
         }
     }
 
@@ -24,4 +31,10 @@ public sealed class H264AccessUnit
 
     /// <summary>True when a sequence parameter set is part of the access unit.</summary>
     public bool HasParameterSets { get; }
+
+    /// <summary>
+    /// The profile its sequence parameter set declares, as WebRTC negotiates it (pass it to
+    /// <see cref="VideoTrackSettings.Profile"/>); null without an SPS or for a profile WebRTC has no name for.
+    /// </summary>
+    public H264Profile? Profile { get; }
 }

@@ -50,6 +50,42 @@ public sealed class MigrationTests
         Assert.Contains("new database", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [MemberData(nameof(StorageProviders.All), MemberType = typeof(StorageProviders))]
+    public async Task Snapshot_cameras_and_things_stored_before_camera_binding_are_kept_by_its_migration(string provider)
+    {
+        await using var vigil = await TestVigil.StartAsync(provider, cancellationToken: Ct);
+        var (camera, owner, created) = (Guid.NewGuid(), Guid.NewGuid(), new DateTimeOffset(2026, 12, 1, 8, 0, 0, TimeSpan.Zero));
+        await vigil.InScopeAsync<VigilDbContext, int>(async db =>
+        {
+            var migrator = Microsoft.EntityFrameworkCore.Infrastructure.AccessorExtensions.GetService<Microsoft.EntityFrameworkCore.Migrations.IMigrator>(db);
+            var initial = db.Database.GetMigrations().First();
+            await migrator.MigrateAsync(initial, Ct);
+            var sqlite = provider == "Sqlite";
+            string Id(Guid g) => sqlite ? $"'{g.ToString().ToUpperInvariant()}'" : $"'{g}'";
+            var at = sqlite
+                ? ((long)new Microsoft.EntityFrameworkCore.Storage.ValueConversion.DateTimeOffsetToBinaryConverter().ConvertToProvider(created)!).ToString(System.Globalization.CultureInfo.InvariantCulture)
+                : "'2026-12-01T08:00:00Z'";
+            var bytes = sqlite ? "x'00'" : "'\\x00'::bytea";
+            const string emptyObject = "'{{}}'"; // ExecuteSqlRaw formats the text: {{ }} is a brace
+#pragma warning disable EF1002 // literals made above from test values, no input
+            await db.Database.ExecuteSqlRawAsync(
+                $"""INSERT INTO "SnapshotCameras" ("Id", "Name", "OwnerId", "SmtpUsername", "SmtpPasswordHash", "IngestTokenHash", "UploadTokenHash", "CreatedAt") VALUES ({Id(camera)}, 'Garden', {Id(owner)}, 'cam-abc', {bytes}, {bytes}, {bytes}, {at})""", Ct);
+            await db.Database.ExecuteSqlRawAsync(
+                $"""INSERT INTO "Things" ("Name", "AttributesJson", "ThingGroupsJson", "Template", "CertificateId", "CreatedAt", "UpdatedAt", "Online", "PresenceVersion") VALUES ('CAM-OLD', {emptyObject}, '[]', 'VigilCameraTemplate', 'abc', {at}, {at}, {(sqlite ? "0" : "false")}, 0)""", Ct);
+#pragma warning restore EF1002
+            await migrator.MigrateAsync(cancellationToken: Ct);
+            return 0;
+        });
+
+        var kept = await vigil.InScopeAsync<VigilDbContext, Server.Features.Cameras.Camera>(db => db.Cameras.SingleAsync(c => c.Id == camera, Ct));
+        var thing = await vigil.InScopeAsync<VigilDbContext, Server.Features.Devices.Thing>(db => db.Things.SingleAsync(t => t.Name == "CAM-OLD", Ct));
+
+        Assert.Equal(("Garden", owner, "cam-abc", created), (kept.Name, kept.OwnerId, kept.SmtpUsername, kept.CreatedAt));
+        Assert.Null(kept.Serial);
+        Assert.Equal("CAM-OLD", thing.Serial);
+    }
+
     [Fact]
     public async Task Sqlite_databases_use_write_ahead_logging_so_commands_can_run_beside_the_server()
     {

@@ -1,17 +1,23 @@
 using System.CommandLine;
 using Vigil.Server.Cli;
 using Vigil.Server.Features.Identity;
+using Vigil.Server.Hosting;
 
 namespace Vigil.Server.Features.Cameras;
 
-/// <summary><c>vigil cameras add-snapshot|list|rotate-credentials|remove|webhook-url</c>: cameras that send pictures by e-mail, webhook or upload.</summary>
+/// <summary>
+/// <c>vigil cameras list|unbind|add-snapshot|rotate-credentials|remove|webhook-url</c>: users'
+/// cameras for the operator (support, resale): live cameras users bound, and snapshot cameras that
+/// e-mail or upload pictures.
+/// </summary>
 internal static class CameraCommands
 {
     public static Command Create()
     {
-        var cameras = new Command("cameras", "Snapshot cameras: cameras that e-mail or upload pictures when they see motion");
+        var cameras = new Command("cameras", "Users' cameras: live cameras they bound with serial and secret, and snapshot cameras that e-mail or upload pictures");
+        cameras.Subcommands.Add(CameraListCommand.Create(OwnerFilter));
+        cameras.Subcommands.Add(CreateUnbind());
         cameras.Subcommands.Add(CreateAdd());
-        cameras.Subcommands.Add(CreateList());
         cameras.Subcommands.Add(CreateRotate());
         cameras.Subcommands.Add(CreateRemove());
         cameras.Subcommands.Add(CreateWebhookUrl());
@@ -63,11 +69,11 @@ internal static class CameraCommands
     private static Command CreateRemove()
     {
         var camera = new Argument<string>("CAMERA") { Description = "The camera's name or id" };
-        var command = new Command("remove", "Delete a snapshot camera (its events stay until retention removes them)") { camera, OwnerFilter };
+        var command = new Command("remove", "Delete a snapshot camera, or unbind a live one (its events stay until retention removes them)") { camera, OwnerFilter };
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, async (services, ct) =>
         {
             var ownerId = await OwnerIdAsync(services, parseResult.GetValue(OwnerFilter), ct);
-            var result = await services.GetRequiredService<SnapshotCameraDirectory>().RemoveAsync(parseResult.GetValue(camera)!, ownerId, ct);
+            var result = await services.GetRequiredService<CameraDirectory>().RemoveAsync(parseResult.GetValue(camera)!, ownerId, ct);
             if (result.Value is not { } removed)
             {
                 return await FailAsync(result, parseResult.GetValue(camera)!, ownerId);
@@ -80,44 +86,21 @@ internal static class CameraCommands
         return command;
     }
 
-    private static Command CreateList()
+    private static Command CreateUnbind()
     {
-        var command = new Command("list", "List snapshot cameras (never their secrets)") { OwnerFilter, CliOptions.Json };
+        var serial = new Argument<string>("SERIAL") { Description = "The camera's serial number" };
+        var command = new Command("unbind", "Unbind a live camera from its owner (resale, support): the owner loses it at once, its viewers are disconnected, anyone with its secret may bind it again") { serial };
         command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, async (services, ct) =>
         {
-            var ownerId = await OwnerIdAsync(services, parseResult.GetValue(OwnerFilter), ct);
-            var found = await services.GetRequiredService<SnapshotCameraDirectory>().ListAsync(ownerId, ct);
-            var emails = await services.GetRequiredService<IUserDirectory>().EmailsAsync(found.Select(c => c.OwnerId), ct);
-            var cameras = found.OrderBy(c => emails[c.OwnerId], StringComparer.Ordinal).ThenBy(c => c.Name, StringComparer.Ordinal).ToList();
-            if (parseResult.GetValue(CliOptions.Json))
+            var value = parseResult.GetValue(serial)!.Trim();
+            var result = await services.GetRequiredService<CameraDirectory>().UnbindAsync(value, ct);
+            if (result.Value is not { } unbound)
             {
-                await CliOutput.WriteJsonAsync(writer =>
-                {
-                    writer.WriteStartArray();
-                    foreach (var c in cameras)
-                    {
-                        writer.WriteStartObject();
-                        writer.WriteString("id", c.Id);
-                        writer.WriteString("name", c.Name);
-                        writer.WriteString("owner", emails[c.OwnerId]);
-                        writer.WriteString("ownerId", c.OwnerId);
-                        writer.WriteString("smtpUsername", c.SmtpUsername);
-                        writer.WriteString("createdAt", c.CreatedAt);
-                        writer.WriteEndObject();
-                    }
-
-                    writer.WriteEndArray();
-                }, ct);
-                return CommandRunner.Success;
+                return await CommandRunner.FailAsync($"no one has bound a camera with serial {DisplayText.Printable(value, 64, "")}");
             }
 
-            var table = new TextTable("ID", "NAME", "OWNER", "SMTP USER", "CREATED");
-            foreach (var c in cameras)
-            {
-                table.Add(c.Id.ToString(), c.Name, emails[c.OwnerId], c.SmtpUsername, c.CreatedAt.ToString("yyyy-MM-dd HH:mm"));
-            }
-
-            Console.Write(table.Count == 0 ? "No snapshot cameras; add one with: vigil cameras add-snapshot --owner EMAIL --name NAME\n" : table.ToString());
+            var email = (await services.GetRequiredService<IUserDirectory>().EmailsAsync([unbound.OwnerId], ct))[unbound.OwnerId];
+            Console.WriteLine($"Unbound {value} ('{unbound.Name}') from {email}.");
             return CommandRunner.Success;
         }, cancellationToken));
         return command;

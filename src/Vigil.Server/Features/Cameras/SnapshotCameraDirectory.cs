@@ -3,12 +3,16 @@ using Vigil.Server.Storage;
 
 namespace Vigil.Server.Features.Cameras;
 
-/// <summary>Creates snapshot cameras and recognises them by their SMTP credentials, ingest address or upload token.</summary>
+/// <summary>
+/// Cameras as senders of pictures: creates snapshot cameras, issues and rotates snapshot-ingest
+/// credentials (also for a live camera), and recognises a sender by its SMTP credentials, ingest
+/// address or upload token.
+/// </summary>
 internal sealed class SnapshotCameraDirectory(VigilDbContext db, ISnapshotIngestEndpoints ingest, TimeProvider time)
 {
     public string Domain => ingest.AddressDomain;
 
-    /// <summary>A new camera of the account <paramref name="ownerId"/> (callers resolve e-mail addresses with <c>IUserDirectory</c>), or why not.</summary>
+    /// <summary>A new snapshot camera of the account <paramref name="ownerId"/> (callers resolve e-mail addresses with <c>IUserDirectory</c>), or why not.</summary>
     public async Task<CameraResult<CameraCredentials>> AddAsync(Guid ownerId, string name, CancellationToken cancellationToken)
     {
         name = name.Trim();
@@ -17,65 +21,45 @@ internal sealed class SnapshotCameraDirectory(VigilDbContext db, ISnapshotIngest
             return CameraResult<CameraCredentials>.Refused(CameraOutcome.InvalidName, problem);
         }
 
-        if (await db.SnapshotCameras.AnyAsync(c => c.OwnerId == ownerId && c.Name == name, cancellationToken))
+        if (await db.Cameras.AnyAsync(c => c.OwnerId == ownerId && c.Name == name, cancellationToken))
         {
             return CameraResult<CameraCredentials>.Refused(CameraOutcome.DuplicateName);
         }
 
-        var password = CameraRules.NewSecret();
-        var ingestToken = CameraRules.NewSecret();
-        var uploadToken = CameraRules.NewSecret();
-        var camera = new SnapshotCamera
+        var camera = new Camera
         {
             Id = Guid.CreateVersion7(time.GetUtcNow()),
             Name = name,
             OwnerId = ownerId,
-            SmtpUsername = "cam-" + CameraRules.NewSecret()[..10],
-            SmtpPasswordHash = CameraRules.Hash(password),
-            IngestTokenHash = CameraRules.Hash(ingestToken),
-            UploadTokenHash = CameraRules.Hash(uploadToken),
             CreatedAt = time.GetUtcNow(),
         };
-        db.SnapshotCameras.Add(camera);
+        var credentials = Issue(camera);
+        db.Cameras.Add(camera);
         await db.SaveChangesAsync(cancellationToken);
-        return CameraResult<CameraCredentials>.Done(new CameraCredentials(Identity(camera), camera.SmtpUsername, password, $"{ingestToken}@{Domain}", uploadToken));
+        return CameraResult<CameraCredentials>.Done(credentials);
     }
 
-    /// <summary>Issues new secrets for a camera; the old ones stop working at once.</summary>
+    /// <summary>
+    /// Issues new snapshot-ingest secrets for a camera of either kind; a camera that had some stops
+    /// accepting the old ones at once, a live camera that had none can send pictures from now on.
+    /// </summary>
     public async Task<CameraResult<CameraCredentials>> RotateAsync(string nameOrId, Guid? ownerId, CancellationToken cancellationToken)
     {
-        var (outcome, camera, problem) = await FindAsync(nameOrId, ownerId, cancellationToken);
+        var (outcome, camera, problem) = await CameraLookup.FindAsync(db.Cameras, nameOrId, ownerId, cancellationToken);
         if (camera is null)
         {
             return CameraResult<CameraCredentials>.Refused(outcome, problem);
         }
 
-        var password = CameraRules.NewSecret();
-        var ingestToken = CameraRules.NewSecret();
-        var uploadToken = CameraRules.NewSecret();
-        camera.SmtpPasswordHash = CameraRules.Hash(password);
-        camera.IngestTokenHash = CameraRules.Hash(ingestToken);
-        camera.UploadTokenHash = CameraRules.Hash(uploadToken);
+        var credentials = Issue(camera);
         await db.SaveChangesAsync(cancellationToken);
-        return CameraResult<CameraCredentials>.Done(new CameraCredentials(Identity(camera), camera.SmtpUsername, password, $"{ingestToken}@{Domain}", uploadToken));
+        return CameraResult<CameraCredentials>.Done(credentials);
     }
 
-    public async Task<CameraResult<CameraIdentity>> RemoveAsync(string nameOrId, Guid? ownerId, CancellationToken cancellationToken)
+    /// <summary>The cameras that can send pictures (those with snapshot-ingest credentials), of one owner or of all.</summary>
+    public async Task<IReadOnlyList<Camera>> ListAsync(Guid? ownerId, CancellationToken cancellationToken)
     {
-        var (outcome, camera, problem) = await FindAsync(nameOrId, ownerId, cancellationToken);
-        if (camera is null)
-        {
-            return CameraResult<CameraIdentity>.Refused(outcome, problem);
-        }
-
-        db.SnapshotCameras.Remove(camera);
-        await db.SaveChangesAsync(cancellationToken);
-        return CameraResult<CameraIdentity>.Done(Identity(camera));
-    }
-
-    public async Task<IReadOnlyList<SnapshotCamera>> ListAsync(Guid? ownerId, CancellationToken cancellationToken)
-    {
-        var query = db.SnapshotCameras.AsNoTracking();
+        var query = db.Cameras.AsNoTracking().Where(c => c.SmtpUsername != null);
         if (ownerId is { } owner)
         {
             query = query.Where(c => c.OwnerId == owner);
@@ -86,8 +70,8 @@ internal sealed class SnapshotCameraDirectory(VigilDbContext db, ISnapshotIngest
 
     public async Task<CameraIdentity?> FindBySmtpCredentialsAsync(string username, string password, CancellationToken cancellationToken)
     {
-        var camera = await db.SnapshotCameras.AsNoTracking().SingleOrDefaultAsync(c => c.SmtpUsername == username, cancellationToken);
-        return camera is not null && CameraRules.Matches(password, camera.SmtpPasswordHash) ? Identity(camera) : null;
+        var camera = await db.Cameras.AsNoTracking().SingleOrDefaultAsync(c => c.SmtpUsername == username, cancellationToken);
+        return camera is { SmtpPasswordHash: { } hash } && CameraRules.Matches(password, hash) ? Identity(camera) : null;
     }
 
     /// <summary>The camera whose private ingest address is <paramref name="address"/>, or null (also for another domain).</summary>
@@ -100,7 +84,7 @@ internal sealed class SnapshotCameraDirectory(VigilDbContext db, ISnapshotIngest
         }
 
         var hash = CameraRules.Hash(address[..at].ToLowerInvariant());
-        var camera = await db.SnapshotCameras.AsNoTracking().SingleOrDefaultAsync(c => c.IngestTokenHash == hash, cancellationToken);
+        var camera = await db.Cameras.AsNoTracking().SingleOrDefaultAsync(c => c.IngestTokenHash == hash, cancellationToken);
         return camera is null ? null : Identity(camera);
     }
 
@@ -113,29 +97,22 @@ internal sealed class SnapshotCameraDirectory(VigilDbContext db, ISnapshotIngest
     public async Task<CameraIdentity?> FindByUploadTokenAsync(string token, CancellationToken cancellationToken)
     {
         var hash = CameraRules.Hash(token);
-        var camera = await db.SnapshotCameras.AsNoTracking().SingleOrDefaultAsync(c => c.UploadTokenHash == hash, cancellationToken);
+        var camera = await db.Cameras.AsNoTracking().SingleOrDefaultAsync(c => c.UploadTokenHash == hash, cancellationToken);
         return camera is null ? null : Identity(camera);
     }
 
-    /// <summary>The one camera <paramref name="nameOrId"/> names (NotFound, or Ambiguous when several of different owners share the name).</summary>
-    private async Task<(CameraOutcome Outcome, SnapshotCamera? Camera, string? Problem)> FindAsync(string nameOrId, Guid? ownerId, CancellationToken cancellationToken)
+    /// <summary>New secrets on <paramref name="camera"/> (its SMTP username stays once it has one); returns them in clear, the only time they exist so.</summary>
+    private CameraCredentials Issue(Camera camera)
     {
-        var query = db.SnapshotCameras.AsQueryable();
-        if (ownerId is { } owner)
-        {
-            query = query.Where(c => c.OwnerId == owner);
-        }
-
-        var matches = Guid.TryParse(nameOrId, out var id)
-            ? await query.Where(c => c.Id == id).ToListAsync(cancellationToken)
-            : await query.Where(c => c.Name == nameOrId).ToListAsync(cancellationToken);
-        return matches.Count switch
-        {
-            1 => (CameraOutcome.Done, matches[0], null),
-            0 => (CameraOutcome.NotFound, null, null),
-            _ => (CameraOutcome.Ambiguous, null, $"{matches.Count} cameras are named '{nameOrId}'"),
-        };
+        var password = CameraRules.NewSecret();
+        var ingestToken = CameraRules.NewSecret();
+        var uploadToken = CameraRules.NewSecret();
+        camera.SmtpUsername ??= "cam-" + CameraRules.NewSecret()[..10];
+        camera.SmtpPasswordHash = CameraRules.Hash(password);
+        camera.IngestTokenHash = CameraRules.Hash(ingestToken);
+        camera.UploadTokenHash = CameraRules.Hash(uploadToken);
+        return new CameraCredentials(Identity(camera), camera.SmtpUsername, password, $"{ingestToken}@{Domain}", uploadToken);
     }
 
-    private static CameraIdentity Identity(SnapshotCamera camera) => new(camera.Id, camera.Name, camera.OwnerId);
+    private static CameraIdentity Identity(Camera camera) => new(camera.Id, camera.Name, camera.OwnerId);
 }

@@ -4,10 +4,11 @@ using Vigil.Server.Hosting;
 
 namespace Vigil.Server.Features.Devices;
 
-/// <summary><c>vigil registry import|list|revoke</c>: the manufacturing registry.</summary>
+/// <summary><c>vigil registry import|list|revoke|labels</c>: the manufacturing registry.</summary>
 internal static class RegistryCommands
 {
     private const int ProblemsShown = 20;
+    private const int LabelProgressEvery = 500;
 
     public static Command Create()
     {
@@ -15,6 +16,7 @@ internal static class RegistryCommands
         registry.Subcommands.Add(CreateImport());
         registry.Subcommands.Add(CreateList());
         registry.Subcommands.Add(CreateRevoke());
+        registry.Subcommands.Add(CreateLabels());
         return registry;
     }
 
@@ -53,6 +55,72 @@ internal static class RegistryCommands
             Console.WriteLine(result.Committed
                 ? $"Imported {path}: {result.Added} added, {result.Unchanged} unchanged, 0 conflicting (import {result.ImportId})."
                 : $"{path}: {result.Added} {(parseResult.GetValue(dryRun) ? "would be added" : "added")}, {result.Unchanged} unchanged, 0 conflicting.");
+            return CommandRunner.Success;
+        }, cancellationToken));
+        return command;
+    }
+
+    private static Command CreateLabels()
+    {
+        var file = new Argument<string>("FILE") { Description = "The manufacturer's import file (CSV serial,secret,model or JSON), the one given to 'vigil registry import'; - reads standard input" };
+        var format = new Option<RegistryFileFormat?>("--format") { Description = "Csv or Json (default: from the file name, else from the content)" };
+        var output = new Option<string>("--out") { Description = "Directory for the labels (created if missing): SERIAL.svg and SERIAL.png per camera", Required = true, HelpName = "DIR" };
+        var baseUrl = new Option<string?>("--base-url") { Description = "Where users open the web client, in the QR code's bind URL (default: https:// + Server:PublicHost and the HTTPS port)", HelpName = "URL" };
+        var command = new Command("labels", "Write a printable label per camera of an import file: model, serial, secret and a QR code of the bind URL (the registry keeps only hashes of secrets, so labels come from the file)") { file, format, output, baseUrl };
+        command.SetAction((parseResult, cancellationToken) => CommandRunner.RunAsync(parseResult, async (services, ct) =>
+        {
+            var path = parseResult.GetValue(file)!;
+            var content = await ReadAsync(path, ct);
+            if (content is null)
+            {
+                return CommandRunner.Failure;
+            }
+
+            var parsed = RegistryFileParser.Parse(content, parseResult.GetValue(format) ?? RegistryFileParser.Detect(path, content));
+            if (!parsed.IsValid)
+            {
+                await ReportAsync($"{path} cannot be read; no label was written", parsed.Problems);
+                return CommandRunner.Failure;
+            }
+
+            var url = parseResult.GetValue(baseUrl) ?? services.GetRequiredService<PublicAddress>().Https;
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var parsedUrl) || parsedUrl.Scheme is not ("https" or "http") || parsedUrl.Query.Length > 0)
+            {
+                return await CommandRunner.FailAsync($"--base-url must be an http(s) URL without a query, not '{DisplayText.Printable(url, 64, "")}'");
+            }
+
+            var directory = Path.GetFullPath(parseResult.GetValue(output)!);
+            if (File.Exists(directory))
+            {
+                return await CommandRunner.FailAsync($"{directory} is a file, not a directory");
+            }
+
+            Directory.CreateDirectory(directory);
+            var cut = new List<string>();
+            for (var i = 0; i < parsed.Rows.Count; i++)
+            {
+                var label = new RegistryLabel(parsed.Rows[i], url);
+                // Labels carry secrets: readable by their owner only, like every key Vigil writes.
+                SecureFile.WriteAtomically(Path.Combine(directory, label.Serial + ".svg"), label.ToSvg(), SecureFile.OwnerOnly);
+                SecureFile.WriteAtomically(Path.Combine(directory, label.Serial + ".png"), label.ToPng(), SecureFile.OwnerOnly);
+                if (!label.TextFits)
+                {
+                    cut.Add(label.Serial);
+                }
+
+                if ((i + 1) % LabelProgressEvery == 0 && i + 1 < parsed.Rows.Count)
+                {
+                    await Console.Error.WriteLineAsync($"vigil: {i + 1} of {parsed.Rows.Count} labels written");
+                }
+            }
+
+            Console.WriteLine($"Wrote {parsed.Rows.Count} label(s) to {directory} (SVG and PNG; readable by their owner only: they hold the secrets).");
+            Console.WriteLine($"  bind URL: {RegistryLabel.BindUrlOf(url, "SERIAL", "SECRET")}");
+            if (cut.Count > 0)
+            {
+                Console.WriteLine($"  {cut.Count} label(s) show a shortened serial or secret (the QR code holds it in full): {string.Join(", ", cut.Take(ProblemsShown))}{(cut.Count > ProblemsShown ? ", ..." : "")}");
+            }
+
             return CommandRunner.Success;
         }, cancellationToken));
         return command;

@@ -9,6 +9,12 @@ internal sealed class Thing
 {
     public required string Name { get; init; }
 
+    /// <summary>
+    /// The manufacturer's serial number the thing provisioned with (the template's <c>SerialNumber</c>
+    /// parameter, else its name): how a camera bound by serial finds its thing. One thing per serial.
+    /// </summary>
+    public required string Serial { get; set; }
+
     public string? ThingTypeName { get; set; }
 
     /// <summary>Template attributes as a JSON object of strings.</summary>
@@ -35,6 +41,9 @@ internal sealed class Thing
 
     /// <summary>Last time the thing was seen connected: its connect, its disconnect, or a heartbeat while connected.</summary>
     public DateTimeOffset? LastSeen { get; set; }
+
+    /// <summary>When <see cref="Online"/> last changed (connect, disconnect, or found stale): what status streams poll for.</summary>
+    public DateTimeOffset? PresenceChangedAt { get; set; }
 
     /// <summary>
     /// AWS lifecycle events' <c>versionNumber</c>: increases with every connect, shared by the matching

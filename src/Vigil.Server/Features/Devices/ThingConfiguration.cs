@@ -14,8 +14,11 @@ internal sealed class ThingConfiguration : IEntityTypeConfiguration<Thing>
         builder.Property(t => t.AttributesJson).HasMaxLength(16_384);
         builder.Property(t => t.ThingGroupsJson).HasMaxLength(4_096);
         builder.Property(t => t.Template).HasMaxLength(64);
+        builder.Property(t => t.Serial).HasMaxLength(RegistryRules.SerialMaxLength).IsUnicode(false);
         builder.Property(t => t.CertificateId).HasMaxLength(64).IsUnicode(false);
         builder.HasIndex(t => t.CertificateId);
         builder.HasIndex(t => t.Online);
+        builder.HasIndex(t => t.Serial).IsUnique();
+        builder.HasIndex(t => t.PresenceChangedAt);
     }
 }

@@ -11,6 +11,7 @@ namespace Vigil.Server.Features.Devices;
 /// </summary>
 internal sealed partial class ThingRegistry(VigilDbContext db, CertificateRegistry certificates, TimeProvider time, ILogger<ThingRegistry> logger)
 {
+    // Keeps IN (...) lists well below every provider's parameter limit.
     private const int HeartbeatBatch = 500;
 
     public async Task<List<ThingView>> ListAsync(CancellationToken cancellationToken)
@@ -22,6 +23,31 @@ internal sealed partial class ThingRegistry(VigilDbContext db, CertificateRegist
 
     public Task<Thing?> FindAsync(string name, CancellationToken cancellationToken) =>
         db.Things.AsNoTracking().SingleOrDefaultAsync(t => t.Name == name, cancellationToken);
+
+    public Task<Thing?> FindBySerialAsync(string serial, CancellationToken cancellationToken) =>
+        db.Things.AsNoTracking().SingleOrDefaultAsync(t => t.Serial == serial, cancellationToken);
+
+    /// <summary>The things of these serial numbers, by serial (a serial nothing provisioned yet is absent).</summary>
+    public async Task<Dictionary<string, Thing>> FindBySerialsAsync(IReadOnlyCollection<string> serials, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, Thing>(StringComparer.Ordinal);
+        foreach (var batch in serials.Distinct().Chunk(HeartbeatBatch))
+        {
+            foreach (var thing in await db.Things.AsNoTracking().Where(t => batch.Contains(t.Serial)).ToListAsync(cancellationToken))
+            {
+                found[thing.Serial] = thing;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>Things whose presence changed at or after <paramref name="since"/>, oldest change first.</summary>
+    public Task<List<Thing>> PresenceChangedSinceAsync(DateTimeOffset since, CancellationToken cancellationToken) =>
+        db.Things.AsNoTracking()
+            .Where(t => t.PresenceChangedAt != null && t.PresenceChangedAt >= since)
+            .OrderBy(t => t.PresenceChangedAt)
+            .ToListAsync(cancellationToken);
 
     /// <summary>
     /// Stores a thing fleet provisioning registered, new or again (which clears a revocation), in
@@ -37,6 +63,7 @@ internal sealed partial class ThingRegistry(VigilDbContext db, CertificateRegist
             db.Things.Add(new Thing
             {
                 Name = provisioned.Name,
+                Serial = provisioned.Serial,
                 ThingTypeName = provisioned.ThingTypeName,
                 AttributesJson = provisioned.AttributesJson,
                 ThingGroupsJson = provisioned.ThingGroupsJson,
@@ -48,6 +75,7 @@ internal sealed partial class ThingRegistry(VigilDbContext db, CertificateRegist
         }
         else
         {
+            thing.Serial = provisioned.Serial;
             thing.ThingTypeName = provisioned.ThingTypeName;
             thing.AttributesJson = provisioned.AttributesJson;
             thing.ThingGroupsJson = provisioned.ThingGroupsJson;
@@ -78,7 +106,7 @@ internal sealed partial class ThingRegistry(VigilDbContext db, CertificateRegist
         db.WithoutWaitingForDiskAsync(async () =>
         {
             await db.Things.Where(t => t.Name == name).ExecuteUpdateAsync(
-                set => set.SetProperty(t => t.Online, true).SetProperty(t => t.LastSeen, at).SetProperty(t => t.PresenceVersion, t => t.PresenceVersion + 1),
+                set => set.SetProperty(t => t.Online, true).SetProperty(t => t.LastSeen, at).SetProperty(t => t.PresenceChangedAt, at).SetProperty(t => t.PresenceVersion, t => t.PresenceVersion + 1),
                 cancellationToken);
             return await db.Things.Where(t => t.Name == name).Select(t => t.PresenceVersion).SingleOrDefaultAsync(cancellationToken);
         });
@@ -89,7 +117,7 @@ internal sealed partial class ThingRegistry(VigilDbContext db, CertificateRegist
     /// </summary>
     public Task<int> MarkDisconnectedAsync(string name, long version, DateTimeOffset at, CancellationToken cancellationToken) =>
         db.WithoutWaitingForDiskAsync(() => db.Things.Where(t => t.Name == name && t.PresenceVersion == version).ExecuteUpdateAsync(
-            set => set.SetProperty(t => t.Online, false).SetProperty(t => t.LastSeen, at),
+            set => set.SetProperty(t => t.Online, false).SetProperty(t => t.LastSeen, at).SetProperty(t => t.PresenceChangedAt, at),
             cancellationToken));
 
     /// <summary>
@@ -106,7 +134,7 @@ internal sealed partial class ThingRegistry(VigilDbContext db, CertificateRegist
             }
 
             return await db.Things.Where(t => t.Online && (t.LastSeen == null || t.LastSeen < staleBefore))
-                .ExecuteUpdateAsync(set => set.SetProperty(t => t.Online, false), cancellationToken);
+                .ExecuteUpdateAsync(set => set.SetProperty(t => t.Online, false).SetProperty(t => t.PresenceChangedAt, now), cancellationToken);
         });
 
     /// <summary>

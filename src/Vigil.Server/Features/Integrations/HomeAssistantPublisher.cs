@@ -105,7 +105,7 @@ internal sealed partial class HomeAssistantPublisher(
         await _refreshing.WaitAsync(cancellationToken);
         try
         {
-            IReadOnlyList<SnapshotCamera> cameras;
+            IReadOnlyList<Camera> cameras;
             await using (var scope = scopes.CreateAsyncScope())
             {
                 cameras = await scope.ServiceProvider.GetRequiredService<SnapshotCameraDirectory>().ListAsync(null, cancellationToken);

@@ -155,6 +155,12 @@ internal sealed partial class FleetProvisioningService(
         }
 
         var things = services.GetRequiredService<ThingRegistry>();
+        if (await things.FindBySerialAsync(serial, cancellationToken) is { } other && other.Name != definition.ThingName)
+        {
+            // One thing per serial: a camera bound by its serial must find exactly one thing.
+            return Refuse(request, claim, 409, "ResourceConflict", $"serial number {serial} is already provisioned as thing {other.Name}");
+        }
+
         var thing = await things.FindAsync(definition.ThingName, cancellationToken);
         CertificateRecord? previous = null;
         if (thing is not null)
@@ -184,6 +190,7 @@ internal sealed partial class FleetProvisioningService(
 
             var provisioned = new ProvisionedThing(
                 definition.ThingName,
+                serial,
                 definition.ThingTypeName,
                 JsonSerializer.Serialize(definition.Attributes, ProvisioningJsonContext.Default.IReadOnlyDictionaryStringString),
                 JsonSerializer.Serialize(definition.ThingGroups, ProvisioningJsonContext.Default.IReadOnlyListString),

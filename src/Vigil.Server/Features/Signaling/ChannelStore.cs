@@ -17,6 +17,21 @@ internal sealed partial class ChannelStore(VigilDbContext db, IOptions<AwsOption
     public Task<SignalingChannel?> FindByNameAsync(string name, CancellationToken cancellationToken) =>
         db.SignalingChannels.AsNoTracking().SingleOrDefaultAsync(c => c.Name == name, cancellationToken);
 
+    /// <summary>The channels of these names, by name (a name without a channel is absent).</summary>
+    public async Task<Dictionary<string, SignalingChannel>> FindByNamesAsync(IReadOnlyCollection<string> names, CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, SignalingChannel>(StringComparer.Ordinal);
+        foreach (var batch in names.Distinct().Chunk(500))
+        {
+            foreach (var channel in await db.SignalingChannels.AsNoTracking().Where(c => batch.Contains(c.Name)).ToListAsync(cancellationToken))
+            {
+                found[channel.Name] = channel;
+            }
+        }
+
+        return found;
+    }
+
     public Task<SignalingChannel?> FindByArnAsync(string arn, CancellationToken cancellationToken) =>
         db.SignalingChannels.AsNoTracking().SingleOrDefaultAsync(c => c.Arn == arn, cancellationToken);
 

@@ -54,6 +54,6 @@ public sealed class CameraCommandTests
 
         var removed = await VigilExecutable.RunAsync(data.Path, ["cameras", "remove", "Back yard"], settings, cancellationToken: Ct);
         Assert.True(removed.ExitCode == 0, removed.StandardError);
-        Assert.Contains("No snapshot cameras", (await VigilExecutable.RunAsync(data.Path, ["cameras", "list"], settings, cancellationToken: Ct)).StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("No cameras yet", (await VigilExecutable.RunAsync(data.Path, ["cameras", "list"], settings, cancellationToken: Ct)).StandardOutput, StringComparison.Ordinal);
     }
 }

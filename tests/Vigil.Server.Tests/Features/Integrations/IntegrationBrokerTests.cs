@@ -59,7 +59,7 @@ public sealed class IntegrationBrokerTests
 
         await using (var scope = vigil.App.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<SnapshotCameraDirectory>().RemoveAsync("Front door", null, Ct);
+            await scope.ServiceProvider.GetRequiredService<CameraDirectory>().RemoveAsync("Front door", null, Ct);
         }
 
         await IntegrationClients.RefreshDiscoveryAsync(vigil, Ct);
