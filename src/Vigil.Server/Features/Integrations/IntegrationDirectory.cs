@@ -97,6 +97,9 @@ internal sealed partial class IntegrationDirectory(
     public Task<Integration?> FindByCertificateAsync(string certificateId, CancellationToken cancellationToken) =>
         db.Set<Integration>().AsNoTracking().SingleOrDefaultAsync(i => i.CertificateId == certificateId, cancellationToken);
 
+    public Task<bool> ExistsAsync(string name, CancellationToken cancellationToken) =>
+        db.Set<Integration>().AnyAsync(i => i.Name == name, cancellationToken);
+
     /// <summary>
     /// Revokes the integration's certificate (a live connection is dropped within
     /// <c>Provisioning:CertificateRecheckInterval</c>) and frees its name, so a revoked integration
