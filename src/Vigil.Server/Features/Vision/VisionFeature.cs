@@ -10,6 +10,7 @@ internal static class VisionFeature
         services.AddHttpClient(DetectorModelLocator.HttpClientName, client => client.Timeout = TimeSpan.FromMinutes(5));
         services.AddSingleton<DetectorModelLocator>();
         services.AddSingleton<ObjectDetector>();
+        services.AddSingleton<DetectionApiLimiter>();
         return services;
     }
 
