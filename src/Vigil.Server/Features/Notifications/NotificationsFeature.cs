@@ -14,6 +14,8 @@ internal static class NotificationsFeature
         services.AddSingleton<INotificationAction, EmailNotificationAction>();
         services.AddSingleton<INotificationAction, WebhookNotificationAction>();
         services.AddSingleton<WebhookTargetGuard>();
+        services.AddSingleton<WebhookSecrets>();
+        services.AddSingleton<IDataInitializer, WebhookSecrets.Initializer>();
         services.AddHttpClient(WebhookNotificationAction.HttpClientName)
             .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
             {

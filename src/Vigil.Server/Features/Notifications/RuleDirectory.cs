@@ -12,7 +12,7 @@ namespace Vigil.Server.Features.Notifications;
 /// <see cref="RuleOutcome.Invalid"/> result whose problem names the field; the CLI prints it, the
 /// API answers 400 with it.
 /// </summary>
-internal sealed class RuleDirectory(VigilDbContext db, SnapshotCameraDirectory cameras, WebhookTargetGuard webhookTargets, TimeProvider time)
+internal sealed class RuleDirectory(VigilDbContext db, SnapshotCameraDirectory cameras, WebhookTargetGuard webhookTargets, WebhookSecrets secrets, TimeProvider time)
 {
     public const int MaxRulesPerOwner = 100;
 
@@ -48,7 +48,7 @@ internal sealed class RuleDirectory(VigilDbContext db, SnapshotCameraDirectory c
         Apply(rule, specification, labels);
         if (rule.WebhookUrl is not null)
         {
-            rule.WebhookSecret = CameraRules.NewSecret();
+            secrets.Issue(rule);
         }
 
         db.NotificationRules.Add(rule);
@@ -79,10 +79,11 @@ internal sealed class RuleDirectory(VigilDbContext db, SnapshotCameraDirectory c
         if (rule.WebhookUrl is null)
         {
             rule.WebhookSecret = null;
+            rule.ProtectedWebhookSecret = null;
         }
         else if (!hadWebhook)
         {
-            rule.WebhookSecret = CameraRules.NewSecret();
+            secrets.Issue(rule);
         }
 
         await db.SaveChangesAsync(cancellationToken);

@@ -13,7 +13,7 @@ namespace Vigil.Server.Features.Notifications;
 /// receiver can check origin and freshness. Anything but 2xx is a failure (retried with backoff),
 /// redirects included; where it may connect is <see cref="WebhookTargetGuard"/>'s decision.
 /// </summary>
-internal sealed class WebhookNotificationAction(IHttpClientFactory clients, IOptions<NotificationsOptions> options, TimeProvider time) : INotificationAction
+internal sealed class WebhookNotificationAction(IHttpClientFactory clients, WebhookSecrets secrets, IOptions<NotificationsOptions> options, TimeProvider time) : INotificationAction
 {
     public const string Kind = "Webhook";
     public const string HttpClientName = "notification-webhook";
@@ -31,7 +31,7 @@ internal sealed class WebhookNotificationAction(IHttpClientFactory clients, IOpt
             Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         };
         request.Headers.Add("X-Vigil-Timestamp", timestamp);
-        request.Headers.Add("X-Vigil-Signature", "sha256=" + Sign(rule.WebhookSecret ?? "", timestamp, body));
+        request.Headers.Add("X-Vigil-Signature", "sha256=" + Sign(secrets.Reveal(rule), timestamp, body));
         request.Headers.Add("X-Vigil-Delivery", delivery.Id.ToString(CultureInfo.InvariantCulture));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.DeliveryTimeout);
