@@ -25,7 +25,7 @@ internal sealed class SimulatedCamera(string serial)
     public async Task ProvisionAsync(string host, int port, X509Certificate2 root, X509Certificate2 claim, string template, CancellationToken cancellationToken)
     {
         using var client = new MqttClientFactory().CreateMqttClient();
-        await ConnectAsync(client, host, port, root, claim, Serial, cancellationToken);
+        await ConnectAsync(client, host, port, root, claim, "claim-" + Serial, cancellationToken);
         var answers = new Dictionary<string, TaskCompletionSource<(bool, string)>>(StringComparer.Ordinal);
         var csrTopic = "$aws/certificates/create-from-csr/json";
         var provisionTopic = $"$aws/provisioning-templates/{template}/provision/json";

@@ -150,7 +150,7 @@ static async Task StagesAsync(string model, byte[] picture, int runs)
         }
 
         Lap("original written + fsync");
-        DirectorySync.Flush(directory);
+        Vigil.Shared.DurableFile.FlushDirectory(directory);
         Lap("directory fsync");
     }
 

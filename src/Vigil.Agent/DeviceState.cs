@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
+using Vigil.Shared;
 
 namespace Vigil.Agent;
 
@@ -44,12 +45,12 @@ internal sealed class DeviceState(string directory)
     }
 
     /// <summary>Saves the private key (0600). Generated keys never leave the device; CreateKeysAndCertificate keys arrive once and are kept only here.</summary>
-    public void SaveKey(string pem) => AtomicFile.Write(PathOf(KeyFile), pem, AtomicFile.OwnerOnly);
+    public void SaveKey(string pem) => DurableFile.Write(PathOf(KeyFile), pem, DurableFile.OwnerOnly);
 
     public PendingRegistration? LoadPending() => Read(PendingFile, AgentStateJsonContext.Default.PendingRegistration);
 
     public void SavePending(PendingRegistration pending) =>
-        AtomicFile.Write(PathOf(PendingFile), JsonSerializer.Serialize(pending, AgentStateJsonContext.Default.PendingRegistration), AtomicFile.OwnerOnly);
+        DurableFile.Write(PathOf(PendingFile), JsonSerializer.Serialize(pending, AgentStateJsonContext.Default.PendingRegistration), DurableFile.OwnerOnly);
 
     public void DiscardPending() => File.Delete(PathOf(PendingFile));
 
@@ -58,8 +59,8 @@ internal sealed class DeviceState(string directory)
     /// <summary>Certificate first, then the thing record that says provisioning is complete, then the pending file goes.</summary>
     public void SaveProvisioned(string certificatePem, ProvisionedThing thing)
     {
-        AtomicFile.Write(PathOf(CertificateFile), certificatePem, AtomicFile.WorldReadable);
-        AtomicFile.Write(PathOf(ThingFile), JsonSerializer.Serialize(thing, AgentStateJsonContext.Default.ProvisionedThing), AtomicFile.WorldReadable);
+        DurableFile.Write(PathOf(CertificateFile), certificatePem, DurableFile.WorldReadable);
+        DurableFile.Write(PathOf(ThingFile), JsonSerializer.Serialize(thing, AgentStateJsonContext.Default.ProvisionedThing), DurableFile.WorldReadable);
         DiscardPending();
     }
 

@@ -100,7 +100,8 @@ internal sealed class Provisioner(AgentBundle bundle, DeviceState state, TextWri
     {
         try
         {
-            return await MqttConnection.ConnectAsync(endpoint, root, claim, serial, cancellationToken);
+            // Not the serial itself: that is (or becomes) the thing's name, which the server refuses to claim connections.
+            return await MqttConnection.ConnectAsync(endpoint, root, claim, "claim-" + serial, cancellationToken);
         }
         catch (MqttRefusedException e)
         {

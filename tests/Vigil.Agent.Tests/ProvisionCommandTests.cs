@@ -101,6 +101,24 @@ public sealed class ProvisionCommandTests
     }
 
     [Fact]
+    public async Task Provision_makes_each_state_file_durable_with_an_fsync_of_its_directory()
+    {
+        await using var rig = await Rig.StartAsync("CAM-SYNC-1");
+        using var traces = new TempDirectory("strace");
+
+        // Under strace: the agent's directory sync used to open the directory as a file, which
+        // .NET refuses, and the swallowed exception meant no fsync ever reached the kernel.
+        var (run, trace) = await SyscallTrace.RunAsync(
+            AgentExecutable.Path, ["provision", "--config", rig.Config, "--serial", "CAM-SYNC-1"], null, traces.Path, Ct);
+
+        Assert.True(run.ExitCode == 0, run.StandardError + run.StandardOutput);
+        foreach (var file in new[] { "device.private.key", "device.cert.pem", "thing.json" })
+        {
+            Assert.True(trace.RenamedThenSyncedDirectory(System.IO.Path.Combine(rig.Bundle, file)), $"{file}: no rename followed by an fsync of {rig.Bundle}");
+        }
+    }
+
+    [Fact]
     public async Task Provision_goes_through_the_front_door_the_bundle_names_offering_its_alpn()
     {
         var port = VigilExecutable.FreePort();

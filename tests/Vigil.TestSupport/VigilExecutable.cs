@@ -45,16 +45,23 @@ internal static class VigilExecutable
     public static Task<ProcessResult> RunAsync(string dataDirectory, IEnumerable<string> arguments, IDictionary<string, string?>? settings = null, string? standardInput = null, CancellationToken cancellationToken = default) =>
         ProcessRunner.RunAsync(Path, ["--data", dataDirectory, .. arguments], Environment(settings), standardInput, cancellationToken: cancellationToken);
 
-    /// <summary>Starts <c>vigil serve</c> on free loopback ports; the caller stops it. Its log lines go to <paramref name="output"/> when given.</summary>
-    public static Process StartServer(string dataDirectory, int httpPort, int httpsPort, IDictionary<string, string?>? settings = null, Action<string>? output = null)
+    /// <summary>
+    /// Starts <c>vigil serve</c> on free loopback ports; the caller stops it. Its log lines go to <paramref name="output"/> when given.
+    /// <paramref name="launcher"/> runs it through another program (strace, a shell setting the umask), which gets the binary and its arguments last.
+    /// </summary>
+    public static Process StartServer(string dataDirectory, int httpPort, int httpsPort, IDictionary<string, string?>? settings = null, Action<string>? output = null, IReadOnlyList<string>? launcher = null)
     {
-        var start = new ProcessStartInfo(Path)
+        var start = new ProcessStartInfo(launcher is { Count: > 0 } ? launcher[0] : Path)
         {
-            ArgumentList = { "--data", dataDirectory, "serve" },
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var argument in (launcher is { Count: > 0 } ? [.. launcher.Skip(1), Path] : Array.Empty<string>()).Concat(["--data", dataDirectory, "serve"]))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         var environment = Environment(settings);
         if (environment.GetValueOrDefault("VIGIL__Server__ListenAddress") is null)
         {

@@ -6,7 +6,8 @@ namespace Vigil.Server.Hosting;
 /// ASP.NET Core Data Protection: the authenticated encryption behind cookies, anti-forgery tokens
 /// and the stateless session tokens of temporary credentials. The key ring lives in
 /// <c>&lt;data&gt;/keys/data-protection/</c> (a private directory, like every other key, outside the
-/// database), so every process on this data directory (the server and CLI commands) and every
+/// database, written by <see cref="DurableXmlRepository"/>), so every process on this data
+/// directory (the server and CLI commands) and every
 /// node given the same <c>keys/</c> directory reads what the others protected.
 /// </summary>
 internal static class DataProtectionSetup
@@ -18,7 +19,7 @@ internal static class DataProtectionSetup
         var directory = new DirectoryInfo(data.PathOf("keys", "data-protection"));
         services.AddDataProtection()
             .SetApplicationName(ApplicationName)
-            .PersistKeysToFileSystem(directory);
+            .AddKeyManagementOptions(keys => keys.XmlRepository = new DurableXmlRepository(directory));
         services.AddSingleton<IDataInitializer>(new KeyDirectoryInitializer(data, directory));
         return services;
     }

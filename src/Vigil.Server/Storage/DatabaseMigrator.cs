@@ -17,6 +17,11 @@ internal sealed partial class DatabaseMigrator(IServiceScopeFactory scopes, IOpt
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
+        if (options.Value.Kind == StorageProvider.Sqlite)
+        {
+            SqliteFileModes.MakePrivate(db.Database.GetConnectionString());
+        }
+
         try
         {
             var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);

@@ -52,7 +52,7 @@ internal static class Sendmmsg
     public static int Send(SafeSocketHandle socket, nint messages, int count) =>
         NativeSendmmsg(socket, messages, (uint)count, 0);
 
-    // DllImport rather than LibraryImport, as in Vigil.Server's DirectorySync: the source-generated
+    // DllImport rather than LibraryImport, as in the shared DurableFile (src/Shared): the source-generated
     // stubs need AllowUnsafeBlocks for the whole project, and Vigil.WebRtc, which parses untrusted
     // packets, keeps unsafe code off. The signature is blittable apart from the SafeHandle, which
     // the runtime marshals with AddRef/Release; the buffers are pinned arrays (see UdpBatch).

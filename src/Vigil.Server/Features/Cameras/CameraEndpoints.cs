@@ -140,6 +140,7 @@ internal static class CameraEndpoints
         {
             CameraOutcome.Done => TypedResults.Created($"/api/cameras/{created.Value!.Camera.Id}", CameraCredentialsView.From(created.Value, ingest)),
             CameraOutcome.InvalidName => ApiProblems.InvalidParameter("name", created.Problem!),
+            CameraOutcome.LimitReached => ApiProblems.Conflict(created.Problem!),
             _ => ApiProblems.Conflict($"you already have a camera named '{body.Name.Trim()}'"),
         };
     }

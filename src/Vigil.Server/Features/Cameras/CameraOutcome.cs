@@ -16,4 +16,7 @@ internal enum CameraOutcome
 
     /// <summary>The owner already has a camera of that name.</summary>
     DuplicateName,
+
+    /// <summary>The owner has as many snapshot cameras as <c>Cameras:MaxSnapshotCamerasPerOwner</c> allows; the problem says so.</summary>
+    LimitReached,
 }

@@ -28,6 +28,10 @@ internal sealed class CamerasOptions : IValidatableObject
     /// <summary>How often the camera status stream sends a heartbeat comment when nothing changes.</summary>
     public TimeSpan StatusHeartbeat { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Snapshot cameras one owner may have (storage fairness: each adds pictures to the owner's share).</summary>
+    [Range(1, 10_000, ErrorMessage = "must be from 1 to 10000")]
+    public int MaxSnapshotCamerasPerOwner { get; set; } = 32;
+
     /// <summary>How often each server node looks for presence changes to stream (made by any node).</summary>
     public TimeSpan StatusPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 

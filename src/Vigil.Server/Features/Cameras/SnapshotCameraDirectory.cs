@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Vigil.Server.Storage;
 
 namespace Vigil.Server.Features.Cameras;
@@ -8,7 +9,7 @@ namespace Vigil.Server.Features.Cameras;
 /// credentials (also for a live camera), and recognises a sender by its SMTP credentials, ingest
 /// address or upload token.
 /// </summary>
-internal sealed class SnapshotCameraDirectory(VigilDbContext db, ISnapshotIngestEndpoints ingest, TimeProvider time)
+internal sealed class SnapshotCameraDirectory(VigilDbContext db, ISnapshotIngestEndpoints ingest, IOptions<CamerasOptions> options, TimeProvider time)
 {
     public string Domain => ingest.AddressDomain;
 
@@ -24,6 +25,12 @@ internal sealed class SnapshotCameraDirectory(VigilDbContext db, ISnapshotIngest
         if (await db.Cameras.AnyAsync(c => c.OwnerId == ownerId && c.Name == name, cancellationToken))
         {
             return CameraResult<CameraCredentials>.Refused(CameraOutcome.DuplicateName);
+        }
+
+        var limit = options.Value.MaxSnapshotCamerasPerOwner;
+        if (await db.Cameras.CountAsync(c => c.OwnerId == ownerId && c.Serial == null, cancellationToken) >= limit)
+        {
+            return CameraResult<CameraCredentials>.Refused(CameraOutcome.LimitReached, $"the owner already has {limit} snapshot cameras, the most Cameras:MaxSnapshotCamerasPerOwner allows");
         }
 
         var camera = new Camera

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Vigil.Server.Cli;
 using Vigil.Server.Hosting;
+using Vigil.Shared;
 
 namespace Vigil.Server.Features.Cluster;
 
@@ -40,7 +41,7 @@ internal static class ClusterCommands
                 files[file.Replace('\\', '/')] = await File.ReadAllBytesAsync(data.PathOf(file), ct);
             }
 
-            SecureFile.WriteAtomically(path, System.Text.Encoding.UTF8.GetBytes(ClusterKeyBundle.Seal(files, passphrase)), SecureFile.OwnerOnly);
+            DurableFile.Write(path, System.Text.Encoding.UTF8.GetBytes(ClusterKeyBundle.Seal(files, passphrase)), DurableFile.OwnerOnly);
             Console.WriteLine($"wrote {files.Count} key files to {path}; on the new node run: vigil --data DIR cluster import-keys {Path.GetFileName(path)}");
             return CommandRunner.Success;
         }, cancellationToken));
@@ -132,7 +133,7 @@ internal static class ClusterCommands
         {
             var path = data.PathOf(file);
             Directory.CreateDirectory(Path.GetDirectoryName(path)!, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            SecureFile.WriteAtomically(path, bytes, file.EndsWith(".pem", StringComparison.Ordinal) ? SecureFile.WorldReadable : SecureFile.OwnerOnly);
+            DurableFile.Write(path, bytes, file.EndsWith(".pem", StringComparison.Ordinal) ? DurableFile.WorldReadable : DurableFile.OwnerOnly);
         }
 
         Console.WriteLine($"imported {files.Count} key files into {data.Root}; start this node with Cluster:Redis and the cluster's Storage settings");

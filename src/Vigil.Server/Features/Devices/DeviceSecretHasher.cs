@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using Vigil.Server.Hosting;
+using Vigil.Shared;
 
 namespace Vigil.Server.Features.Devices;
 
@@ -40,7 +41,7 @@ internal sealed class DeviceSecretHasher(DataDirectory data) : IDataInitializer
         else
         {
             var key = RandomNumberGenerator.GetBytes(32);
-            SecureFile.WriteAtomically(path, Convert.ToBase64String(key) + "\n", SecureFile.OwnerOnly);
+            DurableFile.Write(path, Convert.ToBase64String(key) + "\n", DurableFile.OwnerOnly);
             _key = key;
         }
 

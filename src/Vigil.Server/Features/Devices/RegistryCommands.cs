@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Vigil.Server.Cli;
 using Vigil.Server.Hosting;
+using Vigil.Shared;
 
 namespace Vigil.Server.Features.Devices;
 
@@ -101,8 +102,8 @@ internal static class RegistryCommands
             {
                 var label = new RegistryLabel(parsed.Rows[i], url);
                 // Labels carry secrets: readable by their owner only, like every key Vigil writes.
-                SecureFile.WriteAtomically(Path.Combine(directory, label.Serial + ".svg"), label.ToSvg(), SecureFile.OwnerOnly);
-                SecureFile.WriteAtomically(Path.Combine(directory, label.Serial + ".png"), label.ToPng(), SecureFile.OwnerOnly);
+                DurableFile.Write(Path.Combine(directory, label.Serial + ".svg"), label.ToSvg(), DurableFile.OwnerOnly);
+                DurableFile.Write(Path.Combine(directory, label.Serial + ".png"), label.ToPng(), DurableFile.OwnerOnly);
                 if (!label.TextFits)
                 {
                     cut.Add(label.Serial);

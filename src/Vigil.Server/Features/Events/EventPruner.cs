@@ -5,9 +5,12 @@ using Vigil.Server.Storage;
 namespace Vigil.Server.Features.Events;
 
 /// <summary>
-/// Retention: deletes events older than <c>Events:RetentionDays</c>, then the oldest events until
-/// their pictures fit in <c>Events:MaxStorageBytes</c>. Rows go first, files after the commit, so
-/// no remaining event points at a deleted file.
+/// Retention: deletes events older than <c>Events:RetentionDays</c>; then each owner over their
+/// quota (<see cref="StorageQuota"/>) loses their own oldest events until they fit; then, should
+/// the pictures still not fit in <c>Events:MaxStorageBytes</c> (per-owner quotas that add up to
+/// more), the owner using the most loses their oldest, one batch at a time. Another owner's events
+/// are never deleted to make room for someone over quota. Rows go first, files after the commit,
+/// so no remaining event points at a deleted file.
 /// </summary>
 internal sealed partial class EventPruner(
     VigilDbContext db,
@@ -40,32 +43,36 @@ internal sealed partial class EventPruner(
             }
         }
 
+        if (await StorageQuota.QuotaAsync(db, options.Value, cancellationToken) is { } quota)
+        {
+            var usage = await db.Events.GroupBy(e => e.OwnerId).Select(g => new { Owner = g.Key, Bytes = g.Sum(e => e.StoredBytes) }).ToListAsync(cancellationToken);
+            foreach (var owner in usage.Where(u => u.Bytes > quota))
+            {
+                var (count, bytes) = await DeleteOldestAsync(owner.Owner, owner.Bytes - quota, cancellationToken);
+                forSpace += count;
+                freed += bytes;
+            }
+        }
+
         if (options.Value.MaxStorageBytes > 0)
         {
-            var total = await db.Events.SumAsync(e => (long?)e.StoredBytes, cancellationToken) ?? 0;
-            while (total > options.Value.MaxStorageBytes)
+            while (true)
             {
-                var oldest = await db.Events.OrderBy(e => e.Id).Take(Batch).Select(e => new { e.Id, e.StoredBytes }).ToListAsync(cancellationToken);
-                if (oldest.Count == 0)
+                var total = await db.Events.SumAsync(e => (long?)e.StoredBytes, cancellationToken) ?? 0;
+                if (total <= options.Value.MaxStorageBytes)
                 {
                     break;
                 }
 
-                var ids = new List<long>();
-                foreach (var e in oldest)
+                var largest = await db.Events.GroupBy(e => e.OwnerId).Select(g => new { Owner = g.Key, Bytes = g.Sum(e => e.StoredBytes) })
+                    .OrderByDescending(u => u.Bytes).FirstAsync(cancellationToken);
+                var (count, bytes) = await DeleteOldestAsync(largest.Owner, Math.Min(total - options.Value.MaxStorageBytes, largest.Bytes), cancellationToken);
+                forSpace += count;
+                freed += bytes;
+                if (count == 0)
                 {
-                    if (total <= options.Value.MaxStorageBytes)
-                    {
-                        break;
-                    }
-
-                    ids.Add(e.Id);
-                    total -= e.StoredBytes;
+                    break;
                 }
-
-                var batch = await db.Events.Where(e => ids.Contains(e.Id)).Include(e => e.Pictures).Include(e => e.Detections).AsSplitQuery().ToListAsync(cancellationToken);
-                freed += await DeleteAsync(batch, cancellationToken);
-                forSpace += batch.Count;
             }
         }
 
@@ -75,6 +82,40 @@ internal sealed partial class EventPruner(
         }
 
         return new PruneResult(expired, forSpace, freed);
+    }
+
+    /// <summary>Deletes <paramref name="ownerId"/>'s oldest events until at least <paramref name="bytes"/> are freed.</summary>
+    private async Task<(int Count, long Bytes)> DeleteOldestAsync(Guid ownerId, long bytes, CancellationToken cancellationToken)
+    {
+        var count = 0;
+        long freed = 0;
+        while (freed < bytes)
+        {
+            var oldest = await db.Events.Where(e => e.OwnerId == ownerId).OrderBy(e => e.Id).Take(Batch).Select(e => new { e.Id, e.StoredBytes }).ToListAsync(cancellationToken);
+            if (oldest.Count == 0)
+            {
+                break;
+            }
+
+            var ids = new List<long>();
+            var planned = freed;
+            foreach (var e in oldest)
+            {
+                if (planned >= bytes)
+                {
+                    break;
+                }
+
+                ids.Add(e.Id);
+                planned += e.StoredBytes;
+            }
+
+            var batch = await db.Events.Where(e => ids.Contains(e.Id)).Include(e => e.Pictures).Include(e => e.Detections).AsSplitQuery().ToListAsync(cancellationToken);
+            freed += await DeleteAsync(batch, cancellationToken);
+            count += batch.Count;
+        }
+
+        return (count, freed);
     }
 
     /// <summary>Deletes one event (of this owner, when one is given) and its pictures; false when there is no such event.</summary>

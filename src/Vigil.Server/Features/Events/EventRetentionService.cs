@@ -2,9 +2,10 @@ using Microsoft.Extensions.Options;
 
 namespace Vigil.Server.Features.Events;
 
-/// <summary>Runs <see cref="EventPruner"/> at start and every <c>Events:RetentionInterval</c>.</summary>
+/// <summary>Runs <see cref="EventPruner"/> at start, every <c>Events:RetentionInterval</c>, and when ingest finds an owner over quota.</summary>
 internal sealed partial class EventRetentionService(
     IServiceScopeFactory scopes,
+    RetentionSignal signal,
     IOptions<EventsOptions> options,
     TimeProvider time,
     ILogger<EventRetentionService> logger) : BackgroundService
@@ -12,10 +13,12 @@ internal sealed partial class EventRetentionService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.RetentionInterval, time);
+        Task<bool>? tick = null;
         try
         {
-            do
+            while (true)
             {
+                var woken = signal.Next;
                 try
                 {
                     await using var scope = scopes.CreateAsyncScope();
@@ -25,8 +28,18 @@ internal sealed partial class EventRetentionService(
                 {
                     Log.Failed(logger, e);
                 }
+
+                tick ??= timer.WaitForNextTickAsync(stoppingToken).AsTask();
+                if (await Task.WhenAny(tick, woken.WaitAsync(stoppingToken)) == tick)
+                {
+                    if (!await tick)
+                    {
+                        return;
+                    }
+
+                    tick = null;
+                }
             }
-            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

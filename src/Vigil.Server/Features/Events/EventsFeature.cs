@@ -11,6 +11,9 @@ internal static class EventsFeature
         services.AddSingleton<PictureStore>();
         services.AddScoped<EventQuery>();
         services.AddScoped<EventPruner>();
+        services.AddSingleton<RetentionSignal>();
+        services.AddSingleton<StorageQuota>();
+        services.AddSingleton<Ingest.IOwnerStorageQuota>(sp => sp.GetRequiredService<StorageQuota>());
         return services;
     }
 

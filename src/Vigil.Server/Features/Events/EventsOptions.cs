@@ -15,6 +15,13 @@ internal sealed class EventsOptions : IValidatableObject
     [Range(0, long.MaxValue, ErrorMessage = "must be 0 or more")]
     public long MaxStorageBytes { get; set; } = 10L * 1024 * 1024 * 1024;
 
+    /// <summary>
+    /// One owner's events may take at most this many bytes of pictures (their oldest are deleted
+    /// beyond it); 0 = a fair share: <see cref="MaxStorageBytes"/> divided by the number of owners.
+    /// </summary>
+    [Range(0, long.MaxValue, ErrorMessage = "must be 0 or more")]
+    public long MaxStorageBytesPerOwner { get; set; }
+
     /// <summary>How often retention runs.</summary>
     public TimeSpan RetentionInterval { get; set; } = TimeSpan.FromHours(1);
 

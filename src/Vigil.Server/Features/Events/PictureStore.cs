@@ -1,5 +1,5 @@
-using Vigil.Server.Features.Ingest;
 using Vigil.Server.Hosting;
+using Vigil.Shared;
 
 namespace Vigil.Server.Features.Events;
 
@@ -29,12 +29,12 @@ internal sealed class PictureStore(DataDirectory data)
         if (!Directory.Exists(day))
         {
             Directory.CreateDirectory(day, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            DirectorySync.Flush(Root);
+            DurableFile.FlushDirectory(Root);
         }
 
         Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var relative = Path.Combine(eventDirectory, fileName);
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = SecureFile.OwnerOnly };
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = DurableFile.OwnerOnly };
         await using (var stream = new FileStream(Path.Combine(Root, relative), options))
         {
             await stream.WriteAsync(bytes, cancellationToken);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Vigil.Server.Features.Ingest;
 using Vigil.Server.Features.Vision;
 using Vigil.Server.Storage;
+using Vigil.Shared;
 
 namespace Vigil.Server.Features.Events;
 
@@ -341,7 +342,7 @@ internal sealed partial class SnapshotProcessor(
 
         if (storedPictures.Count > 0)
         {
-            DirectorySync.Flush(Path.Combine(pictures.Root, directory));
+            DurableFile.FlushDirectory(Path.Combine(pictures.Root, directory));
         }
 
         var labels = detections.GroupBy(d => d.Label).OrderByDescending(g => g.Max(d => d.Confidence)).Select(g => g.Key).ToList();

@@ -1,5 +1,6 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Identity;
@@ -23,7 +24,7 @@ internal static class ConnectEndpoints
         connect.MapMethods("/authorize", [HttpMethods.Get, HttpMethods.Post], AuthorizeAsync);
         connect.MapPost("/token", ExchangeAsync);
         connect.MapMethods("/userinfo", [HttpMethods.Get, HttpMethods.Post], UserInfoAsync);
-        connect.MapMethods("/endsession", [HttpMethods.Get, HttpMethods.Post], (Delegate)EndSessionAsync);
+        connect.MapMethods("/endsession", [HttpMethods.Get, HttpMethods.Post], (Delegate)EndSessionAsync).DisableAntiforgery();
         return app;
     }
 
@@ -125,13 +126,39 @@ internal static class ConnectEndpoints
 
     /// <summary>
     /// RP-initiated logout: ends the browser session and returns to the client's registered
-    /// post-logout URI (OpenIddict checks it), else to the sign-in page.
+    /// post-logout URI (OpenIddict checks it), else to the sign-in page. Only when the request
+    /// proves it comes from the signed-in user's app (an <c>id_token_hint</c> OpenIddict validated,
+    /// for that user) or is the confirmation form's post (anti-forgery checked); anything else, such
+    /// as a link on another site, gets the confirmation page first.
     /// </summary>
-    private static async Task<SignOutHttpResult> EndSessionAsync(HttpContext context)
+    private static async Task<IResult> EndSessionAsync(HttpContext context, IAntiforgery antiforgery)
     {
+        var confirmed = HttpMethods.IsPost(context.Request.Method) && context.Request.HasFormContentType && await antiforgery.IsRequestValidAsync(context);
+        if (!confirmed && !await HintMatchesSessionAsync(context))
+        {
+            var parameters = (context.Request.HasFormContentType ? context.Request.Form.ToList() : context.Request.Query.ToList())
+                .Where(p => p.Key != "__RequestVerificationToken")
+                .SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string?>(p.Key, v)));
+            return Results.Redirect("/account/endsession" + QueryString.Create(parameters));
+        }
+
         await context.SignOutAsync(IdentityConstants.ApplicationScheme);
         await context.SignOutAsync(SignInFlow.PendingScheme);
         return TypedResults.SignOut(new AuthenticationProperties { RedirectUri = "/account/signin?signedOut=1" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+    }
+
+    /// <summary>No session to end, or an id_token_hint (validated by OpenIddict) whose subject is the signed-in user.</summary>
+    private static async Task<bool> HintMatchesSessionAsync(HttpContext context)
+    {
+        var session = await context.AuthenticateAsync(IdentityConstants.ApplicationScheme);
+        if (!session.Succeeded)
+        {
+            return true;
+        }
+
+        var hint = await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+        var subject = hint.Principal?.GetClaim(Claims.Subject);
+        return subject is not null && subject == session.Principal.FindFirstValue(ClaimTypes.NameIdentifier);
     }
 
     private static ForbidHttpResult Forbid(string error, string description) =>

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.IdentityModel.Tokens;
 using Vigil.Server.Hosting;
+using Vigil.Shared;
 
 namespace Vigil.Server.Features.Identity;
 
@@ -45,20 +46,14 @@ internal sealed class IdentityKeyMaterial(DataDirectory data)
         }
 
         using var rsa = RSA.Create(2048);
-        var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
-            SecureFile.WriteAtomically(temporary, rsa.ExportPkcs8PrivateKeyPem() + "\n", SecureFile.OwnerOnly);
             // No overwrite: exactly one process's key becomes the key.
-            File.Move(temporary, path, overwrite: false);
+            DurableFile.Write(path, rsa.ExportPkcs8PrivateKeyPem() + "\n", DurableFile.OwnerOnly, overwrite: false);
         }
         catch (IOException) when (File.Exists(path))
         {
             // Another process created it first; use theirs.
-        }
-        finally
-        {
-            File.Delete(temporary);
         }
     }
 

@@ -1,7 +1,9 @@
+using Vigil.Shared;
+
 namespace Vigil.Server.Features.Ingest;
 
 /// <summary>
-/// Group commit for <see cref="DirectorySync.Flush"/> on one directory: whoever asks while a
+/// Group commit for <see cref="DurableFile.FlushDirectory"/> on one directory: whoever asks while a
 /// flush runs waits for the next one, which starts when the running one ends and serves all of
 /// them. Each caller's rename happened before its flush started, so it is covered; concurrent
 /// SMTP sessions then share one directory fsync instead of queueing one each.
@@ -39,7 +41,7 @@ internal sealed class DirectoryFlusher(string directory)
         {
             try
             {
-                DirectorySync.Flush(directory);
+                DurableFile.FlushDirectory(directory);
                 current.SetResult();
             }
             catch (Exception e)

@@ -202,6 +202,12 @@ internal static class IngestEndpoints
         CancellationToken cancellationToken)
     {
         var result = await ingestor.AcceptAsync(cameras, message, source, context.Connection.RemoteIpAddress?.ToString(), sender, cancellationToken);
+        if (result.OverQuota)
+        {
+            context.Response.Headers.RetryAfter = "60";
+            return Problem(507, IngestProblemTypes.OverQuota, "Storage quota exceeded", result.Problem!);
+        }
+
         return result.Accepted
             ? TypedResults.Accepted((string?)null, new IngestAccepted(result.SpoolIds))
             : Problem(422, IngestProblemTypes.NoPicture, "No usable picture", result.Problem!);

@@ -13,4 +13,5 @@ internal static class IngestProblemTypes
     public const string RateLimited = Base + "rate-limited";
     public const string UnknownCamera = Base + "unknown-camera";
     public const string Unauthorized = Base + "unauthorized";
+    public const string OverQuota = Base + "over-quota";
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Vigil.Server.Features.Cameras;
 using Vigil.Server.Hosting;
+using Vigil.Shared;
 
 namespace Vigil.Server.Features.Ingest;
 
@@ -40,7 +41,7 @@ internal sealed class IngestWebhookKey(DataDirectory data) : IDataInitializer
         else
         {
             _secret = CameraRules.NewSecret();
-            SecureFile.WriteAtomically(path, _secret + "\n", SecureFile.OwnerOnly);
+            DurableFile.Write(path, _secret + "\n", DurableFile.OwnerOnly);
         }
 
         return Task.CompletedTask;

@@ -6,13 +6,15 @@ namespace Vigil.Server.Features.Ingest;
 
 /// <summary>
 /// The one way into the spool for SMTP, the webhook and the upload: checks the message has a
-/// usable picture (so a camera hears why it was refused), writes one spool entry per camera
+/// usable picture (so a camera hears why it was refused), refuses cameras whose owner is over
+/// their storage quota (<see cref="IOwnerStorageQuota"/>), writes one spool entry per camera
 /// (flushed to disk before this returns), then hands the ids to the next stage.
 /// </summary>
 internal sealed partial class SnapshotIngestor(
     SnapshotSpool spool,
     SnapshotQueue queue,
     IngestMetrics metrics,
+    IOwnerStorageQuota quota,
     IOptions<IngestOptions> ingestOptions,
     IOptions<VisionOptions> visionOptions,
     TimeProvider time,
@@ -48,8 +50,29 @@ internal sealed partial class SnapshotIngestor(
             return IngestResult.Refused(problem);
         }
 
-        var ids = new List<Guid>();
+        // Storage fairness: an owner over quota gets nothing more until retention has deleted their oldest.
+        var allowed = new List<CameraIdentity>();
+        string? overQuota = null;
         foreach (var camera in cameras.DistinctBy(c => c.Id))
+        {
+            if (await quota.RefusalAsync(camera.OwnerId, cancellationToken) is { } refusal)
+            {
+                overQuota = refusal;
+                Log.OverQuota(logger, camera.Id, source, refusal);
+            }
+            else
+            {
+                allowed.Add(camera);
+            }
+        }
+
+        if (allowed.Count == 0 && overQuota is not null)
+        {
+            return IngestResult.QuotaExceeded(overQuota);
+        }
+
+        var ids = new List<Guid>();
+        foreach (var camera in allowed)
         {
             var now = time.GetUtcNow();
             var envelope = new SpoolEnvelope(Guid.CreateVersion7(now), camera.Id, camera.Name, camera.OwnerId, source, now, remoteAddress, sender);
@@ -75,6 +98,9 @@ internal sealed partial class SnapshotIngestor(
 
         [LoggerMessage(EventId = 7003, Level = LogLevel.Warning, Message = "Camera {CameraId} ({Source}): skipped {Reason}")]
         public static partial void AttachmentSkipped(ILogger logger, Guid cameraId, SnapshotSource source, string reason);
+
+        [LoggerMessage(EventId = 7006, Level = LogLevel.Warning, Message = "Camera {CameraId} ({Source}): refused, {Problem}")]
+        public static partial void OverQuota(ILogger logger, Guid cameraId, SnapshotSource source, string problem);
 
         [LoggerMessage(EventId = 7004, Level = LogLevel.Warning, Message = "Refused a message via {Source} from {Remote}: {Problem}")]
         public static partial void Refused(ILogger logger, SnapshotSource source, string? remote, string problem);

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Vigil.Server.Hosting;
+using Vigil.Shared;
 
 namespace Vigil.Server.Features.Ingest;
 
@@ -37,37 +38,22 @@ internal sealed partial class SnapshotSpool
     public async Task WriteAsync(SpoolEnvelope envelope, ReadOnlyMemory<byte> content, CancellationToken cancellationToken)
     {
         var name = envelope.Id.ToString("N");
-        var temporary = Path.Combine(_incoming, name + ".tmp");
-        var final = Path.Combine(_ready, name + ".msg");
         var header = JsonSerializer.SerializeToUtf8Bytes(envelope, IngestJsonContext.Default.SpoolEnvelope);
-        var options = new FileStreamOptions
-        {
-            Mode = FileMode.CreateNew,
-            Access = FileAccess.Write,
-            Share = FileShare.None,
-            UnixCreateMode = SecureFile.OwnerOnly,
-            PreallocationSize = Magic.Length + header.Length + 1 + content.Length,
-        };
-        try
-        {
-            await using (var stream = new FileStream(temporary, options))
+        await DurableFile.WriteAsync(
+            Path.Combine(_ready, name + ".msg"),
+            async (stream, ct) =>
             {
-                await stream.WriteAsync(Magic, cancellationToken);
-                await stream.WriteAsync(header, cancellationToken);
-                await stream.WriteAsync("\n"u8.ToArray(), cancellationToken);
-                await stream.WriteAsync(content, cancellationToken);
-                await stream.FlushAsync(cancellationToken);
-                stream.Flush(flushToDisk: true);
-            }
-
-            File.Move(temporary, final);
-            await _readyFlusher.FlushAsync(); // shared with the sessions renaming at the same time
-        }
-        catch
-        {
-            TryDelete(temporary);
-            throw;
-        }
+                await stream.WriteAsync(Magic, ct);
+                await stream.WriteAsync(header, ct);
+                await stream.WriteAsync("\n"u8.ToArray(), ct);
+                await stream.WriteAsync(content, ct);
+            },
+            DurableFile.OwnerOnly,
+            overwrite: false,
+            cancellationToken,
+            stagingDirectory: _incoming,
+            preallocate: Magic.Length + header.Length + 1 + content.Length,
+            flushDirectory: _readyFlusher.FlushAsync); // one directory fsync shared with the sessions renaming at the same time
     }
 
     /// <summary>Ids of the entries waiting to be processed, oldest first (ids are time-ordered UUIDv7s).</summary>

@@ -10,4 +10,6 @@ internal sealed class IntegrationClientLookup(IntegrationDirectory directory, IO
         await directory.FindByCertificateAsync(certificateId, cancellationToken) is { } integration
             ? new IntegrationClient(integration.Name, IntegrationTopics.ReadFilters(options.Value.DiscoveryPrefix))
             : null;
+
+    public Task<bool> IsClientIdAsync(string clientId, CancellationToken cancellationToken) => directory.ExistsAsync(clientId, cancellationToken);
 }

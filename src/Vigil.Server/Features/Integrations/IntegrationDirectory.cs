@@ -7,6 +7,7 @@ using Vigil.Server.Features.Pki;
 using Vigil.Server.Features.Provisioning;
 using Vigil.Server.Hosting;
 using Vigil.Server.Storage;
+using Vigil.Shared;
 
 namespace Vigil.Server.Features.Integrations;
 
@@ -69,9 +70,9 @@ internal sealed partial class IntegrationDirectory(
 
         // The key is on disk before the certificate is usable, so a crash leaves at worst an
         // unused certificate (and no integration row: create again).
-        SecureFile.WriteAtomically(Path.Combine(directory, KeyFile), key.ExportPkcs8PrivateKeyPem(), SecureFile.OwnerOnly);
-        SecureFile.WriteAtomically(Path.Combine(directory, CertificateFile), certificate.ExportCertificatePem(), SecureFile.WorldReadable);
-        SecureFile.WriteAtomically(Path.Combine(directory, RootCaFile), authority.CertificatePem, SecureFile.WorldReadable);
+        DurableFile.Write(Path.Combine(directory, KeyFile), key.ExportPkcs8PrivateKeyPem(), DurableFile.OwnerOnly);
+        DurableFile.Write(Path.Combine(directory, CertificateFile), certificate.ExportCertificatePem(), DurableFile.WorldReadable);
+        DurableFile.Write(Path.Combine(directory, RootCaFile), authority.CertificatePem, DurableFile.WorldReadable);
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var record = await certificates.RecordAsync(certificate, CertificateKind.Integration, CertificateStatus.Active, null, cancellationToken);
@@ -95,6 +96,9 @@ internal sealed partial class IntegrationDirectory(
     /// <summary>The integration a certificate belongs to, or null (the broker asks at CONNECT).</summary>
     public Task<Integration?> FindByCertificateAsync(string certificateId, CancellationToken cancellationToken) =>
         db.Set<Integration>().AsNoTracking().SingleOrDefaultAsync(i => i.CertificateId == certificateId, cancellationToken);
+
+    public Task<bool> ExistsAsync(string name, CancellationToken cancellationToken) =>
+        db.Set<Integration>().AnyAsync(i => i.Name == name, cancellationToken);
 
     /// <summary>
     /// Revokes the integration's certificate (a live connection is dropped within

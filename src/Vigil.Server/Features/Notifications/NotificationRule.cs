@@ -32,8 +32,17 @@ internal sealed class NotificationRule
 
     public string? WebhookUrl { get; set; }
 
-    /// <summary>The HMAC key of the webhook signature (shown once at creation; needed in clear to sign).</summary>
+    /// <summary>
+    /// The HMAC key of the webhook signature in clear: set only on a rule whose secret was just
+    /// issued (shown once); never stored. See <see cref="ProtectedWebhookSecret"/>.
+    /// </summary>
     public string? WebhookSecret { get; set; }
+
+    /// <summary>
+    /// The webhook secret as stored (column <c>WebhookSecret</c>): encrypted with the Data Protection
+    /// key ring (<see cref="WebhookSecrets"/>), as access-key secrets are, since Vigil needs it in clear to sign.
+    /// </summary>
+    public string? ProtectedWebhookSecret { get; set; }
 
     /// <summary>Publish on <c>vigil/&lt;camera&gt;/events</c> through Vigil's MQTT broker (read by integrations such as Home Assistant).</summary>
     public bool Mqtt { get; set; }

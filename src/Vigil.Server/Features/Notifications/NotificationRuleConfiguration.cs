@@ -16,7 +16,8 @@ internal sealed class NotificationRuleConfiguration : IEntityTypeConfiguration<N
         builder.Property(r => r.QuietHours).HasMaxLength(11).IsUnicode(false);
         builder.Property(r => r.EmailTo).HasMaxLength(254);
         builder.Property(r => r.WebhookUrl).HasMaxLength(2048);
-        builder.Property(r => r.WebhookSecret).HasMaxLength(64);
+        builder.Ignore(r => r.WebhookSecret);
+        builder.Property(r => r.ProtectedWebhookSecret).HasColumnName("WebhookSecret").HasMaxLength(1024);
         builder.Ignore(r => r.CameraList);
         builder.Ignore(r => r.LabelList);
     }

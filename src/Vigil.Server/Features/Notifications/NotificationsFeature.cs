@@ -15,7 +15,18 @@ internal static class NotificationsFeature
         services.AddScoped<IEventListener, NotificationPlanner>();
         services.AddSingleton<INotificationAction, EmailNotificationAction>();
         services.AddSingleton<INotificationAction, WebhookNotificationAction>();
-        services.AddHttpClient(WebhookNotificationAction.HttpClientName);
+        services.AddSingleton<WebhookTargetGuard>();
+        services.AddSingleton<WebhookSecrets>();
+        services.AddSingleton<IDataInitializer, WebhookSecrets.Initializer>();
+        services.AddHttpClient(WebhookNotificationAction.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(provider => new SocketsHttpHandler
+            {
+                // Each connection goes through the guard, on the address it resolves to now; no proxy
+                // (it would connect for us), no redirects (a 3xx is a failure that names the Location).
+                ConnectCallback = provider.GetRequiredService<WebhookTargetGuard>().ConnectAsync,
+                UseProxy = false,
+                AllowAutoRedirect = false,
+            });
         return services;
     }
 

@@ -41,6 +41,20 @@ internal sealed class NotificationsOptions : IValidatableObject
     /// <summary>Time limit of one webhook or e-mail delivery attempt.</summary>
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// Whether rule webhooks may reach private network addresses (10/8, 172.16/12, 192.168/16,
+    /// 100.64/10, fc00::/7): on by default, as a home install's receivers (Home Assistant, Node-RED)
+    /// live on the LAN. Turn it off when Vigil runs on a network whose other hosts it must not reach.
+    /// </summary>
+    public bool AllowPrivateWebhookTargets { get; set; } = true;
+
+    /// <summary>
+    /// Whether rule webhooks may reach loopback addresses (this machine's 127.0.0.0/8, ::1). Off: any
+    /// user with a rule could otherwise make the server call services that trust local callers.
+    /// Vigil's own ports stay refused even when on.
+    /// </summary>
+    public bool AllowLoopbackWebhookTargets { get; set; }
+
     /// <summary>The time zone of quiet hours (IANA id, e.g. Europe/Paris). Default: the server's.</summary>
     public string? TimeZone { get; set; }
 

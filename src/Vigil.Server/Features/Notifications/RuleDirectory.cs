@@ -12,7 +12,7 @@ namespace Vigil.Server.Features.Notifications;
 /// <see cref="RuleOutcome.Invalid"/> result whose problem names the field; the CLI prints it, the
 /// API answers 400 with it.
 /// </summary>
-internal sealed class RuleDirectory(VigilDbContext db, SnapshotCameraDirectory cameras, TimeProvider time)
+internal sealed class RuleDirectory(VigilDbContext db, SnapshotCameraDirectory cameras, WebhookTargetGuard webhookTargets, WebhookSecrets secrets, TimeProvider time)
 {
     public const int MaxRulesPerOwner = 100;
 
@@ -29,7 +29,7 @@ internal sealed class RuleDirectory(VigilDbContext db, SnapshotCameraDirectory c
             return RuleResult.Invalid(cameraProblem);
         }
 
-        if (Validate(specification, out var labels) is { } problem)
+        if ((Validate(specification, out var labels) ?? WebhookTargetProblem(specification)) is { } problem)
         {
             return RuleResult.Invalid(problem);
         }
@@ -48,7 +48,7 @@ internal sealed class RuleDirectory(VigilDbContext db, SnapshotCameraDirectory c
         Apply(rule, specification, labels);
         if (rule.WebhookUrl is not null)
         {
-            rule.WebhookSecret = CameraRules.NewSecret();
+            secrets.Issue(rule);
         }
 
         db.NotificationRules.Add(rule);
@@ -69,7 +69,7 @@ internal sealed class RuleDirectory(VigilDbContext db, SnapshotCameraDirectory c
             return RuleResult.Invalid(cameraProblem);
         }
 
-        if (Validate(specification, out var labels) is { } problem)
+        if ((Validate(specification, out var labels) ?? WebhookTargetProblem(specification)) is { } problem)
         {
             return RuleResult.Invalid(problem);
         }
@@ -79,10 +79,11 @@ internal sealed class RuleDirectory(VigilDbContext db, SnapshotCameraDirectory c
         if (rule.WebhookUrl is null)
         {
             rule.WebhookSecret = null;
+            rule.ProtectedWebhookSecret = null;
         }
         else if (!hadWebhook)
         {
-            rule.WebhookSecret = CameraRules.NewSecret();
+            secrets.Issue(rule);
         }
 
         await db.SaveChangesAsync(cancellationToken);
@@ -183,6 +184,16 @@ internal sealed class RuleDirectory(VigilDbContext db, SnapshotCameraDirectory c
         var name = RuleName(s, labels);
         return name.Length > 64 || name.Any(char.IsControl) ? "name: at most 64 printable characters" : null;
     }
+
+    /// <summary>A webhook written with an address Vigil may not call (names are checked at each delivery, on what they resolve to then).</summary>
+    private string? WebhookTargetProblem(RuleSpecification s) =>
+        s.WebhookUrl is { Length: > 0 } url && Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) && webhookTargets.LiteralRefusal(uri) is { } refusal
+            ? $"webhook: '{url}' is not allowed: {refusal}"
+            : null;
+
+    /// <summary>The latest delivery of the rule (any action), so its owner sees why notifications do not arrive.</summary>
+    public Task<NotificationDelivery?> LastDeliveryAsync(Guid ruleId, CancellationToken cancellationToken) =>
+        db.NotificationDeliveries.AsNoTracking().Where(d => d.RuleId == ruleId).OrderByDescending(d => d.Id).FirstOrDefaultAsync(cancellationToken);
 
     private static string RuleName(RuleSpecification s, List<string> labels) =>
         string.IsNullOrWhiteSpace(s.Name) ? (labels.Count == 0 ? "Any event" : string.Join(", ", labels)) : s.Name.Trim();

@@ -16,7 +16,7 @@ internal static class RuleEndpoints
     {
         var rules = app.MapGroup("/api/rules").WithTags("Rules").RequireAuthorization(IdentityPolicies.User);
         rules.MapGet("", ListAsync).WithSummary("The caller's notification rules.");
-        rules.MapGet("/{id:guid}", GetAsync).WithSummary("One rule of the caller.");
+        rules.MapGet("/{id:guid}", GetAsync).WithSummary("One rule of the caller, with its latest delivery (status and error).");
         rules.MapPost("", CreateAsync).WithSummary("Create a rule; a webhook's signing secret is in this answer only.");
         rules.MapPut("/{id:guid}", UpdateAsync).WithSummary("Replace a rule; a newly added webhook's signing secret is in this answer only.");
         rules.MapDelete("/{id:guid}", DeleteAsync).WithSummary("Delete a rule.");
@@ -27,7 +27,9 @@ internal static class RuleEndpoints
         TypedResults.Ok((await rules.ListAsync(principal.GetRequiredUserId(), cancellationToken)).Select(r => RuleView.From(r)).ToList());
 
     private static async Task<Results<Ok<RuleView>, NotFound>> GetAsync(Guid id, ClaimsPrincipal principal, RuleDirectory rules, CancellationToken cancellationToken) =>
-        await rules.FindAsync(id, principal.GetRequiredUserId(), cancellationToken) is { } rule ? TypedResults.Ok(RuleView.From(rule)) : TypedResults.NotFound();
+        await rules.FindAsync(id, principal.GetRequiredUserId(), cancellationToken) is { } rule
+            ? TypedResults.Ok(RuleView.From(rule, lastDelivery: await rules.LastDeliveryAsync(rule.Id, cancellationToken)))
+            : TypedResults.NotFound();
 
     private static async Task<Results<Created<RuleView>, ProblemHttpResult>> CreateAsync(RuleRequest? request, ClaimsPrincipal principal, RuleDirectory rules, CancellationToken cancellationToken)
     {

@@ -10,9 +10,10 @@ namespace Vigil.Server.Features.Notifications;
 /// <summary>
 /// JSON POST to the rule's URL, signed: <c>X-Vigil-Timestamp</c> (Unix seconds) and
 /// <c>X-Vigil-Signature: sha256=&lt;hex HMAC-SHA256(secret, timestamp + "." + body)&gt;</c>, so the
-/// receiver can check origin and freshness. Anything but 2xx is a failure (retried with backoff).
+/// receiver can check origin and freshness. Anything but 2xx is a failure (retried with backoff),
+/// redirects included; where it may connect is <see cref="WebhookTargetGuard"/>'s decision.
 /// </summary>
-internal sealed class WebhookNotificationAction(IHttpClientFactory clients, IOptions<NotificationsOptions> options, TimeProvider time) : INotificationAction
+internal sealed class WebhookNotificationAction(IHttpClientFactory clients, WebhookSecrets secrets, IOptions<NotificationsOptions> options, TimeProvider time) : INotificationAction
 {
     public const string Kind = "Webhook";
     public const string HttpClientName = "notification-webhook";
@@ -30,13 +31,18 @@ internal sealed class WebhookNotificationAction(IHttpClientFactory clients, IOpt
             Content = new ByteArrayContent(body) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },
         };
         request.Headers.Add("X-Vigil-Timestamp", timestamp);
-        request.Headers.Add("X-Vigil-Signature", "sha256=" + Sign(rule.WebhookSecret ?? "", timestamp, body));
+        request.Headers.Add("X-Vigil-Signature", "sha256=" + Sign(secrets.Reveal(rule), timestamp, body));
         request.Headers.Add("X-Vigil-Delivery", delivery.Id.ToString(CultureInfo.InvariantCulture));
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.Value.DeliveryTimeout);
         try
         {
             using var response = await clients.CreateClient(HttpClientName).SendAsync(request, timeout.Token);
+            if ((int)response.StatusCode is >= 300 and < 400)
+            {
+                throw new NotificationDeliveryException($"{delivery.Target} answered {(int)response.StatusCode} {response.ReasonPhrase} to {response.Headers.Location}; redirects are not followed (give the rule the final URL)");
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 throw new NotificationDeliveryException($"{delivery.Target} answered {(int)response.StatusCode} {response.ReasonPhrase}");

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Vigil.Server.Hosting;
+using Vigil.Shared;
 
 namespace Vigil.Server.Features.Pki;
 
@@ -49,8 +50,8 @@ internal sealed partial class CertificateAuthority(DataDirectory data, TimeProvi
 
         // Key first: a certificate without its key is unusable, a key without a certificate is
         // reported clearly by Load on the next start.
-        SecureFile.WriteAtomically(keyPath, key.ExportPkcs8PrivateKeyPem(), SecureFile.OwnerOnly);
-        SecureFile.WriteAtomically(certificatePath, selfSigned.ExportCertificatePem(), SecureFile.WorldReadable);
+        DurableFile.Write(keyPath, key.ExportPkcs8PrivateKeyPem(), DurableFile.OwnerOnly);
+        DurableFile.Write(certificatePath, selfSigned.ExportCertificatePem(), DurableFile.WorldReadable);
 
         _key = key;
         _certificate = X509CertificateLoader.LoadCertificate(selfSigned.RawData);

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Options;
 using Vigil.Server.Hosting;
+using Vigil.Shared;
 
 namespace Vigil.Server.Features.Pki;
 
@@ -74,8 +75,8 @@ internal sealed partial class ServerCertificateProvider(
             TimeSpan.FromDays(pkiOptions.Value.ServerCertificateDays),
             san.Build(critical: false));
         using var issued = authority.Issue(new X500DistinguishedName($"CN={names[0]}, O=Vigil"), new PublicKey(key), profile);
-        SecureFile.WriteAtomically(keyPath, key.ExportPkcs8PrivateKeyPem(), SecureFile.OwnerOnly);
-        SecureFile.WriteAtomically(certificatePath, issued.ExportCertificatePem(), SecureFile.WorldReadable);
+        DurableFile.Write(keyPath, key.ExportPkcs8PrivateKeyPem(), DurableFile.OwnerOnly);
+        DurableFile.Write(certificatePath, issued.ExportCertificatePem(), DurableFile.WorldReadable);
         _current = issued.CopyWithPrivateKey(key);
         Log.Issued(logger, string.Join(", ", names), _current.NotAfter);
     }

@@ -7,6 +7,7 @@ using Vigil.Contracts.Agent;
 using Vigil.Server.Features.Credentials;
 using Vigil.Server.Features.Pki;
 using Vigil.Server.Hosting;
+using Vigil.Shared;
 
 namespace Vigil.Server.Features.Provisioning;
 
@@ -73,13 +74,13 @@ internal sealed partial class ClaimBundleWriter(
             Region = awsOptions.Value.Region,
         };
 
-        SecureFile.WriteAtomically(Path.Combine(directory, agent.ClaimPrivateKeyFile), key.ExportPkcs8PrivateKeyPem(), SecureFile.OwnerOnly);
-        SecureFile.WriteAtomically(Path.Combine(directory, agent.ClaimCertificateFile), certificate.ExportCertificatePem(), SecureFile.WorldReadable);
-        SecureFile.WriteAtomically(Path.Combine(directory, agent.RootCaFile), authority.CertificatePem, SecureFile.WorldReadable);
-        SecureFile.WriteAtomically(
+        DurableFile.Write(Path.Combine(directory, agent.ClaimPrivateKeyFile), key.ExportPkcs8PrivateKeyPem(), DurableFile.OwnerOnly);
+        DurableFile.Write(Path.Combine(directory, agent.ClaimCertificateFile), certificate.ExportCertificatePem(), DurableFile.WorldReadable);
+        DurableFile.Write(Path.Combine(directory, agent.RootCaFile), authority.CertificatePem, DurableFile.WorldReadable);
+        DurableFile.Write(
             Path.Combine(directory, "agent.json"),
             JsonSerializer.Serialize(agent, AgentJsonContext.Default.AgentConfiguration) + "\n",
-            SecureFile.WorldReadable);
+            DurableFile.WorldReadable);
 
         Log.ClaimIssued(logger, record.Id, template);
         return new ClaimBundle(directory, record.Id, template, record.NotAfter);

@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Options;
 using MQTTnet.Protocol;
 using MQTTnet.Server;
+using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Pki;
 
 namespace Vigil.Server.Features.Provisioning;
@@ -10,8 +11,9 @@ namespace Vigil.Server.Features.Provisioning;
 /// Decides at CONNECT who a connection is (TLS already proved the certificate chains to Vigil's
 /// CA): the certificate is looked up by its SHA-256 id in the certificate registry and must be
 /// an ACTIVE claim, device or integration certificate within its validity; a device must use its
-/// thing name as client id, an integration its name, and a claim certificate may not use the client
-/// id of a connected device. Everything else gets "not authorized" in the CONNACK, and a log line.
+/// thing name as client id, an integration its name, and a claim certificate may not use a
+/// provisioned thing's name (connected or not), an integration's name, or the client id of any
+/// connected device or integration. Everything else gets "not authorized" in the CONNACK, and a log line.
 /// </summary>
 internal sealed partial class DeviceConnectionAuthenticator(
     IServiceScopeFactory scopes,
@@ -39,12 +41,19 @@ internal sealed partial class DeviceConnectionAuthenticator(
         var certificateId = Fingerprint.Of(certificate);
         CertificateRecord? record;
         IntegrationClient? integration = null;
+        string? claimedName = null;
         await using (var scope = scopes.CreateAsyncScope())
         {
             record = await scope.ServiceProvider.GetRequiredService<CertificateRegistry>().FindAsync(certificateId, connection.CancellationToken);
             if (record?.Kind == CertificateKind.Integration)
             {
                 integration = await scope.ServiceProvider.GetRequiredService<IIntegrationClients>().FindByCertificateAsync(certificateId, connection.CancellationToken);
+            }
+            else if (record?.Kind == CertificateKind.Claim)
+            {
+                claimedName = await scope.ServiceProvider.GetRequiredService<ThingRegistry>().FindAsync(clientId, connection.CancellationToken) is not null ? "a provisioned thing's name"
+                    : await scope.ServiceProvider.GetRequiredService<IIntegrationClients>().IsClientIdAsync(clientId, connection.CancellationToken) ? "an integration's name"
+                    : null;
             }
         }
 
@@ -63,8 +72,10 @@ internal sealed partial class DeviceConnectionAuthenticator(
             { Kind: CertificateKind.Device } when record.ThingName != clientId => ("client_id_mismatch", $"a device certificate must connect with its thing name as client id ({record.ThingName})"),
             { Kind: CertificateKind.Claim, Template: null } => ("no_template", "the claim certificate has no provisioning template"),
             // Every camera of a batch carries the same claim certificate, so anyone who extracts it
-            // could otherwise knock any connected camera offline by taking its session over.
-            { Kind: CertificateKind.Claim } when connections.Get(clientId) is { Kind: CertificateKind.Device } => ("session_takeover", "the client id is held by a connected device; a claim certificate cannot take its session over"),
+            // could otherwise knock any connected camera or integration offline by taking its
+            // session over, or publish presence under its name.
+            { Kind: CertificateKind.Claim } when claimedName is not null => ("session_takeover", $"the client id is {claimedName}; a claim certificate cannot use it"),
+            { Kind: CertificateKind.Claim } when connections.Get(clientId) is { Kind: not CertificateKind.Claim } => ("session_takeover", "the client id is held by a connected device or integration; a claim certificate cannot take its session over"),
             { Kind: CertificateKind.Integration } when integration is null => ("revoked", "the integration certificate belongs to no integration (revoked)"),
             { Kind: CertificateKind.Integration } when integration!.ClientId != clientId => ("client_id_mismatch", $"an integration certificate must connect with its integration's name as client id ({integration.ClientId})"),
             _ => null,

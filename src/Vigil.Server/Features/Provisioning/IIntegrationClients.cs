@@ -9,4 +9,7 @@ internal interface IIntegrationClients
 {
     /// <summary>The client the integration certificate <paramref name="certificateId"/> belongs to, or null (revoked, or never an integration's).</summary>
     Task<IntegrationClient?> FindByCertificateAsync(string certificateId, CancellationToken cancellationToken);
+
+    /// <summary>Whether <paramref name="clientId"/> is an integration's client id (its name), connected or not.</summary>
+    Task<bool> IsClientIdAsync(string clientId, CancellationToken cancellationToken);
 }

@@ -74,6 +74,17 @@ internal sealed partial class PresenceTracker(
             return;
         }
 
+        if (principal.Kind == CertificateKind.Claim)
+        {
+            // A claim connection's client id was no thing's name at CONNECT, but provisioning may
+            // have created that thing since: its presence topics are the thing's, not the claim's.
+            await using var scope = scopes.CreateAsyncScope();
+            if (await scope.ServiceProvider.GetRequiredService<ThingRegistry>().FindAsync(principal.ClientId, cancellationToken) is not null)
+            {
+                return;
+            }
+        }
+
         var presence = new PresenceEvent
         {
             ClientId = principal.ClientId,

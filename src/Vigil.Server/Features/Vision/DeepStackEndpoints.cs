@@ -2,7 +2,9 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 
 namespace Vigil.Server.Features.Vision;
 
@@ -10,9 +12,12 @@ namespace Vigil.Server.Features.Vision;
 /// <c>POST /v1/vision/detection</c>, compatible with DeepStack and CodeProject.AI, so Blue Iris,
 /// Agent DVR and Home Assistant can use Vigil's detector. Form fields: <c>image</c> (the file),
 /// optional <c>min_confidence</c> and <c>api_key</c>. Access: a loopback client is let in
-/// without a key while <c>Vision:DetectionApiAllowLoopback</c> is true; anyone else must give
-/// <c>Vision:DetectionApiKey</c> (form field or <c>Authorization: Bearer</c>); with no key set,
-/// only loopback clients are served. Responses use DeepStack's envelope, not problem details,
+/// without a key while <c>Vision:DetectionApiAllowLoopback</c> is true, unless the request was
+/// forwarded by a proxy (<c>Forwarded</c>, <c>X-Forwarded-For</c>, <c>X-Real-IP</c>); anyone else must
+/// give <c>Vision:DetectionApiKey</c> (<c>Authorization: Bearer</c>, query or form field <c>api_key</c>);
+/// with no key set, only loopback clients are served. The size and a key given in the headers are
+/// checked before the body is read, a form key before the picture when it comes first; detection
+/// runs at most <c>Vision:DetectionApiConcurrency</c> requests at a time (503 + Retry-After beyond). Responses use DeepStack's envelope, not problem details,
 /// because its clients read <c>success</c> and <c>error</c>.
 /// </summary>
 internal static class DeepStackEndpoints
@@ -31,13 +36,22 @@ internal static class DeepStackEndpoints
     private static async Task<JsonHttpResult<DeepStackResponse>> DetectAsync(
         HttpContext context,
         ObjectDetector detector,
+        DetectionApiLimiter limiter,
         IOptions<VisionOptions> options,
         CancellationToken cancellationToken)
     {
         var request = context.Request;
-        if (!request.HasFormContentType)
+        var settings = options.Value;
+        if (!request.HasFormContentType || !MediaTypeHeaderValue.TryParse(request.ContentType, out var contentType)
+            || HeaderUtilities.RemoveQuotes(contentType.Boundary).Value is not { Length: > 0 and <= 200 } boundary)
         {
             return Reply(DeepStackResponse.Failure("send a multipart/form-data request with the picture in the field 'image'", 400), 400);
+        }
+
+        // Nothing of the body is read before the size and, where the request carries it, the key are checked.
+        if (request.ContentLength > MaxRequestBytes)
+        {
+            return Reply(DeepStackResponse.Failure($"the request is larger than {MaxRequestBytes / (1024 * 1024)} MiB", 413), 413);
         }
 
         var bodySize = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>();
@@ -46,32 +60,98 @@ internal static class DeepStackEndpoints
             bodySize.MaxRequestBodySize = MaxRequestBytes;
         }
 
-        IFormCollection form;
-        try
-        {
-            form = await request.ReadFormAsync(cancellationToken);
-        }
-        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
-        {
-            return Reply(DeepStackResponse.Failure($"the form cannot be read: {e.Message}", 400), 400);
-        }
-
-        var access = Authorize(context, form, options.Value);
-        if (access is { } refused)
+        var access = Authorize(context, settings);
+        if (access.Refusal is { } refused)
         {
             return refused;
         }
 
-        var file = form.Files.GetFile("image");
-        if (file is null || file.Length == 0)
+        using var slot = new DetectionApiLimiter.Slot(limiter);
+        if (access.Authorized && !slot.TryEnter())
+        {
+            return Busy(context);
+        }
+
+        byte[]? bytes = null;
+        string? minConfidenceText = null;
+        string? formKey = null;
+        try
+        {
+            var reader = new MultipartReader(boundary, request.Body) { HeadersLengthLimit = 16 * 1024 };
+            while (await reader.ReadNextSectionAsync(cancellationToken) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || HeaderUtilities.RemoveQuotes(disposition.Name).Value is not { } name)
+                {
+                    continue;
+                }
+
+                if (name == "image" && bytes is null)
+                {
+                    using var buffer = new MemoryStream();
+                    await section.Body.CopyToAsync(buffer, cancellationToken);
+                    bytes = buffer.ToArray();
+                }
+                else if (name is "api_key" or "min_confidence")
+                {
+                    var value = await ReadFieldAsync(section.Body, cancellationToken);
+                    if (name == "min_confidence")
+                    {
+                        minConfidenceText = value;
+                    }
+                    else
+                    {
+                        formKey = value;
+                        if (!access.Authorized)
+                        {
+                            // The key came before the picture (as DeepStack's clients send it): refused before the picture is read.
+                            if (CheckKey(context, value, settings) is { } wrongKey)
+                            {
+                                return wrongKey;
+                            }
+
+                            access = Access.Allowed;
+                            if (!slot.TryEnter())
+                            {
+                                return Busy(context);
+                            }
+                        }
+                    }
+                }
+                else
+                {
+                    await section.Body.DrainAsync(cancellationToken);
+                }
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or BadHttpRequestException or IOException)
+        {
+            return e is BadHttpRequestException { StatusCode: 413 }
+                ? Reply(DeepStackResponse.Failure($"the request is larger than {MaxRequestBytes / (1024 * 1024)} MiB", 413), 413)
+                : Reply(DeepStackResponse.Failure($"the form cannot be read: {e.Message}", 400), 400);
+        }
+
+        if (!access.Authorized)
+        {
+            if (CheckKey(context, formKey, settings) is { } wrongKey)
+            {
+                return wrongKey;
+            }
+
+            if (!slot.TryEnter())
+            {
+                return Busy(context);
+            }
+        }
+
+        if (bytes is not { Length: > 0 })
         {
             return Reply(DeepStackResponse.Failure("the form has no file in the field 'image'", 400), 400);
         }
 
         float? minConfidence = null;
-        if (form.TryGetValue("min_confidence", out var text) && text.Count > 0)
+        if (minConfidenceText is not null)
         {
-            if (!float.TryParse(text[0], System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) || value is < 0 or > 1 || float.IsNaN(value))
+            if (!float.TryParse(minConfidenceText, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var value) || value is < 0 or > 1 || float.IsNaN(value))
             {
                 return Reply(DeepStackResponse.Failure("min_confidence must be a number from 0 to 1", 400), 400);
             }
@@ -79,13 +159,7 @@ internal static class DeepStackEndpoints
             minConfidence = Math.Max(0.01f, value);
         }
 
-        var bytes = new byte[file.Length];
-        await using (var stream = file.OpenReadStream())
-        {
-            await stream.ReadExactlyAsync(bytes, cancellationToken);
-        }
-
-        if (!ImageProbe.TryProbe(bytes, options.Value.MaxImagePixels, out _, out var problem))
+        if (!ImageProbe.TryProbe(bytes, settings.MaxImagePixels, out _, out var problem))
         {
             return Reply(DeepStackResponse.Failure($"the image is refused: {problem}", 400), 400);
         }
@@ -106,30 +180,70 @@ internal static class DeepStackEndpoints
         return Reply(new DeepStackResponse(true, predictions, null, 200, (long)outcome.Duration.TotalMilliseconds), 200);
     }
 
-    private static JsonHttpResult<DeepStackResponse>? Authorize(HttpContext context, IFormCollection form, VisionOptions options)
+    private readonly record struct Access(bool Authorized, JsonHttpResult<DeepStackResponse>? Refusal)
+    {
+        public static readonly Access Allowed = new(true, null);
+
+        /// <summary>Not decided before the form is read: the key may be a form field.</summary>
+        public static readonly Access KeyInForm = new(false, null);
+    }
+
+    /// <summary>What the request's address and headers decide, before any of the body is read.</summary>
+    private static Access Authorize(HttpContext context, VisionOptions options)
     {
         var remote = context.Connection.RemoteIpAddress;
-        var loopback = remote is not null && IPAddress.IsLoopback(remote);
-        if (loopback && options.DetectionApiAllowLoopback)
+        var headers = context.Request.Headers;
+
+        // A request a reverse proxy forwarded comes from the proxy's address, often 127.0.0.1: it
+        // was not made by a program on this machine, whatever the setting says.
+        var forwarded = headers.ContainsKey("Forwarded") || headers.ContainsKey("X-Forwarded-For") || headers.ContainsKey("X-Real-IP");
+        if (remote is not null && IPAddress.IsLoopback(remote) && options.DetectionApiAllowLoopback && !forwarded)
         {
-            return null;
+            return Access.Allowed;
         }
 
-        if (options.DetectionApiKey is not { Length: > 0 } key)
+        if (options.DetectionApiKey is not { Length: > 0 })
         {
-            return Reply(DeepStackResponse.Failure("the detection API serves only this machine; set Vision:DetectionApiKey to allow other clients", 403), 403);
+            return new(false, Reply(DeepStackResponse.Failure("the detection API serves only this machine; set Vision:DetectionApiKey to allow other clients", 403), 403));
         }
 
-        var given = form.TryGetValue("api_key", out var field) && field.Count > 0 ? field[0]
-            : context.Request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim()
+        var header = headers.Authorization.ToString();
+        var given = header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim()
+            : context.Request.Query.TryGetValue("api_key", out var query) && query.Count > 0 ? query[0]
             : null;
-        if (given is null || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(key))))
+        return given is null ? Access.KeyInForm : CheckKey(context, given, options) is { } wrong ? new(false, wrong) : Access.Allowed;
+    }
+
+    private static JsonHttpResult<DeepStackResponse>? CheckKey(HttpContext context, string? given, VisionOptions options)
+    {
+        var key = options.DetectionApiKey ?? "";
+        if (given is null || key.Length == 0 || !CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(key))))
         {
             context.Response.Headers.WWWAuthenticate = "Bearer";
             return Reply(DeepStackResponse.Failure("a valid api_key is required", 401), 401);
         }
 
         return null;
+    }
+
+    private static JsonHttpResult<DeepStackResponse> Busy(HttpContext context)
+    {
+        context.Response.Headers.RetryAfter = "1";
+        return Reply(DeepStackResponse.Failure("detection is busy (Vision:DetectionApiConcurrency requests at a time); retry shortly", 503), 503);
+    }
+
+    /// <summary>A text field (min_confidence, api_key): at most 1 KiB.</summary>
+    private static async Task<string> ReadFieldAsync(Stream body, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[1025];
+        var length = 0;
+        int read;
+        while (length < buffer.Length && (read = await body.ReadAsync(buffer.AsMemory(length), cancellationToken)) > 0)
+        {
+            length += read;
+        }
+
+        return length > 1024 ? throw new InvalidDataException("a form field is longer than 1 KiB") : Encoding.UTF8.GetString(buffer, 0, length).Trim();
     }
 
     private static JsonHttpResult<DeepStackResponse> Reply(DeepStackResponse response, int status) =>

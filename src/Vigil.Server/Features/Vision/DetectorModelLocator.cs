@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Vigil.Server.Hosting;
+using Vigil.Shared;
 
 namespace Vigil.Server.Features.Vision;
 
@@ -53,46 +54,55 @@ internal sealed partial class DetectorModelLocator(
     private async Task DownloadAsync(string url, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(DefaultPath)!);
-        var temporary = DefaultPath + ".download";
         Log.Downloading(logger, url);
         try
         {
             using var client = httpClients.CreateClient(HttpClientName);
             using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             response.EnsureSuccessStatusCode();
-            await using (var file = File.Create(temporary))
-            {
-                await response.Content.CopyToAsync(file, cancellationToken);
-                file.Flush(flushToDisk: true);
-            }
+            await DurableFile.WriteAsync(
+                DefaultPath,
+                async (file, ct) =>
+                {
+                    // Hashed on the way in: the file is renamed into place only when it matches.
+                    using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+                    await using var body = await response.Content.ReadAsStreamAsync(ct);
+                    var buffer = new byte[81920];
+                    int read;
+                    while ((read = await body.ReadAsync(buffer, ct)) > 0)
+                    {
+                        hash.AppendData(buffer, 0, read);
+                        await file.WriteAsync(buffer.AsMemory(0, read), ct);
+                    }
 
-            await VerifyAsync(temporary, cancellationToken);
-            File.Move(temporary, DefaultPath, overwrite: true);
+                    Check(Convert.ToHexStringLower(hash.GetHashAndReset()), url);
+                },
+                DurableFile.WorldReadable,
+                overwrite: true,
+                cancellationToken);
         }
         catch (Exception e) when (e is HttpRequestException or IOException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
         {
-            File.Delete(temporary);
             throw new ModelUnavailableException($"cannot download the model from {url} ({e.Message}); put {FileName} at {DefaultPath} or set Vision:ModelPath", e);
-        }
-        catch (ModelUnavailableException)
-        {
-            File.Delete(temporary);
-            throw;
         }
     }
 
     private async Task VerifyAsync(string path, CancellationToken cancellationToken)
     {
-        if (options.Value.ModelSha256 is not { Length: > 0 } expected)
+        if (options.Value.ModelSha256 is not { Length: > 0 })
         {
             return;
         }
 
         await using var file = File.OpenRead(path);
-        var actual = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
-        if (!string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
+        Check(Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken)), path);
+    }
+
+    private void Check(string actual, string source)
+    {
+        if (options.Value.ModelSha256 is { Length: > 0 } expected && !string.Equals(actual, expected, StringComparison.OrdinalIgnoreCase))
         {
-            throw new ModelUnavailableException($"{path} has SHA-256 {actual}, not the {expected} of Vision:ModelSha256");
+            throw new ModelUnavailableException($"{source} has SHA-256 {actual}, not the {expected} of Vision:ModelSha256");
         }
     }
 

@@ -11,6 +11,7 @@ internal static class VisionFeature
         services.AddSingleton<DetectorModelLocator>();
         services.AddSingleton<VisionMetrics>();
         services.AddSingleton<ObjectDetector>();
+        services.AddSingleton<DetectionApiLimiter>();
         return services;
     }
 

@@ -32,8 +32,16 @@ internal sealed class VisionOptions : IValidatableObject
     /// <summary>API key required by <c>POST /v1/vision/detection</c> (form field <c>api_key</c> or <c>Authorization: Bearer</c>).</summary>
     public string? DetectionApiKey { get; set; }
 
-    /// <summary>Whether loopback clients may call <c>/v1/vision/detection</c> without the key (e.g. Blue Iris on the same machine).</summary>
+    /// <summary>
+    /// Whether loopback clients may call <c>/v1/vision/detection</c> without the key (e.g. Blue Iris on
+    /// the same machine). A request carrying <c>Forwarded</c>, <c>X-Forwarded-For</c> or <c>X-Real-IP</c> is
+    /// never trusted this way; behind a reverse proxy on this machine that adds none of them, set it false.
+    /// </summary>
     public bool DetectionApiAllowLoopback { get; set; } = true;
+
+    /// <summary>Detection API requests served at once; the next gets 503 with <c>Retry-After</c>.</summary>
+    [Range(1, 256, ErrorMessage = "must be from 1 to 256")]
+    public int DetectionApiConcurrency { get; set; } = 2;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {

@@ -214,4 +214,34 @@ public sealed class TokenRefusalTests
         Assert.Equal(new Uri(IdentityTestServer.PostLogoutRedirectUri), endSession.LeftTo);
         Assert.Equal("/account/signin", afterwards.Url.AbsolutePath);
     }
+
+    [Fact]
+    public async Task End_session_without_the_users_id_token_asks_first_so_another_site_cannot_sign_anyone_out()
+    {
+        await using var vigil = await IdentityTestServer.StartAsync(cancellationToken: Ct);
+        using var user = await vigil.SignUpAndGetTokensAsync("quinn@example.com", Ct);
+        using var other = await vigil.SignUpAndGetTokensAsync("rae@example.com", Ct);
+        var logout = $"/connect/endsession?post_logout_redirect_uri={Uri.EscapeDataString(IdentityTestServer.PostLogoutRedirectUri)}&state=s1";
+
+        // A link, another user's ID token, and a cross-site form post (no anti-forgery token): each gets the confirmation page.
+        var link = await user.Browser.GetAsync(logout, Ct);
+        var otherHint = await user.Browser.GetAsync(logout + "&id_token_hint=" + other.Tokens.IdToken, Ct);
+        var forged = await user.Browser.PostAsync("/connect/endsession", null, new Dictionary<string, string> { ["post_logout_redirect_uri"] = IdentityTestServer.PostLogoutRedirectUri }, Ct);
+
+        foreach (var page in new[] { link, otherHint, forged })
+        {
+            Assert.Equal(("/account/endsession", HttpStatusCode.OK, (Uri?)null), (page.Url.AbsolutePath, page.Status, page.LeftTo));
+        }
+
+        Assert.Equal("/account", (await user.Browser.GetAsync("/account", Ct)).Url.AbsolutePath); // still signed in
+
+        // Confirmed on Vigil's own page: signed out, back at the client with its state.
+        var confirmed = await user.Browser.PostAsync(
+            "/connect/endsession",
+            link.AntiforgeryToken(),
+            new Dictionary<string, string> { ["post_logout_redirect_uri"] = IdentityTestServer.PostLogoutRedirectUri, ["state"] = "s1" },
+            Ct);
+        Assert.Equal(IdentityTestServer.PostLogoutRedirectUri + "?state=s1", confirmed.LeftTo?.ToString());
+        Assert.Equal("/account/signin", (await user.Browser.GetAsync("/account", Ct)).Url.AbsolutePath);
+    }
 }

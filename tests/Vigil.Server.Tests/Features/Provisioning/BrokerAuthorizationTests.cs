@@ -79,14 +79,80 @@ public sealed class BrokerAuthorizationTests
         Assert.Equal(MqttClientConnectResultCode.NotAuthorized, refused.Code);
         await online.PingAsync(Ct); // the device's session was not taken over
         Assert.True(online.IsConnected);
-        // Once the device is gone, its serial is an ordinary client id for the claim flow again.
-        await online.DisconnectAsync(cancellationToken: Ct);
-        var connections = vigil.App.Services.GetRequiredService<Server.Features.Provisioning.DeviceConnections>();
-        // The broker handles the DISCONNECT after the client returns.
-        await Eventually.WaitAsync(() => connections.Get("CAM-A") is null, TimeSpan.FromSeconds(10), "CAM-A's connection to end", Ct, TimeSpan.FromMilliseconds(20));
+    }
 
-        using var reprovisioning = await DeviceClients.ConnectAsync(vigil, claim, "CAM-A", cancellationToken: Ct);
+    [Fact]
+    public async Task A_claim_certificate_may_not_use_a_provisioned_things_name_even_while_it_is_offline_nor_an_integrations_name()
+    {
+        var (vigil, claim) = await StartAsync(null, "CAM-A");
+        await using var _ = vigil;
+        using var __ = claim;
+        using var device = await DeviceClients.ProvisionAsync(vigil, claim, "CAM-A", cancellationToken: Ct);
+        using var bundle = new TempDirectory("integration");
+        await using (var scope = vigil.App.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Server.Features.Integrations.IntegrationDirectory>().CreateAsync("home-assistant", bundle.Path, overwrite: true, Ct);
+        }
+
+        // 3.1.1 and 5: refused in the CONNACK, not connected and then dropped.
+        foreach (var version in new[] { MqttProtocolVersion.V311, MqttProtocolVersion.V500 })
+        {
+            foreach (var name in new[] { "CAM-A", "home-assistant" })
+            {
+                var refused = await Assert.ThrowsAsync<MqttConnectRefusedException>(() => DeviceClients.ConnectAsync(vigil, claim, name, version, cancellationToken: Ct));
+                Assert.Equal((name, version, MqttClientConnectResultCode.NotAuthorized), (name, version, refused.Code));
+            }
+        }
+
+        // A re-provisioning camera uses another client id for its claim flow.
+        using var reprovisioning = await DeviceClients.ConnectAsync(vigil, claim, "claim-CAM-A", cancellationToken: Ct);
         Assert.True(reprovisioning.IsConnected);
+    }
+
+    [Fact]
+    public async Task A_claim_connection_whose_client_id_became_a_things_name_publishes_no_presence_for_it()
+    {
+        var (vigil, claim) = await StartAsync(new Dictionary<string, string?> { ["Provisioning:PresenceSubscribers:0"] = "MONITOR" }, "PRE-1", "MONITOR");
+        await using var _ = vigil;
+        using var __ = claim;
+        using var monitorCert = await DeviceClients.ProvisionAsync(vigil, claim, "MONITOR", cancellationToken: Ct);
+        using var monitor = await DeviceClients.ConnectAsync(vigil, monitorCert, "MONITOR", cancellationToken: Ct);
+        var events = System.Threading.Channels.Channel.CreateUnbounded<(string Topic, PresenceEvent Event)>();
+        monitor.ApplicationMessageReceivedAsync += e =>
+        {
+            events.Writer.TryWrite((e.ApplicationMessage.Topic, JsonSerializer.Deserialize(System.Buffers.BuffersExtensions.ToArray(e.ApplicationMessage.Payload), FleetProvisioningJsonContext.Default.PresenceEvent)!));
+            return Task.CompletedTask;
+        };
+        await monitor.SubscribeAsync(new MqttClientSubscribeOptionsBuilder().WithTopicFilter("$aws/events/presence/+/PRE-1", MqttQualityOfServiceLevel.AtLeastOnce).Build(), Ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+
+        // Firmware that claims under its bare serial: allowed while no thing has that name.
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        X509Certificate2 device;
+        using (var claiming = await DeviceClients.ConnectAsync(vigil, claim, "PRE-1", cancellationToken: Ct))
+        {
+            var (accepted, body) = await DeviceClients.RequestAsync(claiming, Server.Features.Provisioning.FleetProvisioningTopics.CreateFromCsr, JsonSerializer.Serialize(new { certificateSigningRequest = DeviceClients.CsrPem(key) }), Ct);
+            Assert.True(accepted, body);
+            var created = JsonSerializer.Deserialize(body, FleetProvisioningJsonContext.Default.CreateCertificateFromCsrResponse)!;
+            var (registered, answer) = await DeviceClients.RequestAsync(
+                claiming,
+                Server.Features.Provisioning.FleetProvisioningTopics.Provision("VigilCameraTemplate"),
+                JsonSerializer.Serialize(new { certificateOwnershipToken = created.CertificateOwnershipToken, parameters = new { SerialNumber = "PRE-1" } }),
+                Ct);
+            Assert.True(registered, answer);
+            using var issued = X509Certificate2.CreateFromPem(created.CertificatePem);
+            device = issued.CopyWithPrivateKey(key);
+            var (_, claimConnected) = await events.Reader.ReadAsync(timeout.Token);
+            Assert.Equal("connected", claimConnected.EventType);
+            await claiming.DisconnectAsync(cancellationToken: Ct);
+        }
+
+        // The thing PRE-1 exists now: the claim connection's end is not reported as PRE-1 going offline.
+        using var ___ = device;
+        using var camera = await DeviceClients.ConnectAsync(vigil, device, "PRE-1", cancellationToken: Ct);
+        var (topic, next) = await events.Reader.ReadAsync(timeout.Token);
+        Assert.Equal(("$aws/events/presence/connected/PRE-1", Server.Features.Pki.Fingerprint.Of(device)), (topic, next.PrincipalIdentifier));
     }
 
     [Fact]

@@ -11,6 +11,7 @@ internal sealed class ChangePasswordModel(
     SignInFlow flow,
     UserManager<VigilUser> users,
     SignInManager<VigilUser> signIns,
+    SignInThrottle throttle,
     UserAccounts accounts) : AccountPageModel
 {
     [BindProperty]
@@ -57,6 +58,12 @@ internal sealed class ChangePasswordModel(
             return RedirectToPage("SignIn");
         }
 
+        // The current password is checked like a sign-in: throttled per address, refused while locked out.
+        if (!throttle.TryAcquire(HttpContext.Connection.RemoteIpAddress))
+        {
+            return TooManyAttempts();
+        }
+
         if (!await TrySetAsync(user, requireCurrent: true))
         {
             return Page();
@@ -78,10 +85,9 @@ internal sealed class ChangePasswordModel(
             return false;
         }
 
-        if (requireCurrent && !await users.CheckPasswordAsync(user, CurrentPassword ?? ""))
+        if (requireCurrent && await CurrentPasswordProblemAsync(users, user, CurrentPassword) is { } problem)
         {
-            await users.AccessFailedAsync(user);
-            Error = "The current password is wrong.";
+            Error = problem;
             return false;
         }
 
@@ -99,6 +105,26 @@ internal sealed class ChangePasswordModel(
         }
 
         return true;
+    }
+
+    /// <summary>
+    /// Why <paramref name="password"/> does not confirm <paramref name="user"/>'s identity, or null:
+    /// a locked-out account is refused without checking it, a wrong one counts towards lockout.
+    /// </summary>
+    internal static async Task<string?> CurrentPasswordProblemAsync(UserManager<VigilUser> users, VigilUser user, string? password)
+    {
+        if (await users.IsLockedOutAsync(user))
+        {
+            return "Too many wrong passwords: the account is locked for a while. Try again later.";
+        }
+
+        if (!await users.CheckPasswordAsync(user, password ?? ""))
+        {
+            await users.AccessFailedAsync(user);
+            return "The current password is wrong.";
+        }
+
+        return null;
     }
 
     private async Task<VigilUser?> SignedInUserAsync() =>

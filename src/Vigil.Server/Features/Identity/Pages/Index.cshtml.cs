@@ -6,8 +6,12 @@ namespace Vigil.Server.Features.Identity.Pages;
 
 /// <summary>The signed-in user's account page (browser session cookie).</summary>
 [Authorize]
-internal sealed class IndexModel(UserManager<VigilUser> users) : AccountPageModel
+internal sealed class IndexModel(UserManager<VigilUser> users, SignInThrottle throttle) : AccountPageModel
 {
+    /// <summary>The password, asked again before new recovery codes are made (a borrowed, signed-in browser is not enough).</summary>
+    [BindProperty]
+    public string? Password { get; set; }
+
     public string Email { get; private set; } = "";
 
     public IReadOnlyList<string> Roles { get; private set; } = [];
@@ -38,7 +42,17 @@ internal sealed class IndexModel(UserManager<VigilUser> users) : AccountPageMode
             return RedirectToPage("SignIn");
         }
 
-        if (user.TwoFactorEnabled)
+        if (!throttle.TryAcquire(HttpContext.Connection.RemoteIpAddress))
+        {
+            await LoadAsync(user);
+            return TooManyAttempts();
+        }
+
+        if (await ChangePasswordModel.CurrentPasswordProblemAsync(users, user, Password) is { } problem)
+        {
+            Error = problem;
+        }
+        else if (user.TwoFactorEnabled)
         {
             NewRecoveryCodes = [.. await users.GenerateNewTwoFactorRecoveryCodesAsync(user, MfaSetupModel.RecoveryCodeCount) ?? []];
         }

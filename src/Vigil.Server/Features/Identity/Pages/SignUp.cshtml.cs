@@ -6,13 +6,14 @@ namespace Vigil.Server.Features.Identity.Pages;
 
 /// <summary>
 /// Self-service sign-up, only when <c>Identity:AllowSignUp</c> is on. An address that already
-/// has an account gets the same answer as a new one (and nothing changes), so the page cannot be
-/// used to find out who has an account.
+/// has an account gets the same answer as a new one (and nothing changes), in about the same time
+/// (one password hash either way), so the page cannot be used to find out who has an account.
 /// </summary>
 internal sealed class SignUpModel(
     UserAccounts accounts,
     UserManager<VigilUser> users,
     SignInThrottle throttle,
+    PasswordTimingDecoy decoy,
     IOptions<IdentityOptions> options) : AccountPageModel
 {
     [BindProperty]
@@ -75,7 +76,9 @@ internal sealed class SignUpModel(
         }
         catch (AccountException)
         {
-            // Already registered (or registered a moment ago): answer as for a new account.
+            // Already registered (or registered a moment ago): answer as for a new account, after
+            // the same password hash work a new account costs, so the time does not tell either.
+            decoy.Verify(password);
         }
 
         return RedirectToPage("SignIn", new { created = true });

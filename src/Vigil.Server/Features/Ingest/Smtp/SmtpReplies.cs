@@ -44,10 +44,11 @@ internal static class SmtpReplies
 
     public const string HeaderTooLarge = "552 5.3.4 Message header section too large";
 
-    /// <summary>A one-line, ASCII-only reply; the text is cut to a sensible length.</summary>
-    public static string Refused(string problem)
+    /// <summary>A one-line, ASCII-only reply; the text is cut to a sensible length. Over quota is temporary (452 4.2.2: the sender retries later).</summary>
+    public static string Refused(IngestResult result)
     {
+        var problem = result.Problem ?? "refused";
         var clean = new string(problem.Select(c => c is >= ' ' and <= '~' ? c : '?').ToArray());
-        return "554 5.6.0 " + (clean.Length > 400 ? clean[..400] + "..." : clean);
+        return (result.OverQuota ? "452 4.2.2 " : "554 5.6.0 ") + (clean.Length > 400 ? clean[..400] + "..." : clean);
     }
 }

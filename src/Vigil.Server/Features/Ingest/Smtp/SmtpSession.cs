@@ -482,7 +482,7 @@ internal sealed partial class SmtpSession(Stream network, IPEndPoint remote, Smt
 
         return outcome.Accepted
             ? await ReplyAsync($"250 2.0.0 OK queued as {string.Join(",", outcome.SpoolIds.Select(i => i.ToString("N")))}", ct)
-            : await ReplyAsync(SmtpReplies.Refused(outcome.Problem!), ct);
+            : await ReplyAsync(SmtpReplies.Refused(outcome), ct);
     }
 
     private void ResetTransaction()

@@ -1042,14 +1042,15 @@ namespace Vigil.Server.Storage.Migrations.Postgres
                     b.Property<Guid>("OwnerId")
                         .HasColumnType("uuid");
 
+                    b.Property<string>("ProtectedWebhookSecret")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)")
+                        .HasColumnName("WebhookSecret");
+
                     b.Property<string>("QuietHours")
                         .HasMaxLength(11)
                         .IsUnicode(false)
                         .HasColumnType("character varying(11)");
-
-                    b.Property<string>("WebhookSecret")
-                        .HasMaxLength(64)
-                        .HasColumnType("character varying(64)");
 
                     b.Property<string>("WebhookUrl")
                         .HasMaxLength(2048)
