@@ -59,3 +59,6 @@ free_port() {
 
 # Certificates are checked against OpenSSL's command line, an implementation we did not write.
 need_packages openssl ca-certificates || true
+
+# The durability tests watch the server's and the agent's fsync and rename calls with strace.
+need_packages strace || true
