@@ -84,7 +84,10 @@ total=0 failed=0 passed=0 skipped=0
 zero_ok=()
 [ ${#runner_args[@]} -gt 0 ] && zero_ok=(--ignore-exit-code 8)
 run_phase parallel --filter-not-trait "Schedule=Alone" "${zero_ok[@]}"
-run_phase alone --filter-trait "Schedule=Alone" --ignore-exit-code 8
+# One assembly at a time here: the agent's and the WebRTC tests make network namespaces and veth
+# pairs, and a Chromium of the web client's journeys running beside them sees the network change
+# under it (ERR_NETWORK_CHANGED) and drops its page.
+run_phase alone --filter-trait "Schedule=Alone" --ignore-exit-code 8 --max-parallel-test-modules 1
 # The web client's unit tests (vitest, web/src/**/*.test.ts): in a full run only (--filter-class
 # names C# test classes). 60-web.sh installed web/node_modules.
 if [ ${#runner_args[@]} -eq 0 ] && [ -d web/node_modules ]; then

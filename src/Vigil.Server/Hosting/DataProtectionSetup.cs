@@ -32,7 +32,7 @@ internal static class DataProtectionSetup
         public Task InitializeAsync(CancellationToken cancellationToken)
         {
             data.Subdirectory("keys");
-            if (!directory.Exists)
+            if (!Directory.Exists(directory.FullName))
             {
                 Directory.CreateDirectory(directory.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             }

@@ -16,12 +16,15 @@ internal sealed class DurableXmlRepository(DirectoryInfo directory) : IXmlReposi
 {
     public IReadOnlyCollection<XElement> GetAllElements()
     {
-        if (!directory.Exists)
+        // Not directory.Exists: DirectoryInfo caches it from its first look, and the directory is
+        // made after that (KeyDirectoryInitializer, or the first key), so the ring would read as
+        // empty for the rest of the process.
+        if (!Directory.Exists(directory.FullName))
         {
             return [];
         }
 
-        return [.. directory.EnumerateFiles("*.xml").OrderBy(f => f.Name, StringComparer.Ordinal).Select(f =>
+        return [.. new DirectoryInfo(directory.FullName).EnumerateFiles("*.xml").OrderBy(f => f.Name, StringComparer.Ordinal).Select(f =>
         {
             using var stream = f.OpenRead();
             return XElement.Load(stream);
@@ -35,7 +38,7 @@ internal sealed class DurableXmlRepository(DirectoryInfo directory) : IXmlReposi
             friendlyName = Guid.NewGuid().ToString("D");
         }
 
-        if (!directory.Exists)
+        if (!Directory.Exists(directory.FullName))
         {
             Directory.CreateDirectory(directory.FullName, DurableFile.PrivateDirectory);
         }

@@ -29,6 +29,22 @@ public sealed class DataProtectionTests
     }
 
     [Fact]
+    public async Task The_key_a_fresh_data_directory_makes_is_in_the_ring_the_same_process_reads()
+    {
+        // The key directory is made at start, after the repository first looked for it: a cached
+        // "does not exist" left the ring empty for the whole first run (every cluster node's
+        // fingerprint then came out empty, and each key-ring refresh saw no key).
+        using var directory = new TempDirectory("data");
+        using var host = VigilHost.BuildCommandHost(new DataDirectory(directory.Path));
+        await host.Services.GetRequiredService<VigilInitializer>().InitializeAsync(Ct);
+        host.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test").Protect("session");
+
+        var keys = host.Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.KeyManagement.IKeyManager>().GetAllKeys();
+
+        Assert.Single(keys);
+    }
+
+    [Fact]
     public async Task Another_data_directory_cannot_read_it()
     {
         using var one = new TempDirectory("data");

@@ -34,7 +34,7 @@ public sealed class TwoNodeClusterTests
             ["VIGIL__Cluster__Redis"] = Requirements.Redis(),
             ["VIGIL__Server__PublicHost"] = "localhost",
         };
-        await RunAsync(data1, ["user", "add", "admin@example.com"], settings);
+        await RunAsync(data1, ["user", "add", "admin@example.com", "--admin"], settings);
         var key = JsonDocument.Parse(await RunAsync(data1, ["keys", "create", "--user", "admin@example.com", "--json"], settings)).RootElement.GetProperty("AccessKey");
         var admin = new SigV4Credentials(key.GetProperty("AccessKeyId").GetString()!, key.GetProperty("SecretAccessKey").GetString()!);
         using var root = X509Certificate2.CreateFromPem(await RunAsync(data1, ["ca", "export"], settings));
