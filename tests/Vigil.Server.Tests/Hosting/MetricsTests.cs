@@ -14,8 +14,17 @@ namespace Vigil.Server.Tests.Hosting;
 /// handed out, a camera e-mail with a person in it turned into an event and an e-mail
 /// notification through a real SMTP relay. The output is parsed by Prometheus's own Python client.
 /// </summary>
+/// <remarks>
+/// Alone in its collection: a Meter listener sees the instruments of every host in the process
+/// (OpenTelemetry listens by meter name, not by the host's IMeterFactory), so another test's
+/// server running at the same time would add its connections and events to these counts. In
+/// production a process has one host.
+/// </remarks>
+[Collection(Name)]
 public sealed partial class MetricsTests(MetricsTests.ExercisedServer server) : IClassFixture<MetricsTests.ExercisedServer>
 {
+    public const string Name = "Metrics: no other server in the process";
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -202,3 +211,6 @@ public sealed partial class MetricsTests(MetricsTests.ExercisedServer server) : 
         }
     }
 }
+
+[CollectionDefinition(MetricsTests.Name, DisableParallelization = true)]
+public sealed class MetricsCollection;
