@@ -39,6 +39,16 @@ done
 results="$root/.test-results"
 rm -rf "$results"; mkdir -p "$results"
 
+# The build (about 2.5 GB of outputs) and the tests' servers, databases and browsers need room; a
+# full disk shows up as dozens of unrelated failures (and a truncated log), so say it first.
+free_disk() { df -Pm "$1" 2>/dev/null | awk 'NR == 2 { print $4 }'; }
+for dir in "$root" "${TMPDIR:-/tmp}"; do
+  free=$(free_disk "$dir")
+  if [ -n "$free" ] && [ "$free" -lt 4096 ]; then
+    echo "test.sh: WARNING: only $free MB free on the disk of $dir; the build and the tests need about 4 GB" >&2
+  fi
+done
+
 echo "test.sh: building" >&2
 if ! dotnet build Vigil.slnx -c Release -nologo -clp:ErrorsOnly >"$results/build.log" 2>&1; then
   cat "$results/build.log" >&2
@@ -126,6 +136,13 @@ if [ "$failed" -gt 0 ]; then
   done
   [ -f "$results/test-web.log" ] && grep -E '(FAIL|✗|×)' "$results/test-web.log" | head -n 20 >&2
 fi
+
+for dir in "$root" "${TMPDIR:-/tmp}"; do
+  free=$(free_disk "$dir")
+  if [ -n "$free" ] && [ "$free" -lt 512 ]; then
+    echo "test.sh: the disk of $dir is (nearly) full: $free MB free; failures above may only say that" >&2
+  fi
+done
 
 line="Tests: $passed passed, $failed failed"
 [ "$skipped" -gt 0 ] && line="$line, $skipped skipped"
