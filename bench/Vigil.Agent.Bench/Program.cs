@@ -4,6 +4,7 @@ using Vigil.Agent.Bench;
 //   dotnet run -c Release --project bench/Vigil.Agent.Bench -- first-frame --source testsrc|rtsp [--joins 30]
 //   dotnet run -c Release --project bench/Vigil.Agent.Bench -- resources [--seconds 30] [--warmup 20]
 //   dotnet run -c Release --project bench/Vigil.Agent.Bench -- churn [--joins 1000]
+//   dotnet run -c Release --project bench/Vigil.Agent.Bench -- web-first-frame [--clicks 20]   (needs the web client built: scripts/build-web.sh)
 // Results are printed as Markdown for docs/benchmarks.md.
 string Option(string name, string fallback)
 {
@@ -22,10 +23,13 @@ switch (args.FirstOrDefault())
     case "resources":
         await ResourcesBenchmark.RunAsync(Number("--seconds", 30), Number("--warmup", 20));
         return 0;
+    case "web-first-frame":
+        await WebFirstFrameBenchmark.RunAsync(Number("--clicks", 20));
+        return 0;
     case "churn":
         await ChurnBenchmark.RunAsync(Number("--joins", 1000));
         return 0;
     default:
-        Console.Error.WriteLine("usage: first-frame --source testsrc|rtsp [--joins N] | resources [--seconds N] [--warmup N] | churn [--joins N]");
+        Console.Error.WriteLine("usage: first-frame --source testsrc|rtsp [--joins N] | resources [--seconds N] [--warmup N] | churn [--joins N] | web-first-frame [--clicks N]");
         return 2;
 }

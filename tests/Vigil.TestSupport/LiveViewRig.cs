@@ -50,6 +50,9 @@ public sealed class LiveViewRig : IAsyncDisposable
 
     public Uri Https => new($"https://{Host}:{HttpsPort}");
 
+    /// <summary>The secret of the camera's label, as the rig put it in the manufacturing registry.</summary>
+    public string Secret => $"secret-{Thing}";
+
     /// <summary>The claim bundle's agent.json the camera runs with.</summary>
     public string Config => Path.Combine(_data, "bundle", "agent.json");
 
@@ -116,7 +119,7 @@ public sealed class LiveViewRig : IAsyncDisposable
             }
 
             var registry = Path.Combine(data, "registry.csv");
-            await File.WriteAllTextAsync(registry, $"serial,secret,model\n{thing},secret-{thing},Cam\n", cancellationToken);
+            await File.WriteAllTextAsync(registry, $"serial,secret,model\n{thing},{rig.Secret},Cam\n", cancellationToken);
             await rig.VigilAsync(["registry", "import", registry], cancellationToken);
             await rig.VigilAsync(["claim", "create", "--out", Path.Combine(data, "bundle")], cancellationToken);
             rig.Root = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(Path.Combine(data, "bundle", "root-ca.pem"), cancellationToken));
@@ -279,7 +282,8 @@ public sealed class LiveViewRig : IAsyncDisposable
         await server.DisposeAsync();
     }
 
-    private Task<string> VigilAsync(IEnumerable<string> arguments, CancellationToken cancellationToken) =>
+    /// <summary>Runs a <c>vigil</c> command on this installation (as its admin does); its output, or an exception when it fails.</summary>
+    public Task<string> VigilAsync(IEnumerable<string> arguments, CancellationToken cancellationToken = default) =>
         Checked(VigilBinaries.Server, ["--data", Path.Combine(_data, "vigil"), .. arguments], cancellationToken, _settings);
 
     private static async Task<string> Checked(string program, IEnumerable<string> arguments, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? environment = null)

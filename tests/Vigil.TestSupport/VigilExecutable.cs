@@ -111,7 +111,7 @@ internal static class VigilExecutable
     /// machine may accept the connection and answer slowly: each try has its own timeout and a slow
     /// answer is asked again until the deadline. Fails at once when the process exits.
     /// </summary>
-    public static async Task WaitUntilReadyAsync(int httpPort, Process server, TimeSpan deadline, CancellationToken cancellationToken)
+    public static async Task WaitUntilReadyAsync(int httpPort, Process server, TimeSpan deadline, CancellationToken cancellationToken, string host = "127.0.0.1")
     {
         using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var elapsed = Stopwatch.StartNew();
@@ -124,7 +124,7 @@ internal static class VigilExecutable
 
             try
             {
-                using var response = await client.GetAsync(new Uri($"http://127.0.0.1:{httpPort}/readyz"), cancellationToken);
+                using var response = await client.GetAsync(new Uri($"http://{host}:{httpPort}/readyz"), cancellationToken);
                 if (response.StatusCode == System.Net.HttpStatusCode.OK)
                 {
                     return;

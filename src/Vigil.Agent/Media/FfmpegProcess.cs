@@ -18,6 +18,7 @@ internal sealed partial class FfmpegProcess : IAsyncDisposable
     private readonly Func<string, string> _redact;
     private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource<string> _inputCodec = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stderrClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly string _name;
     private bool _inInput;
     private string? _lastError;
@@ -68,11 +69,7 @@ internal sealed partial class FfmpegProcess : IAsyncDisposable
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var ffmpeg = new FfmpegProcess(process, name, logger, redact);
         process.ErrorDataReceived += (_, e) => ffmpeg.OnStderr(e.Data);
-        process.Exited += (_, _) =>
-        {
-            ffmpeg._exitCode = process.ExitCode;
-            ffmpeg._exited.TrySetResult(process.ExitCode);
-        };
+        process.Exited += (_, _) => _ = ffmpeg.OnExitedAsync(process.ExitCode);
         try
         {
             process.Start();
@@ -136,8 +133,26 @@ internal sealed partial class FfmpegProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    /// <summary>
+    /// The exit is often seen before the last lines of stderr were read, and the reason ffmpeg gave
+    /// (the line that becomes <see cref="LastError"/>) is in them: <see cref="Exited"/> completes once
+    /// stderr is closed too (or after 2 s, should a child of ffmpeg hold it open).
+    /// </summary>
+    private async Task OnExitedAsync(int code)
+    {
+        await Task.WhenAny(_stderrClosed.Task, Task.Delay(TimeSpan.FromSeconds(2)));
+        _exitCode = code;
+        _exited.TrySetResult(code);
+    }
+
     private void OnStderr(string? line)
     {
+        if (line is null)
+        {
+            _stderrClosed.TrySetResult();
+            return;
+        }
+
         if (string.IsNullOrWhiteSpace(line))
         {
             return;

@@ -37,6 +37,9 @@ internal sealed partial class VigilSite : IAsyncDisposable
 
     public string DataPath => _data.Path;
 
+    /// <summary>Where the server listens for this test's own requests (Server:ListenAddress, default 127.0.0.1).</summary>
+    public string LocalAddress => _settings.GetValueOrDefault("VIGIL__Server__ListenAddress") ?? "127.0.0.1";
+
     /// <summary>The server's log so far, for failure messages.</summary>
     public string Log => string.Join('\n', _log.TakeLast(200));
 
@@ -83,7 +86,7 @@ internal sealed partial class VigilSite : IAsyncDisposable
         _server = VigilExecutable.StartServer(_data.Path, HttpPort, HttpsPort, _settings, line => _log.Enqueue(line));
         try
         {
-            await VigilExecutable.WaitUntilReadyAsync(HttpPort, _server, TimeSpan.FromSeconds(120), cancellationToken);
+            await VigilExecutable.WaitUntilReadyAsync(HttpPort, _server, TimeSpan.FromSeconds(120), cancellationToken, LocalAddress);
         }
         catch (Exception e)
         {
@@ -121,7 +124,7 @@ internal sealed partial class VigilSite : IAsyncDisposable
     /// <summary>What a camera that can only upload pictures does: POST the JPEG with its upload token.</summary>
     public async Task UploadPictureAsync(SnapshotCamera camera, string picturePath, CancellationToken cancellationToken)
     {
-        using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort}/"), Timeout = TimeSpan.FromSeconds(60) };
+        using var client = new HttpClient { BaseAddress = new Uri($"http://{LocalAddress}:{HttpPort}/"), Timeout = TimeSpan.FromSeconds(60) };
         using var content = new ByteArrayContent(await File.ReadAllBytesAsync(picturePath, cancellationToken));
         content.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/ingest/snapshot") { Content = content };

@@ -88,6 +88,16 @@ internal sealed partial class OidcClientRegistrar(
             {
                 // Another node registered or updated it at the same moment, from the same configuration.
             }
+            catch (OpenIddictExceptions.ValidationException) when (existing is null)
+            {
+                // OpenIddict checks that the client id is free before inserting: two nodes starting
+                // together both found no client, the other one created it first. Same configuration,
+                // so it is registered; anything else is a real validation error.
+                if (await applications.FindByClientIdAsync(client.ClientId!, cancellationToken) is null)
+                {
+                    throw;
+                }
+            }
         }
 
         var ids = wanted.Select(c => c.ClientId).ToHashSet(StringComparer.Ordinal);
