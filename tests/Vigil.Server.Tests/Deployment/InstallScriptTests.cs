@@ -217,7 +217,7 @@ public sealed class InstallScriptTests
 
         var result = await ProcessRunner.RunAsync(RequiredTool.Find("shellcheck", "shellcheck"), scripts, cancellationToken: Ct);
 
-        Assert.Equal(3, scripts.Length);
+        Assert.Contains(Path.Combine(Deploy, "install.sh"), scripts);
         Assert.True(result.ExitCode == 0, result.StandardOutput + result.StandardError);
     }
 
