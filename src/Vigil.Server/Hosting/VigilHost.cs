@@ -6,12 +6,20 @@ namespace Vigil.Server.Hosting;
 /// <summary>
 /// Builds the two kinds of process Vigil runs: the web server (<c>vigil serve</c>) and the
 /// short-lived host behind every other command. Both read configuration the same way:
-/// <c>appsettings.json</c> beside the binary, then <c>&lt;data&gt;/vigil.json</c>, then
-/// <c>VIGIL__Section__Key</c> environment variables, then (tests only) explicit overrides.
+/// <c>appsettings.json</c> beside the binary, then the settings file (<c>&lt;data&gt;/vigil.json</c>,
+/// or <c>$VIGIL_CONFIG</c>), then <c>VIGIL__Section__Key</c> environment variables, then (tests
+/// only) explicit overrides.
 /// </summary>
 internal static class VigilHost
 {
     public const string EnvironmentPrefix = "VIGIL__";
+
+    /// <summary>
+    /// Names the settings file instead of <c>&lt;data&gt;/vigil.json</c>: an installed server keeps its
+    /// configuration in <c>/etc/vigil</c>, apart from the data it backs up and the service user
+    /// writes (deploy/install.sh sets it in the unit and in the <c>vigil</c> wrapper).
+    /// </summary>
+    public const string SettingsFileVariable = "VIGIL_CONFIG";
 
     public static WebApplication BuildWebApplication(DataDirectory data, IEnumerable<KeyValuePair<string, string?>>? overrides = null, Action<IServiceCollection>? extraServices = null)
     {
@@ -79,7 +87,8 @@ internal static class VigilHost
     {
         configuration.Sources.Clear();
         configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, "appsettings.json"), optional: true, reloadOnChange: false);
-        configuration.AddJsonFile(data.PathOf("vigil.json"), optional: true, reloadOnChange: false);
+        var settingsFile = Environment.GetEnvironmentVariable(SettingsFileVariable) is { Length: > 0 } file ? Path.GetFullPath(file) : data.PathOf("vigil.json");
+        configuration.AddJsonFile(settingsFile, optional: true, reloadOnChange: false);
         configuration.AddEnvironmentVariables(EnvironmentPrefix);
         if (overrides is not null)
         {
