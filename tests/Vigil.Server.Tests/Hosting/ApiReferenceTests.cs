@@ -131,6 +131,9 @@ public sealed class ApiReferenceTests
 
         Assert.True(faults.Count == 0, "Describe these endpoints (Produces/ProducesProblem/WithSummary in their Map… method):\n" + string.Join("\n", faults));
         Assert.Equal("bearer", document["components"]?["securitySchemes"]?["bearer"]?["scheme"]?.GetValue<string>());
+        var problem = document["components"]?["schemas"]?["ProblemDetails"];
+        Assert.Equal(["status", "title", "type"], problem?["required"]?.AsArray().Select(n => n!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal("string", problem?["properties"]?["parameter"]?["type"]?.GetValue<string>());
     }
 
     [Fact]

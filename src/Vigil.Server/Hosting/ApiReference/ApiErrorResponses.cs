@@ -62,6 +62,27 @@ internal sealed class ApiErrorResponses : IOpenApiOperationTransformer
         }
     }
 
+    /// <summary>
+    /// The problem document as Vigil writes it (RFC 9457): <c>type</c>, <c>title</c> and
+    /// <c>status</c> always, and the extensions the API adds (the framework's type knows none of them).
+    /// </summary>
+    public static Task DescribeProblemAsync(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)
+    {
+        if (context.JsonTypeInfo.Type != typeof(ProblemDetails))
+        {
+            return Task.CompletedTask;
+        }
+
+        schema.Description = "An error (RFC 9457). `type` is stable per kind of error (https://vigil.invalid/problems/…, or the HTTP "
+            + "specification's section for a bare status); `detail` says what to do in words.";
+        schema.Required = new HashSet<string> { "type", "title", "status" };
+        schema.Properties ??= new Dictionary<string, IOpenApiSchema>();
+        schema.Properties["traceId"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "The request's trace id, as it appears in the server's log." };
+        schema.Properties["parameter"] = new OpenApiSchema { Type = JsonSchemaType.String, Description = "invalid-parameter only: the name of the parameter or body field that is wrong." };
+        schema.Properties["retryAfter"] = new OpenApiSchema { Type = JsonSchemaType.Integer, Description = "too-many-attempts only: seconds until another attempt is allowed (also in Retry-After)." };
+        return Task.CompletedTask;
+    }
+
     private static void AddBearerScheme(OpenApiDocument document)
     {
         document.Components ??= new OpenApiComponents();

@@ -57,6 +57,7 @@ internal static class ApiReferenceFeature
                 return Task.CompletedTask;
             });
             options.AddOperationTransformer<ApiErrorResponses>();
+            options.AddSchemaTransformer(ApiErrorResponses.DescribeProblemAsync);
         });
 
     /// <summary>Serves the reference page at <see cref="DocsPath"/> with its own content security policy.</summary>
