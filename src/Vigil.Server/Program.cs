@@ -14,6 +14,7 @@ using Vigil.Server.Features.Signaling;
 using Vigil.Server.Features.Vision;
 using Vigil.Server.Features.WebClient;
 using Vigil.Server.Hosting;
+using Vigil.Server.Hosting.ApiReference;
 using Vigil.Server.Hosting.FrontDoor;
 using Vigil.Server.Hosting.Metrics;
 using Vigil.Server.Storage;
@@ -59,7 +60,7 @@ internal static class Program
         builder.ConfigureListeners();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<UnexpectedExceptionHandler>();
-        builder.Services.AddOpenApi();
+        builder.Services.AddApiReference();
         builder.AddCamerasServer();
         builder.AddIngestServer();
         builder.AddVisionServer();
@@ -89,6 +90,7 @@ internal static class Program
         app.UseAuthorization();
         app.UseCredentialsProviderListener();
         app.UseMetricsListener();
+        app.UseApiReference();
         app.UseWebClient(); // last: its fallback answers the GETs that no endpoint claims
 
         app.MapOpenApi();

@@ -23,15 +23,28 @@ internal static class CameraEndpoints
             .WithSummary("One camera of the caller.");
         cameras.MapPatch("/{id:guid}", RenameAsync)
             .WithRequestSchema(CameraRequestSchemas.Rename)
-            .WithSummary("Rename a camera.");
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Rename a camera.")
+            .WithDescription("400 invalid-parameter (the name); 409 conflict when another of your cameras has that name.");
         cameras.MapDelete("/{id:guid}", DeleteAsync)
             .WithSummary("Delete a snapshot camera, or unbind a live one (the device stays provisioned; its events stay until deleted or pruned).");
         cameras.MapPost("/bind", BindAsync)
             .WithRequestSchema(CameraRequestSchemas.Bind)
-            .WithSummary("Bind a camera with the serial number and secret printed on it. 201 when bound now, 200 when it was already yours; 403 wrong-serial-or-secret, 409 camera-already-bound, 429 too-many-attempts (Retry-After).");
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .WithSummary("Bind a camera with the serial number and secret printed on it.")
+            .WithDescription("201 when bound now (Location: the camera), 200 when it was already yours. 400 invalid-parameter or invalid-request "
+                + "(the body); 403 wrong-serial-or-secret (the same answer for an unknown serial number) or camera-revoked; "
+                + "409 camera-already-bound (to another account); 429 too-many-attempts, with Retry-After and retryAfter (seconds).");
         cameras.MapPost("/snapshot", CreateSnapshotAsync)
             .WithRequestSchema(CameraRequestSchemas.CreateSnapshot)
-            .WithSummary("Create a snapshot camera; the answer holds its SMTP credentials, private ingest address and upload token, shown only this once.");
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("Create a snapshot camera; the answer holds its SMTP credentials, private ingest address and upload token, shown only this once.")
+            .WithDescription("400 invalid-parameter (the name); 409 conflict when the name is taken or the account has its maximum of snapshot cameras.");
         cameras.MapPost("/{id:guid}/snapshot-ingest", IssueSnapshotIngestAsync)
             .WithSummary("Issue snapshot-ingest credentials (SMTP, ingest address, upload token) for a camera of either kind; old ones stop working at once.");
         cameras.MapPost("/{id:guid}/rotate-credentials", IssueSnapshotIngestAsync)

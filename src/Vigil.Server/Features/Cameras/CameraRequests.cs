@@ -25,6 +25,7 @@ internal static class CameraRequestSchemas
           "type": "object",
           "additionalProperties": false,
           "required": ["serialNumber", "secret"],
+          "examples": [{"serialNumber": "VGL-2026-000123", "secret": "k3Y7-pQ9z-W2mX", "name": "Front door"}],
           "properties": {
             "serialNumber": {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{1,128}$", "description": "the serial number printed on the camera: 1 to 128 letters, digits, '_', '.', ':' or '-'"},
             "secret": {"type": "string", "minLength": 8, "maxLength": 256, "description": "the secret printed on the camera: 8 to 256 characters"},
@@ -38,6 +39,7 @@ internal static class CameraRequestSchemas
           "$schema": "https://json-schema.org/draft/2020-12/schema",
           "title": "RenameCameraRequest",
           "type": "object",
+          "examples": [{"name": "Garden"}],
           "additionalProperties": false,
           "required": ["name"],
           "properties": {"name": {{Name}}}
@@ -49,6 +51,7 @@ internal static class CameraRequestSchemas
           "$schema": "https://json-schema.org/draft/2020-12/schema",
           "title": "CreateSnapshotCamera",
           "type": "object",
+          "examples": [{"name": "Driveway"}],
           "additionalProperties": false,
           "required": ["name"],
           "properties": {"name": {{Name}}}

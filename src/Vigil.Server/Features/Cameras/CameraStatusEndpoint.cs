@@ -19,7 +19,8 @@ internal static class CameraStatusEndpoint
 {
     public static RouteHandlerBuilder MapCameraStatus(this RouteGroupBuilder cameras) =>
         cameras.MapGet("/status", StreamAsync)
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
+            .WithDescription("Browsers' EventSource cannot send headers: the access token may be given as ?access_token= instead (RFC 6750 §2.3).")
             .WithSummary("Server-Sent Events: 'status' {id, online, lastSeen, provisioned} per live camera now and on every change, 'heartbeat' {at} while quiet, 'end' {reason} when the token expires or the account is disabled.");
 
     private static async Task StreamAsync(

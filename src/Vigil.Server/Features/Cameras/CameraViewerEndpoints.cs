@@ -15,9 +15,12 @@ internal static class CameraViewerEndpoints
     public static RouteGroupBuilder MapCameraViewer(this RouteGroupBuilder cameras)
     {
         cameras.MapPost("/{id:guid}/viewer-credentials", IssueCredentialsAsync)
+            .ProducesProblem(StatusCodes.Status409Conflict)
             .WithSummary("Temporary credentials (accessKeyId, secretAccessKey, sessionToken, expiration, region, channelName, channelArn) that may only DescribeSignalingChannel, GetSignalingChannelEndpoint, GetIceServerConfig and ConnectAsViewer on this camera's channel; Cameras:ViewerCredentialLifetime (15 minutes by default, at most 1 hour). 409 camera-not-live or camera-not-provisioned.");
         cameras.MapGet("/{id:guid}/viewer-url", IssueUrlAsync)
-            .WithSummary("A ConnectAsViewer WebSocket URL pre-signed by the server (signedURL, valid to connect for Cameras:ViewerUrlLifetime, 5 minutes by default), its clientId (?clientId= to choose one) and the ICE servers (STUN, TURN with credentials) as RTCConfiguration.iceServers.");
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status409Conflict)
+            .WithSummary("A ConnectAsViewer WebSocket URL pre-signed by the server (signedURL, valid to connect for Cameras:ViewerUrlLifetime, 5 minutes by default), its clientId (?clientId= to choose one) and the ICE servers (STUN, TURN with credentials) as RTCConfiguration.iceServers. 400 invalid-parameter (clientId); 409 camera-not-live or camera-not-provisioned.");
         return cameras;
     }
 

@@ -19,12 +19,18 @@ internal static class EventEndpoints
     {
         var events = app.MapGroup("/api/events").WithTags("Events").RequireAuthorization(IdentityPolicies.User);
         events.MapGet("", ListAsync)
-            .WithSummary("The caller's events, newest first. Filters: camera (id), label (e.g. Person), from/to (ISO 8601, to exclusive); limit 1-500 (default 50); cursor from the previous page's nextCursor.");
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithSummary("The caller's events, newest first. Filters: camera (id), label (e.g. Person), from/to (ISO 8601, to exclusive); limit 1-500 (default 50); cursor from the previous page's nextCursor.")
+            .WithDescription("400 invalid-parameter names the parameter that is wrong (also as `parameter`).");
         events.MapGet("/{id:long}", GetAsync)
             .WithSummary("One event of the caller.");
         events.MapGet("/{id:long}/pictures/{index:int}", GetPictureAsync)
+            .Produces<Stream>(StatusCodes.Status200OK, "image/jpeg", "image/png", "image/webp", "image/gif")
+            .Produces(StatusCodes.Status304NotModified)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
             .WithSummary("A picture of an event: the original (default), size=thumbnail, or size=annotated (detections drawn).");
         events.MapGet("/{key:guid}/picture", RedirectToPictureAsync)
+            .Produces(StatusCodes.Status302Found)
             .WithSummary("The picture of the event with this key (the id notifications such as MQTT messages carry): a redirect to its first picture with detections drawn (size=annotated), else to its first picture.");
         events.MapDelete("/{id:long}", DeleteAsync)
             .WithSummary("Delete an event and its pictures.");

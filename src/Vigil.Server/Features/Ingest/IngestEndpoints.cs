@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using MimeKit;
 using Vigil.Server.Features.Cameras;
+using Vigil.Server.Hosting.ApiReference;
 
 namespace Vigil.Server.Features.Ingest;
 
@@ -22,9 +23,27 @@ internal static class IngestEndpoints
         // (the path secret, or the camera's upload token), so the group opts out of user authorization.
         var ingest = app.MapGroup("/api/ingest").WithTags("Ingest").DisableAntiforgery().AllowAnonymous();
         ingest.MapPost("/sendgrid/{secret}", ReceiveWebhookAsync)
-            .WithSummary("SendGrid Inbound Parse compatible webhook for camera e-mail.");
+            .WithBinaryRequestBody("The message as SendGrid Inbound Parse posts it: raw (an 'email' field) or parsed (fields and attachments).", "multipart/form-data")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status507InsufficientStorage)
+            .WithSummary("SendGrid Inbound Parse compatible webhook for camera e-mail.")
+            .WithDescription("The path's secret proves the caller is the configured relay (a wrong one: 404). Each recipient must be a camera's "
+                + "private ingest address (none: 404 unknown-camera). 202 once the message is on disk in the spool. 413 too-large "
+                + "(Ingest:MaxMessageBytes), 422 no-picture, 429 rate-limited and 507 over-quota carry Retry-After.");
         ingest.MapPost("/snapshot", ReceiveUploadAsync)
-            .WithSummary("A camera uploads a picture (JPEG, PNG, ...) with its upload token.");
+            .WithBinaryRequestBody("The picture as the body (Content-Type image/jpeg, image/png, ...), or as the first file of a form.", "image/jpeg", "image/png", "multipart/form-data")
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status507InsufficientStorage)
+            .WithSummary("A camera uploads a picture (JPEG, PNG, ...) with its upload token.")
+            .WithDescription("The camera's upload token as `Authorization: Bearer <token>`, or `?token=<token>` for cameras that only take a URL "
+                + "(unknown: 401 unauthorized). 202 once the picture is on disk in the spool; the same errors as the webhook otherwise.");
         return app;
     }
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Vigil.Server.Features.Identity;
 using Vigil.Server.Hosting;
+using Vigil.Server.Hosting.ApiReference;
 
 namespace Vigil.Server.Features.Notifications;
 
@@ -12,13 +13,25 @@ namespace Vigil.Server.Features.Notifications;
 /// </summary>
 internal static class RuleEndpoints
 {
+    private const string RuleExample = """
+        {"name": "People at the door at night", "cameras": ["6f1c2b9e-3d4a-4f6b-9a51-2f0d7c8e1a23"], "labels": ["Person"], "minConfidence": 0.6,
+         "quietHours": "07:00-22:00", "email": null, "emailOwner": true, "webhook": "https://example.com/hooks/vigil", "enabled": true, "mqtt": false}
+        """;
+
     public static RouteGroupBuilder MapRuleApi(this IEndpointRouteBuilder app)
     {
         var rules = app.MapGroup("/api/rules").WithTags("Rules").RequireAuthorization(IdentityPolicies.User);
         rules.MapGet("", ListAsync).WithSummary("The caller's notification rules.");
         rules.MapGet("/{id:guid}", GetAsync).WithSummary("One rule of the caller, with its latest delivery (status and error).");
-        rules.MapPost("", CreateAsync).WithSummary("Create a rule; a webhook's signing secret is in this answer only.");
-        rules.MapPut("/{id:guid}", UpdateAsync).WithSummary("Replace a rule; a newly added webhook's signing secret is in this answer only.");
+        rules.MapPost("", CreateAsync)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithRequestExample(RuleExample)
+            .WithSummary("Create a rule; a webhook's signing secret is in this answer only.")
+            .WithDescription("400 invalid-request says what is wrong with the rule, in the words of `vigil rules add`.");
+        rules.MapPut("/{id:guid}", UpdateAsync)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .WithRequestExample(RuleExample)
+            .WithSummary("Replace a rule; a newly added webhook's signing secret is in this answer only.");
         rules.MapDelete("/{id:guid}", DeleteAsync).WithSummary("Delete a rule.");
         return rules;
     }
