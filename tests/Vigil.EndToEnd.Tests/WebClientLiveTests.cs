@@ -81,6 +81,7 @@ public sealed class WebClientLiveTests
             await Expect(view.Locator(".state")).ToHaveTextAsync("Live");
             await Expect(view.Locator("dd[data-ttff]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+ ms$"));
             await Expect(view.Locator(".figures")).ToContainTextAsync("640×360");
+            await Expect(view.Locator(".figures")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"\d bit/s|\d kbit/s|Mbit/s"));
             await browser.ScreenshotAsync("10-live");
 
             // The camera goes away: the list says so without a reload.

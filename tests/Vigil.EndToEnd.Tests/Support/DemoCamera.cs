@@ -6,7 +6,7 @@ namespace Vigil.EndToEnd.Tests.Support;
 /// A camera as <c>./demo.sh</c> makes one, and as a camera maker ships one: its serial number and
 /// secret in the site's manufacturing registry, a claim bundle, <c>vigil-agent provision</c> (claim
 /// certificate → its own certificate) and <c>vigil-agent run</c> streaming the live test picture.
-/// WebRTC is bound to <paramref name="bindAddress"/>, the host end of the browser's network
+/// WebRTC is bound to the given address, the host end of the browser's network
 /// namespace, so the browser's ICE reaches it.
 /// </summary>
 internal sealed class DemoCamera : IAsyncDisposable

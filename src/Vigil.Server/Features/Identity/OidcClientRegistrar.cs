@@ -26,8 +26,22 @@ internal sealed partial class OidcClientRegistrar(
         // Read the signing and encryption keys now, so a damaged key file stops the server at
         // start with one line rather than failing the first sign-in.
         _ = keys.SigningKey;
-        await using var scope = scopes.CreateAsyncScope();
-        await SynchroniseClientsAsync(scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>(), cancellationToken);
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            try
+            {
+                await SynchroniseClientsAsync(scope.ServiceProvider.GetRequiredService<IOpenIddictApplicationManager>(), cancellationToken);
+                return;
+            }
+            catch (OpenIddictExceptions.ValidationException) when (attempt < 3)
+            {
+                // OpenIddict checks that a client id is free before inserting it: two nodes starting
+                // together both found a client missing, and the other one created it first. Another
+                // pass, in a new scope (the manager caches what it read), finds it and updates it.
+                // A real validation error fails every pass and stops the start.
+            }
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -88,16 +102,7 @@ internal sealed partial class OidcClientRegistrar(
             {
                 // Another node registered or updated it at the same moment, from the same configuration.
             }
-            catch (OpenIddictExceptions.ValidationException) when (existing is null)
-            {
-                // OpenIddict checks that the client id is free before inserting: two nodes starting
-                // together both found no client, the other one created it first. Same configuration,
-                // so it is registered; anything else is a real validation error.
-                if (await applications.FindByClientIdAsync(client.ClientId!, cancellationToken) is null)
-                {
-                    throw;
-                }
-            }
+
         }
 
         var ids = wanted.Select(c => c.ClientId).ToHashSet(StringComparer.Ordinal);
