@@ -113,7 +113,7 @@ cat <<TXT
     SMTP username    $smtp_username
     SMTP password    $smtp_password
     Send pictures to $ingest_address
-    Upload token     $upload_token   (POST /api/ingest/snapshot, Authorization: Bearer <token>)
+    Upload token     $upload_token   (POST https://localhost:$https_port/api/ingest/snapshot, Authorization: Bearer <token>; plain HTTP is refused while Server:RequireHttps is on)
   Try: swaks --server localhost:$smtp_port --tls --auth PLAIN --auth-user USER --auth-password PASSWORD \\
          --to $demo_user --attach-type image/jpeg --attach @picture.jpg;  then $vigil --data $data events list
 

@@ -85,6 +85,7 @@ internal static class Program
         app.UseStatusCodePages();
         app.UseSecurityHeaders();
         app.UseWebSockets();
+        app.UseHttpsRequirement();
         app.UseIdentityTransport();
         app.UseAuthentication();
         app.UseAuthorization();
@@ -93,7 +94,7 @@ internal static class Program
         app.UseApiReference();
         app.UseWebClient(); // last: its fallback answers the GETs that no endpoint claims
 
-        app.MapOpenApi();
+        app.MapOpenApi().AllowAnonymous(); // the API description has no secret in it
         app.MapHealth();
         app.MapMetrics();
         app.MapVigilIdentity();

@@ -30,7 +30,7 @@ internal sealed class ClusterNodes : IAsyncDisposable
                 ["Storage:Provider"] = "Postgres",
                 ["Storage:ConnectionString"] = node1.Postgres!.ConnectionString,
             };
-            var node2 = await RunningVigil.StartAsync("Sqlite", second, services, data => CopyKeys(node1.DataPath, data), cancellationToken);
+            var node2 = await RunningVigil.StartAsync("Sqlite", second, services, data => CopyKeys(node1.DataPath, data), cancellationToken: cancellationToken);
             return new ClusterNodes(node1, node2);
         }
         catch

@@ -57,8 +57,11 @@ internal sealed class RunningVigil : IAsyncDisposable
     /// <summary>The SMTP ingest listener's address (Snapshot AI).</summary>
     public System.Net.IPEndPoint Smtp => App.Services.GetRequiredService<Vigil.Server.Features.Ingest.Smtp.SmtpListener>().LocalEndPoint!;
 
-    /// <summary>Starts a server; <c>prepareData</c> runs on its new data directory first (e.g. copies a cluster's keys into it).</summary>
-    public static async Task<RunningVigil> StartAsync(string provider = "Sqlite", IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, Action<string>? prepareData = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Starts a server; <c>prepareData</c> runs on its new data directory first (e.g. copies a cluster's keys into it);
+    /// <c>endpoints</c> maps extra routes after Vigil's own (a test's stand-in for a route someone adds later).
+    /// </summary>
+    public static async Task<RunningVigil> StartAsync(string provider = "Sqlite", IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null, Action<string>? prepareData = null, Action<WebApplication>? endpoints = null, CancellationToken cancellationToken = default)
     {
         var directory = new TempDirectory("server");
         prepareData?.Invoke(directory.Path);
@@ -78,6 +81,7 @@ internal sealed class RunningVigil : IAsyncDisposable
         }
 
         var app = VigilHost.BuildWebApplication(new DataDirectory(directory.Path), overrides, services);
+        endpoints?.Invoke(app);
         try
         {
             await VigilHost.StartAsync(app, cancellationToken);

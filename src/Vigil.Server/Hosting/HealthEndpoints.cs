@@ -13,7 +13,7 @@ internal static class HealthEndpoints
 
     public static IEndpointRouteBuilder MapHealth(this IEndpointRouteBuilder app)
     {
-        var health = app.MapGroup("").WithTags("Health");
+        var health = app.MapGroup("").WithTags("Health").AllowAnonymous();
         health.MapGet("/healthz", () => TypedResults.Ok(new HealthStatus("ok")))
             .WithSummary("Liveness: the process is running.");
         health.MapGet("/readyz", IsReadyAsync)

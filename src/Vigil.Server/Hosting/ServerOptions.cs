@@ -40,6 +40,13 @@ internal sealed class ServerOptions : IValidatableObject
     /// </summary>
     public string? FrontDoorCredentialsHost { get; set; }
 
+    /// <summary>
+    /// Refuse <c>/api</c>, the KVS control plane and signaling on the plain HTTP port (403 problem naming the
+    /// HTTPS URL), so that no token or signature travels in clear. Off only for cameras that can upload only
+    /// over plain HTTP on a trusted network. See <see cref="HttpsRequirement"/>.
+    /// </summary>
+    public bool RequireHttps { get; set; } = true;
+
     /// <summary><c>Auto</c> (JSON when standard output is not a terminal), <c>Text</c> or <c>Json</c>.</summary>
     public LogFormat LogFormat { get; set; } = LogFormat.Auto;
 

@@ -59,6 +59,8 @@ internal sealed partial class VigilSite : IAsyncDisposable
             ["VIGIL__Signaling__StunPort"] = "0",
             // Every test signs in from 127.0.0.1; the throttle has its own tests.
             ["VIGIL__Identity__SignInAttemptsPerMinute"] = "10000",
+            // UploadPictureAsync posts as a camera without TLS does, to the plain HTTP port.
+            ["VIGIL__Server__RequireHttps"] = "false",
             ["VIGIL__Provisioning__MqttPort"] = VigilExecutable.FreePort().ToString(CultureInfo.InvariantCulture),
             ["VIGIL__CredentialsProvider__Port"] = VigilExecutable.FreePort().ToString(CultureInfo.InvariantCulture),
         };

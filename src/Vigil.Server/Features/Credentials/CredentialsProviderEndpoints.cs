@@ -78,7 +78,8 @@ internal static partial class CredentialsProviderEndpoints
     {
         app.MapGet("/role-aliases/{alias}/credentials", GetCredentialsAsync)
             .WithMetadata(new CredentialsProviderMarker())
-            .ExcludeFromDescription();
+            .ExcludeFromDescription()
+            .AllowAnonymous(); // the device certificate (mutual TLS) authenticates it, in GetCredentialsAsync
         return app;
     }
 

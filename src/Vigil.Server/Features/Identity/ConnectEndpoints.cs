@@ -20,7 +20,8 @@ internal static class ConnectEndpoints
 {
     public static IEndpointRouteBuilder MapConnect(this IEndpointRouteBuilder app)
     {
-        var connect = app.MapGroup("/connect").ExcludeFromDescription();
+        // OpenIddict authenticates each of these itself (the client, the code, the token, the cookie).
+        var connect = app.MapGroup("/connect").ExcludeFromDescription().AllowAnonymous();
         connect.MapMethods("/authorize", [HttpMethods.Get, HttpMethods.Post], AuthorizeAsync);
         connect.MapPost("/token", ExchangeAsync);
         connect.MapMethods("/userinfo", [HttpMethods.Get, HttpMethods.Post], UserInfoAsync);

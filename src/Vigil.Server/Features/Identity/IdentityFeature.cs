@@ -153,7 +153,11 @@ internal static class IdentityFeature
             server.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain);
         });
 
+        // A route that forgot its authorization is refused to everyone (UnmarkedEndpointRequirement);
+        // anonymous routes say AllowAnonymous on purpose.
+        services.AddSingleton<Microsoft.AspNetCore.Authorization.IAuthorizationMiddlewareResultHandler, UnmarkedEndpointResultHandler>();
         services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(UnmarkedEndpointRequirement.Policy)
             .AddPolicy(IdentityPolicies.User, policy => policy
                 .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser()
@@ -192,7 +196,8 @@ internal static class IdentityFeature
         app.MapConnect();
         app.MapMe();
         app.MapGet("/account/style.css", () => TypedResults.Text(AccountStylesheet.Css, "text/css; charset=utf-8"))
-            .ExcludeFromDescription();
+            .ExcludeFromDescription()
+            .AllowAnonymous();
         app.MapRazorPages();
         return app;
     }

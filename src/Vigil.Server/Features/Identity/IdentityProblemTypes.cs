@@ -8,4 +8,6 @@ internal static class IdentityProblemTypes
     private const string Base = ProblemTypes.Base;
 
     public const string HttpsRequired = Base + "https-required";
+
+    public const string NoAuthorizationPolicy = Base + "no-authorization-policy";
 }

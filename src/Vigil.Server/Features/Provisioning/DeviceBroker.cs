@@ -17,6 +17,8 @@ internal sealed partial class DeviceBroker(
     FleetProvisioningService provisioning,
     PresenceTracker presence,
     ProvisioningMetrics metrics,
+    CertificateRequestThrottle throttle,
+    RetainedMessageQuota retained,
     TimeProvider time,
     ILogger<DeviceBroker> logger) : IHostedService
 {
@@ -89,12 +91,32 @@ internal sealed partial class DeviceBroker(
             return;
         }
 
+        if (args.ApplicationMessage.Retain && !retained.TryRetain(principal.ClientId, topic, args.ApplicationMessage.Payload.IsEmpty))
+        {
+            args.ProcessPublish = false;
+            args.Response.ReasonCode = MqttPubAckReasonCode.QuotaExceeded;
+            args.Response.ReasonString = $"at most {retained.Limit} retained messages per device (Provisioning:MaxRetainedMessagesPerDevice)";
+            args.CloseConnection = principal.ProtocolVersion != MqttProtocolVersion.V500;
+            Log.RetainRefused(logger, args.ClientId, topic, retained.Limit);
+            return;
+        }
+
         if (principal.Kind == Pki.CertificateKind.Claim && FleetProvisioningTopics.TryParseRequest(topic, out var request))
         {
             // A request to the service, not a message for subscribers.
             args.ProcessPublish = false;
             FleetProvisioningReply reply;
             var started = time.GetTimestamp();
+            if (request.Operation is FleetProvisioningOperation.CreateKeysAndCertificate or FleetProvisioningOperation.CreateCertificateFromCsr
+                && throttle.TryAcquire(principal) is { } throttled)
+            {
+                Log.CertificateRequestThrottled(logger, principal.ClientId, principal.CertificateId, principal.IpAddress ?? "?", throttled);
+                metrics.Answered(request.Operation, "throttled", time.GetElapsedTime(started));
+                reply = FleetProvisioningService.Throttled(request, throttled);
+                await connections.SendToAsync(principal.ClientId, reply.Topic, reply.Payload, args.CancellationToken);
+                return;
+            }
+
             try
             {
                 reply = await provisioning.HandleAsync(principal, request, args.ApplicationMessage.Payload, args.CancellationToken);
@@ -154,6 +176,12 @@ internal sealed partial class DeviceBroker(
 
         [LoggerMessage(EventId = 503, Level = LogLevel.Warning, Message = "MQTT client {ClientId} (certificate {CertificateId}) may not publish to {Topic}; refused")]
         public static partial void PublishRefused(ILogger logger, string clientId, string certificateId, string topic);
+
+        [LoggerMessage(EventId = 507, Level = LogLevel.Warning, Message = "MQTT client {ClientId} may not retain a message on {Topic}: it holds {Limit} retained messages already; refused")]
+        public static partial void RetainRefused(ILogger logger, string clientId, string topic, int limit);
+
+        [LoggerMessage(EventId = 508, Level = LogLevel.Warning, Message = "Certificate request from MQTT client {ClientId} (claim certificate {CertificateId}, address {Address}) throttled: {Reason}")]
+        public static partial void CertificateRequestThrottled(ILogger logger, string clientId, string certificateId, string address, string reason);
 
         [LoggerMessage(EventId = 504, Level = LogLevel.Warning, Message = "MQTT client {ClientId} (certificate {CertificateId}) may not subscribe to {Filter}; refused")]
         public static partial void SubscribeRefused(ILogger logger, string clientId, string certificateId, string filter);

@@ -255,6 +255,10 @@ internal sealed partial class FleetProvisioningService(
     public static FleetProvisioningReply InternalError(FleetProvisioningRequest request) =>
         Reject(request, 500, "InternalFailure", "the server could not complete the request; try again later");
 
+    /// <summary>AWS IoT answers a throttled request with status 429 and error code <c>Throttling</c>.</summary>
+    public static FleetProvisioningReply Throttled(FleetProvisioningRequest request, string message) =>
+        Reject(request, 429, "Throttling", message);
+
     private static FleetProvisioningReply Reject(FleetProvisioningRequest request, int status, string code, string message) =>
         new(
             FleetProvisioningTopics.Rejected(request.Topic),

@@ -46,6 +46,9 @@ internal static class ProvisioningFeature
         services.AddConnections();
         services.AddSingleton<DeviceConnections>();
         services.AddSingleton<DeviceConnectionAuthenticator>();
+        services.AddSingleton<MqttPacketSizeLimit>();
+        services.AddSingleton<CertificateRequestThrottle>();
+        services.AddSingleton<RetainedMessageQuota>();
         services.AddSingleton<ProvisioningMetrics>();
         services.AddSingleton<IMetricSeries>(sp => sp.GetRequiredService<ProvisioningMetrics>());
         services.AddSingleton<PresenceTracker>();
@@ -59,11 +62,12 @@ internal static class ProvisioningFeature
             var server = kestrel.ApplicationServices.GetRequiredService<IOptions<ServerOptions>>().Value;
             var provisioning = kestrel.ApplicationServices.GetRequiredService<IOptions<ProvisioningOptions>>().Value;
             var endpoints = kestrel.ApplicationServices.GetRequiredService<DevicePlaneEndpoints>();
+            var packetLimit = kestrel.ApplicationServices.GetRequiredService<MqttPacketSizeLimit>();
             PortProbe.EnsureFree(server.ListenAddress, provisioning.MqttPort, "Provisioning:MqttPort");
             KestrelSetup.Listen(kestrel, server.ListenAddress, provisioning.MqttPort, listen =>
             {
                 endpoints.Mqtt = listen;
-                listen.UseDeviceMutualTls("MQTT", MqttApplicationProtocols).UseMqtt();
+                listen.UseDeviceMutualTls("MQTT", MqttApplicationProtocols).Use(next => connection => packetLimit.RunAsync(connection, next)).UseMqtt();
             });
             if (provisioning.MqttAlpnPort is { } alpnPort)
             {
@@ -71,7 +75,7 @@ internal static class ProvisioningFeature
                 KestrelSetup.Listen(kestrel, server.ListenAddress, alpnPort, listen =>
                 {
                     endpoints.MqttAlpn = listen;
-                    listen.UseDeviceMutualTls("MQTT (second port)", MqttApplicationProtocols).UseMqtt();
+                    listen.UseDeviceMutualTls("MQTT (second port)", MqttApplicationProtocols).Use(next => connection => packetLimit.RunAsync(connection, next)).UseMqtt();
                 });
             }
         });

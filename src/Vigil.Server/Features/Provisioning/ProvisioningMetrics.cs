@@ -22,7 +22,7 @@ internal sealed class ProvisioningMetrics : IMetricSeries
         var meter = meters.Create(MeterName);
         meter.CreateObservableGauge("vigil.mqtt.connections", () => CountByKind(connections), "{connection}", "Open MQTT connections, by the kind of certificate (claim, device, integration)");
         _refusals = meter.CreateCounter<long>("vigil.mqtt.connection.refusals", "{connection}", "MQTT connections refused at CONNECT, by reason");
-        _requests = meter.CreateCounter<long>("vigil.provisioning.requests", "{request}", "Fleet-provisioning requests, by operation and outcome (accepted, rejected, error)");
+        _requests = meter.CreateCounter<long>("vigil.provisioning.requests", "{request}", "Fleet-provisioning requests, by operation and outcome (accepted, rejected, throttled, error)");
         _duration = meter.CreateHistogram("vigil.provisioning.duration", "s", "Time to answer a fleet-provisioning request, by operation", advice: new InstrumentAdvice<double>
         {
             HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
@@ -33,7 +33,7 @@ internal sealed class ProvisioningMetrics : IMetricSeries
     {
         foreach (var operation in Enum.GetValues<FleetProvisioningOperation>())
         {
-            foreach (var outcome in new[] { "accepted", "rejected", "error" })
+            foreach (var outcome in new[] { "accepted", "rejected", "throttled", "error" })
             {
                 _requests.Add(0, new("operation", OperationName(operation)), new("outcome", outcome));
             }

@@ -63,6 +63,33 @@ internal sealed partial class ProvisioningOptions : IValidatableObject
     /// <summary>While a thing is connected its <c>lastSeen</c> is refreshed this often; a thing marked online but not refreshed for three periods (its node died) is marked offline.</summary>
     public TimeSpan PresenceHeartbeat { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The largest MQTT packet a connection may send, fixed header included (MQTT 5's Maximum Packet Size).
+    /// A larger one closes the connection: DISCONNECT 0x95 (Packet too large) for MQTT 5. See <see cref="MqttPacketSizeLimit"/>.
+    /// </summary>
+    [Range(1024, 1024 * 1024, ErrorMessage = "must be from 1024 to 1048576 bytes")]
+    public int MaxPacketBytes { get; set; } = 128 * 1024;
+
+    /// <summary>
+    /// CreateKeysAndCertificate and CreateCertificateFromCsr requests per claim certificate per minute
+    /// (a token bucket): each one makes a key or signs a certificate, so a leaked claim certificate
+    /// cannot make the server mint certificates without end. Per node.
+    /// </summary>
+    [Range(1, 100_000, ErrorMessage = "must be from 1 to 100000")]
+    public int CertificateRequestsPerClaimPerMinute { get; set; } = 60;
+
+    /// <summary>The same requests per source IP address per minute (any claim certificate).</summary>
+    [Range(1, 100_000, ErrorMessage = "must be from 1 to 100000")]
+    public int CertificateRequestsPerAddressPerMinute { get; set; } = 30;
+
+    /// <summary>
+    /// Retained messages one device (thing) may hold on the broker at once; a retained publish to a new
+    /// topic beyond it is refused (PUBACK 0x97 Quota exceeded for MQTT 5; MQTT 3.1.1 is disconnected).
+    /// Replacing or clearing (empty payload) one of its own retained topics is always allowed.
+    /// </summary>
+    [Range(0, 100_000, ErrorMessage = "must be from 0 to 100000")]
+    public int MaxRetainedMessagesPerDevice { get; set; } = 20;
+
     /// <summary>AWS IoT's rule for provisioning template names.</summary>
     public const string TemplateNamePattern = "^[0-9A-Za-z_-]{1,36}$";
 

@@ -43,7 +43,8 @@ internal static class SignalingFeature
     public static IEndpointRouteBuilder MapSignaling(this IEndpointRouteBuilder app)
     {
         var json = KvsJsonContext.Default;
-        var kvs = app.MapGroup("").ExcludeFromDescription();
+        // SigV4 (header or presigned query) authenticates each request in its handler.
+        var kvs = app.MapGroup("").ExcludeFromDescription().AllowAnonymous().WithMetadata(new HttpsOnlyEndpoint());
         kvs.MapPost("/createSignalingChannel", (HttpContext c, ChannelApi api) => KvsEndpoint.HandleAsync(c, json.CreateSignalingChannelRequest, api.CreateAsync));
         kvs.MapPost("/describeSignalingChannel", (HttpContext c, ChannelApi api) => KvsEndpoint.HandleAsync(c, json.DescribeSignalingChannelRequest, api.DescribeAsync));
         kvs.MapPost("/listSignalingChannels", (HttpContext c, ChannelApi api) => KvsEndpoint.HandleAsync(c, json.ListSignalingChannelsRequest, api.ListAsync));

@@ -29,7 +29,8 @@ internal static class DeepStackEndpoints
         app.MapPost("/v1/vision/detection", DetectAsync)
             .WithTags("Vision")
             .WithSummary("Object detection, DeepStack / CodeProject.AI compatible (multipart form with 'image').")
-            .DisableAntiforgery();
+            .DisableAntiforgery()
+            .AllowAnonymous(); // checks its own key (or loopback trust) in DetectAsync
         return app;
     }
 

@@ -45,7 +45,7 @@ internal static partial class WebClientFeature
         if (!files.Installed)
         {
             Log.NotInstalled(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebClientFeature).FullName!), files.Root);
-            app.MapGet("/", () => TypedResults.Redirect("/account")).ExcludeFromDescription();
+            app.MapGet("/", () => TypedResults.Redirect("/account")).ExcludeFromDescription().AllowAnonymous();
         }
 
         return app;

@@ -77,6 +77,7 @@ internal static partial class FrontDoorListener
         services.GetRequiredService<FrontDoorEndpoint>().Listen = listen;
         var tls = services.GetRequiredService<EndpointTls>();
         var broker = services.GetRequiredService<MqttConnectionHandler>();
+        var packetLimit = services.GetRequiredService<MqttPacketSizeLimit>();
         var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(FrontDoorListener).FullName!);
         listen.Protocols = HttpProtocols.Http1AndHttp2;
 
@@ -118,7 +119,7 @@ internal static partial class FrontDoorListener
             switch (connection.Features.Get<FrontDoorRoute>())
             {
                 case FrontDoorRoute.Mqtt:
-                    return broker.OnConnectedAsync(connection);
+                    return packetLimit.RunAsync(connection, broker.OnConnectedAsync);
                 case FrontDoorRoute.CredentialsProvider:
                     CredentialsProviderEndpoints.MarkListener(connection);
                     return next(connection);

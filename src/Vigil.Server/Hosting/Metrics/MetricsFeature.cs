@@ -92,7 +92,8 @@ internal static class MetricsFeature
         {
             app.MapPrometheusScrapingEndpoint(Path)
                 .WithMetadata(new MetricsEndpointMarker())
-                .ExcludeFromDescription();
+                .ExcludeFromDescription()
+                .AllowAnonymous(); // Prometheus scrapes without credentials; Metrics:Port moves it off the public port
         }
 
         return app;

@@ -15,7 +15,7 @@ public sealed class DetectionUnavailableTests
     public async Task Pictures_become_events_without_detections_when_the_model_cannot_be_loaded()
     {
         using var nowhere = new TempDirectory();
-        await using var vigil = await RunningVigil.StartAsync("Sqlite", new Dictionary<string, string?> { ["Vision:ModelPath"] = nowhere.File("missing.onnx"), ["Notifications:AllowLoopbackWebhookTargets"] = "true" }, cancellationToken: Ct);
+        await using var vigil = await RunningVigil.StartAsync("Sqlite", new Dictionary<string, string?> { ["Vision:ModelPath"] = nowhere.File("missing.onnx"), ["Notifications:AllowLoopbackWebhookTargets"] = "true", ["Server:RequireHttps"] = "false" }, cancellationToken: Ct);
         var camera = await SnapshotTestData.AddCameraAsync(vigil.App.Services, "hal@example.com", "Shed", Ct);
         await SnapshotTestData.AddRuleAsync(vigil.App.Services, new RuleSpecification(camera.Camera.OwnerId, "Anything", [], [], 0.5, null, null, "http://127.0.0.1:9/unused"), Ct);
         using var client = new HttpClient { BaseAddress = vigil.Http };

@@ -25,7 +25,11 @@ internal static class IdentityTestServer
         StartAsync(provider, settings, null, cancellationToken);
 
     /// <summary>As above, with <paramref name="services"/> changing the server's services (a clock, say) after Vigil's own.</summary>
-    public static Task<RunningVigil> StartAsync(string provider, IDictionary<string, string?>? settings, Action<IServiceCollection>? services, CancellationToken cancellationToken)
+    public static Task<RunningVigil> StartAsync(string provider, IDictionary<string, string?>? settings, Action<IServiceCollection>? services, CancellationToken cancellationToken) =>
+        StartAsync(provider, settings, services, null, cancellationToken);
+
+    /// <summary>As above, with <paramref name="endpoints"/> mapping extra routes after Vigil's own.</summary>
+    public static Task<RunningVigil> StartAsync(string provider, IDictionary<string, string?>? settings, Action<IServiceCollection>? services, Action<Microsoft.AspNetCore.Builder.WebApplication>? endpoints, CancellationToken cancellationToken)
     {
         var all = new Dictionary<string, string?>
         {
@@ -40,7 +44,7 @@ internal static class IdentityTestServer
             all[key] = value;
         }
 
-        return RunningVigil.StartAsync(provider, all, services, cancellationToken: cancellationToken);
+        return RunningVigil.StartAsync(provider, all, services, cancellationToken: cancellationToken, endpoints: endpoints);
     }
 
     public static async Task<string> AddUserAsync(this RunningVigil vigil, string email, bool admin = false, string? temporaryPassword = null)

@@ -12,10 +12,13 @@ public sealed class HttpIngestTests
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>These tests post to the plain HTTP port, as a camera without TLS does (HttpsRequirementTests has the default).</summary>
+    private static Dictionary<string, string?> PlainHttp => new() { ["Server:RequireHttps"] = "false" };
+
     [Fact]
     public async Task Smtp_the_sendgrid_webhook_raw_and_parsed_and_the_upload_produce_the_same_event()
     {
-        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?> { ["Ingest:AllowLoopbackAuthWithoutTls"] = "true" }), cancellationToken: Ct);
+        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?> { ["Ingest:AllowLoopbackAuthWithoutTls"] = "true", ["Server:RequireHttps"] = "false" }), cancellationToken: Ct);
         var camera = await SnapshotTestData.AddCameraAsync(vigil.App.Services, "carol@example.com", "Porch", Ct);
         var dog = SnapshotAssets.Picture("dog.jpg");
         var webhook = new Uri(vigil.Http, "/api/ingest/sendgrid/" + vigil.App.Services.GetRequiredService<IngestWebhookKey>().Secret);
@@ -62,7 +65,7 @@ public sealed class HttpIngestTests
     [Fact]
     public async Task Wrong_webhook_secrets_unknown_addresses_wrong_upload_tokens_and_non_pictures_are_refused()
     {
-        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(), cancellationToken: Ct);
+        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(PlainHttp), cancellationToken: Ct);
         var camera = await SnapshotTestData.AddCameraAsync(vigil.App.Services, "carol@example.com", "Porch", Ct);
         var secret = vigil.App.Services.GetRequiredService<IngestWebhookKey>().Secret;
         using var client = new HttpClient { BaseAddress = vigil.Http };
@@ -97,7 +100,7 @@ public sealed class HttpIngestTests
     [Fact]
     public async Task A_camera_over_its_per_minute_limit_gets_429()
     {
-        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?> { ["Ingest:MaxMessagesPerCameraPerMinute"] = "2" }), cancellationToken: Ct);
+        await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?> { ["Ingest:MaxMessagesPerCameraPerMinute"] = "2", ["Server:RequireHttps"] = "false" }), cancellationToken: Ct);
         var camera = await SnapshotTestData.AddCameraAsync(vigil.App.Services, "carol@example.com", "Porch", Ct);
         using var client = new HttpClient { BaseAddress = vigil.Http };
         var picture = SnapshotPictures.Jpeg(320, 240);

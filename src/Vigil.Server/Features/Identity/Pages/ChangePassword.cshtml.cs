@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 
@@ -7,6 +8,7 @@ namespace Vigil.Server.Features.Identity.Pages;
 /// Two uses: the forced change after a temporary password (a pending sign-in, no current
 /// password asked again), and a signed-in user changing theirs (current password required).
 /// </summary>
+[AllowAnonymous] // checks the pending or signed-in session itself
 internal sealed class ChangePasswordModel(
     SignInFlow flow,
     UserManager<VigilUser> users,

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Authorization;
+
 namespace Vigil.Server.Features.Identity.Pages;
 
 /// <summary>
@@ -6,6 +8,7 @@ namespace Vigil.Server.Features.Identity.Pages;
 /// <c>/connect/endsession</c> with the request's parameters, so a link or a form on another site
 /// cannot sign anyone out.
 /// </summary>
+[AllowAnonymous] // checks the pending or signed-in session itself
 internal sealed class EndSessionModel : AccountPageModel
 {
     public IReadOnlyList<(string Name, string Value)> Parameters { get; private set; } = [];

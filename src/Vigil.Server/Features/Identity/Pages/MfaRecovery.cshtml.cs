@@ -1,5 +1,8 @@
+using Microsoft.AspNetCore.Authorization;
+
 namespace Vigil.Server.Features.Identity.Pages;
 
+[AllowAnonymous] // checks the pending or signed-in session itself
 internal sealed class MfaRecoveryModel(SignInFlow flow, SignInThrottle throttle) : MfaCodePageModel(flow, throttle)
 {
     public const string Wrong = "That recovery code is not valid, or was already used.";

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using QRCoder;
@@ -9,6 +10,7 @@ namespace Vigil.Server.Features.Identity.Pages;
 /// or later by a signed-in user who has none. The secret is created on the first visit and kept
 /// until a code from it is verified; then MFA is on and ten recovery codes are shown, once.
 /// </summary>
+[AllowAnonymous] // checks the pending or signed-in session itself
 internal sealed class MfaSetupModel(
     SignInFlow flow,
     SignInThrottle throttle,

@@ -1,9 +1,11 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 
 namespace Vigil.Server.Features.Identity.Pages;
 
+[AllowAnonymous] // checks the pending or signed-in session itself
 internal sealed class SignInModel(SignInFlow flow, SignInThrottle throttle, IOptions<IdentityOptions> options) : AccountPageModel
 {
     /// <summary>The one answer to every refused sign-in, so it reveals nothing about the account.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
@@ -9,6 +10,7 @@ namespace Vigil.Server.Features.Identity.Pages;
 /// has an account gets the same answer as a new one (and nothing changes), in about the same time
 /// (one password hash either way), so the page cannot be used to find out who has an account.
 /// </summary>
+[AllowAnonymous] // checks the pending or signed-in session itself
 internal sealed class SignUpModel(
     UserAccounts accounts,
     UserManager<VigilUser> users,
