@@ -102,9 +102,12 @@ static async Task DetectionAsync(string model, string darknet)
 }
 
 // Where one event's processing time goes: each step of SnapshotProcessor on the benchmark's
-// e-mail, on one thread, median of `runs` after 5 warm-up rounds.
+// e-mail, on one thread, median of `runs` after 5 warm-up rounds. The annotated copy is not a
+// step of processing any more (AnnotatedPictureCache makes it when it is first asked for); it is
+// still timed, as the cost of that first request, and left out of the total.
 static async Task StagesAsync(string model, byte[] picture, int runs)
 {
+    const string OnDemand = "annotated copy (full decode, draw, encode), on the first request only, not in processing";
     var options = Microsoft.Extensions.Options.Options.Create(new VisionOptions { ModelPath = model, ModelUrl = "", InferenceThreads = 1 });
     using var data = new TempDir();
     var locator = new DetectorModelLocator(options, new DataDirectory(data.Path), null!, Microsoft.Extensions.Logging.Abstractions.NullLogger<DetectorModelLocator>.Instance);
@@ -141,7 +144,7 @@ static async Task StagesAsync(string model, byte[] picture, int runs)
         PictureRenderer.Thumbnail(bytes);
         Lap("thumbnail (decode at 1/4, resize, encode)");
         PictureRenderer.Annotate(bytes, outcome.Detections);
-        Lap("annotated copy (full decode, draw, encode)");
+        Lap(OnDemand);
         var file = Path.Combine(directory, $"{i + 5}.jpg");
         await using (var stream = new FileStream(file, FileMode.Create))
         {
@@ -161,7 +164,7 @@ static async Task StagesAsync(string model, byte[] picture, int runs)
         Console.WriteLine($"| {stage} | {Median(times):F1} ms | {times.Min():F1} ms | {times.Max():F1} ms |");
     }
 
-    Console.WriteLine($"| total | {stages.Values.Sum(Median):F1} ms | | |");
+    Console.WriteLine($"| total of processing (without the on-demand annotated copy) | {stages.Where(s => s.Key != OnDemand).Sum(s => Median(s.Value)):F1} ms | | |");
 }
 
 static async Task<(double Accepted, double Processed, double CpuPerEvent)> ThroughputAsync(string model, byte[] picture, int emails)

@@ -9,7 +9,7 @@ namespace Vigil.Server.Features.Events;
 /// filters by owner, camera, label and time; keyset paging by id (newest first), so a page
 /// boundary stays put however many events arrive meanwhile.
 /// </summary>
-internal sealed class EventQuery(VigilDbContext db, PictureStore pictures)
+internal sealed class EventQuery(VigilDbContext db, PictureStore pictures, AnnotatedPictureCache annotatedPictures)
 {
     public async Task<EventPage> ListAsync(EventFilter filter, CancellationToken cancellationToken)
     {
@@ -90,7 +90,7 @@ internal sealed class EventQuery(VigilDbContext db, PictureStore pictures)
             .Select(e => new
             {
                 e.Id,
-                Annotated = e.Pictures.Where(p => p.AnnotatedPath != null).OrderBy(p => p.Index).Select(p => (int?)p.Index).FirstOrDefault(),
+                Annotated = e.Pictures.Where(p => p.AnnotatedPath != null || e.Detections.Any(d => d.PictureIndex == p.Index)).OrderBy(p => p.Index).Select(p => (int?)p.Index).FirstOrDefault(),
                 First = e.Pictures.OrderBy(p => p.Index).Select(p => (int?)p.Index).FirstOrDefault(),
             })
             .SingleOrDefaultAsync(cancellationToken);
@@ -103,7 +103,11 @@ internal sealed class EventQuery(VigilDbContext db, PictureStore pictures)
         };
     }
 
-    /// <summary>An event's picture file, or null when there is no such event for this owner, picture or variant.</summary>
+    /// <summary>
+    /// An event's picture file, or null when there is no such event for this owner, picture or
+    /// variant. The annotated variant exists for a picture with detections; it is made on the
+    /// first request (<see cref="AnnotatedPictureCache"/>).
+    /// </summary>
     public async Task<PictureFile?> GetPictureAsync(Guid? ownerId, long eventId, int index, PictureVariant variant, CancellationToken cancellationToken)
     {
         var picture = await db.Events.AsNoTracking()
@@ -111,13 +115,18 @@ internal sealed class EventQuery(VigilDbContext db, PictureStore pictures)
             .SelectMany(e => e.Pictures)
             .Where(p => p.Index == index)
             .SingleOrDefaultAsync(cancellationToken);
-        var relative = variant switch
+        if (picture is null)
         {
-            PictureVariant.Original => picture?.Path,
-            PictureVariant.Thumbnail => picture?.ThumbnailPath,
-            _ => picture?.AnnotatedPath,
-        };
-        if (picture is null || relative is null || pictures.Resolve(relative) is not { } path || !File.Exists(path))
+            return null;
+        }
+
+        if (variant == PictureVariant.Annotated)
+        {
+            return await annotatedPictures.GetAsync(eventId, index, cancellationToken) is { } annotated ? new PictureFile(annotated, "image/jpeg") : null;
+        }
+
+        var relative = variant == PictureVariant.Original ? picture.Path : picture.ThumbnailPath;
+        if (relative is null || pictures.Resolve(relative) is not { } path || !File.Exists(path))
         {
             return null;
         }
@@ -136,6 +145,6 @@ internal sealed class EventQuery(VigilDbContext db, PictureStore pictures)
         e.DetectionAvailable,
         e.DetectionProblem,
         e.Labels.Length == 0 ? [] : e.Labels.Split(", "),
-        e.Pictures.OrderBy(p => p.Index).Select(p => new EventPictureView(p.Index, p.FileName, p.ContentType, p.Width, p.Height, p.ThumbnailPath is not null, p.AnnotatedPath is not null)).ToList(),
+        e.Pictures.OrderBy(p => p.Index).Select(p => new EventPictureView(p.Index, p.FileName, p.ContentType, p.Width, p.Height, p.ThumbnailPath is not null, p.AnnotatedPath is not null || e.Detections.Any(d => d.PictureIndex == p.Index))).ToList(),
         e.Detections.OrderBy(d => d.PictureIndex).ThenByDescending(d => d.Confidence).Select(d => new EventDetectionView(d.PictureIndex, d.Label, d.Confidence, d.X, d.Y, d.Width, d.Height)).ToList());
 }

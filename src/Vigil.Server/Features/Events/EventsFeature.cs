@@ -9,6 +9,7 @@ internal static class EventsFeature
     {
         services.AddValidatedOptions<EventsOptions>(EventsOptions.Section);
         services.AddSingleton<PictureStore>();
+        services.AddSingleton<AnnotatedPictureCache>();
         services.AddScoped<EventQuery>();
         services.AddScoped<EventPruner>();
         services.AddSingleton<RetentionSignal>();

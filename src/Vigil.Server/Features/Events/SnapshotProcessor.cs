@@ -12,7 +12,8 @@ namespace Vigil.Server.Features.Events;
 /// Turns spooled messages into events, as a pipeline. Workers (one per core, at least two) take
 /// <see cref="SnapshotReceived"/> from Ingest's queue, each with a ticket in queue order, and
 /// prepare the event in parallel: extract the pictures, run the detector, store the pictures
-/// (thumbnail, annotated copy). One recorder then stores prepared events in ticket order, so the
+/// (original and thumbnail; the annotated copy is made when first asked for, by
+/// <see cref="AnnotatedPictureCache"/>). One recorder then stores prepared events in ticket order, so the
 /// events of a camera are stored in the order they were accepted: it takes every prepared event
 /// that is next in line (up to <see cref="MaxBatch"/>), lets the <see cref="IEventListener"/>s
 /// (notifications) decide for each in turn, and commits them in one transaction (group commit:
@@ -294,7 +295,6 @@ internal sealed partial class SnapshotProcessor(
         var storedPictures = new List<EventPicture>();
         var detections = new List<EventDetection>();
         long storedBytes = 0;
-        string? firstAnnotated = null;
         string? firstPicture = null;
         foreach (var picture in extraction.Pictures)
         {
@@ -308,15 +308,7 @@ internal sealed partial class SnapshotProcessor(
                 storedBytes += thumbnail.Length;
             }
 
-            string? annotatedPath = null;
-            if (outcome.Detections.Count > 0 && PictureRenderer.Annotate(picture.Bytes, outcome.Detections) is { } annotated)
-            {
-                annotatedPath = await pictures.WriteAsync(directory, $"{picture.Index}.annotated.jpg", annotated, durable: false, cancellationToken);
-                storedBytes += annotated.Length;
-            }
-
             firstPicture ??= original;
-            firstAnnotated ??= annotatedPath;
             storedPictures.Add(new EventPicture
             {
                 Index = picture.Index,
@@ -324,7 +316,6 @@ internal sealed partial class SnapshotProcessor(
                 ContentType = picture.Info.ContentType,
                 Path = original,
                 ThumbnailPath = thumbnailPath,
-                AnnotatedPath = annotatedPath,
                 Width = picture.Info.Width,
                 Height = picture.Info.Height,
             });
@@ -372,7 +363,6 @@ internal sealed partial class SnapshotProcessor(
             snapshotEvent.Source,
             available,
             detections.Select(d => new RecordedDetection(d.Label, d.Confidence, d.PictureIndex, d.X, d.Y, d.Width, d.Height)).ToList(),
-            firstAnnotated is null ? null : pictures.Resolve(firstAnnotated),
             firstPicture is null ? null : pictures.Resolve(firstPicture));
         return new PreparedEvent(id, snapshotEvent, recorded);
     }

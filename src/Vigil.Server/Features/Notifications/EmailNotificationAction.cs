@@ -2,6 +2,7 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Microsoft.Extensions.Options;
 using MimeKit;
+using Vigil.Server.Features.Events;
 using Vigil.Server.Features.Identity;
 using Vigil.Server.Hosting;
 
@@ -9,11 +10,16 @@ namespace Vigil.Server.Features.Notifications;
 
 /// <summary>
 /// E-mail through the configured relay (MailKit): the subject names the labels and the camera,
-/// the annotated picture is attached. A delivery addressed to <see cref="OwnerTarget"/> goes to
+/// the annotated picture is attached (made now, if nobody asked for it before, by
+/// <see cref="AnnotatedPictureCache"/>). A delivery addressed to <see cref="OwnerTarget"/> goes to
 /// the owner's e-mail address as their account has it when the mail is sent (it may have changed
 /// since the event); an owner whose account is disabled or gone gets nothing.
 /// </summary>
-internal sealed class EmailNotificationAction(IOptions<NotificationsOptions> options, IOptions<ServerOptions> server, IServiceScopeFactory scopes) : INotificationAction
+internal sealed class EmailNotificationAction(
+    IOptions<NotificationsOptions> options,
+    IOptions<ServerOptions> server,
+    IServiceScopeFactory scopes,
+    AnnotatedPictureCache annotatedPictures) : INotificationAction
 {
     public const string Kind = "Email";
 
@@ -31,7 +37,9 @@ internal sealed class EmailNotificationAction(IOptions<NotificationsOptions> opt
         }
 
         var recipient = delivery.Target == OwnerTarget ? await OwnerAddressAsync(delivery.OwnerId, cancellationToken) : delivery.Target;
-        var message = Compose(recipient, delivery, payload, settings.From ?? $"vigil@{server.Value.EffectivePublicHost}");
+        var picture = await annotatedPictures.ForNotificationAsync(payload.EventKey, cancellationToken)
+            ?? (payload.PicturePath is { } path && File.Exists(path) ? new PictureFile(path, "image/jpeg") : null);
+        var message = Compose(recipient, delivery, payload, picture, settings.From ?? $"vigil@{server.Value.EffectivePublicHost}");
         using var client = new SmtpClient { Timeout = (int)settings.DeliveryTimeout.TotalMilliseconds };
         try
         {
@@ -62,7 +70,7 @@ internal sealed class EmailNotificationAction(IOptions<NotificationsOptions> opt
         };
     }
 
-    internal static MimeMessage Compose(string to, NotificationDelivery delivery, NotificationPayload payload, string from)
+    internal static MimeMessage Compose(string to, NotificationDelivery delivery, NotificationPayload payload, PictureFile? picture, string from)
     {
         var labels = payload.Labels.Count == 0 ? "Motion" : string.Join(", ", payload.Labels.Select(l => l.Label));
         var message = new MimeMessage();
@@ -81,9 +89,9 @@ internal sealed class EmailNotificationAction(IOptions<NotificationsOptions> opt
         text.AppendLine();
         text.AppendLine($"Rule: {payload.RuleName}");
         var body = new BodyBuilder { TextBody = text.ToString() };
-        if (payload.PicturePath is { } path && File.Exists(path))
+        if (picture is not null && File.Exists(picture.Path))
         {
-            body.Attachments.Add(Path.GetFileName(path), File.ReadAllBytes(path), new ContentType("image", "jpeg"));
+            body.Attachments.Add(Path.GetFileName(picture.Path), File.ReadAllBytes(picture.Path), ContentType.Parse(picture.ContentType));
         }
 
         message.Body = body.ToMessageBody();

@@ -52,7 +52,7 @@ internal sealed partial class NotificationPlanner(
                 recorded.Source,
                 rule.Name,
                 match.Labels,
-                recorded.AnnotatedPicturePath ?? recorded.PicturePath);
+                recorded.PicturePath);
             foreach (var (action, target) in Actions(rule, recorded.CameraId))
             {
                 var delivery = new NotificationDelivery

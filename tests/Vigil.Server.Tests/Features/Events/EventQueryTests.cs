@@ -52,7 +52,8 @@ public sealed class EventQueryTests
 
         Assert.True(File.Exists(own!.Path));
         Assert.Null(others);
-        Assert.Null(escape);
+        // The stored path is not followed; the annotated copy is made again inside the event's directory.
+        Assert.Equal(Path.Combine(Path.GetDirectoryName(own.Path)!, "0.annotated.jpg"), escape?.Path);
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using MimeKit;
 using SkiaSharp;
+using Vigil.Server.Features.Events;
 using Vigil.Server.Features.Notifications;
 using Vigil.TestSupport;
 
@@ -54,6 +55,10 @@ public sealed class SnapshotPipelineTests
         using var original = SKBitmap.Decode(person);
         Assert.Equal((original.Width, original.Height), (annotated.Width, annotated.Height));
         Assert.NotEqual(original.GetPixel(Box(recorded).X, Box(recorded).Y), annotated.GetPixel(Box(recorded).X, Box(recorded).Y));
+        // The e-mail asked for the annotated copy, made then (not at ingest) and kept for viewers.
+        var made = await vigil.App.Services.GetRequiredService<AnnotatedPictureCache>().GetAsync(recorded.Id, 0, Ct);
+        Assert.Equal(picture.ToArray(), await File.ReadAllBytesAsync(made!, Ct));
+        Assert.Equal(1, vigil.App.Services.GetRequiredService<AnnotatedPictureCache>().Made);
 
         var second = await Swaks.SendPictureAsync(vigil.Smtp, camera.SmtpUsername, camera.SmtpPassword, person, "Motion detected again", Ct);
 

@@ -107,7 +107,6 @@ public sealed class NotificationPlannerTests
         "Smtp",
         true,
         detections.Select(d => new RecordedDetection(d.Label, d.Confidence, 0, 1, 1, 10, 10)).ToList(),
-        null,
         null);
 
     private static async Task<List<NotificationDelivery>> PlanAsync(TestVigil vigil, TimeProvider time, RecordedEvent recorded)
