@@ -7,7 +7,9 @@ namespace Vigil.Server.Features.Events;
 /// Event pictures on disk: <c>&lt;data&gt;/events/&lt;yyyy-MM-dd&gt;/&lt;event key&gt;/</c> holds
 /// <c>0.jpg</c>, <c>0.thumb.jpg</c>, <c>0.annotated.jpg</c>, ... Files are flushed before the event
 /// row is committed, so a stored event never points at a missing file; a crash before the commit
-/// leaves files that the replayed entry overwrites.
+/// leaves files that the replayed entry overwrites. The annotated copy is written later, when it is
+/// first asked for (<see cref="AnnotatedPictureCache"/>); it lives in the same directory, so
+/// deleting the event deletes it too.
 /// </summary>
 internal sealed class PictureStore(DataDirectory data)
 {
@@ -19,8 +21,8 @@ internal sealed class PictureStore(DataDirectory data)
     /// <summary>
     /// Writes a file under the event's directory; returns its path relative to <see cref="Root"/>.
     /// <paramref name="durable"/> flushes it to disk: the original picture is, because only the
-    /// spool entry (deleted once the event is stored) could bring it back; thumbnails and
-    /// annotated copies are not, as they can be made again from the original.
+    /// spool entry (deleted once the event is stored) could bring it back; thumbnails are not,
+    /// as they can be made again from the original.
     /// </summary>
     public async Task<string> WriteAsync(string eventDirectory, string fileName, ReadOnlyMemory<byte> bytes, bool durable, CancellationToken cancellationToken)
     {
