@@ -5,6 +5,8 @@ using Vigil.Agent.Bench;
 //   dotnet run -c Release --project bench/Vigil.Agent.Bench -- resources [--seconds 30] [--warmup 20]
 //   dotnet run -c Release --project bench/Vigil.Agent.Bench -- churn [--joins 1000]
 //   dotnet run -c Release --project bench/Vigil.Agent.Bench -- web-first-frame [--clicks 20]   (needs the web client built: scripts/build-web.sh)
+//   ... web-first-frame --demo https://localhost:8443/ --user demo@vigil.local --password TEMPORARY --serial DEMO-CAM-0001 --secret SECRET
+//       (against a running ./demo.sh, with what it printed)
 // Results are printed as Markdown for docs/benchmarks.md.
 string Option(string name, string fallback)
 {
@@ -24,7 +26,9 @@ switch (args.FirstOrDefault())
         await ResourcesBenchmark.RunAsync(Number("--seconds", 30), Number("--warmup", 20));
         return 0;
     case "web-first-frame":
-        await WebFirstFrameBenchmark.RunAsync(Number("--clicks", 20));
+        await WebFirstFrameBenchmark.RunAsync(Number("--clicks", 20), Option("--demo", "") is { Length: > 0 } demo
+            ? new DemoLogin(new Uri(demo), Option("--user", "demo@vigil.local"), Option("--password", ""), Option("--serial", "DEMO-CAM-0001"), Option("--secret", ""))
+            : null);
         return 0;
     case "churn":
         await ChurnBenchmark.RunAsync(Number("--joins", 1000));

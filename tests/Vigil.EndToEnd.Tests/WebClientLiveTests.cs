@@ -84,10 +84,13 @@ public sealed class WebClientLiveTests
             await Expect(view.Locator(".figures")).ToContainTextAsync(new System.Text.RegularExpressions.Regex(@"\d bit/s|\d kbit/s|Mbit/s"));
             await browser.ScreenshotAsync("10-live");
 
-            // The camera goes away: the list says so without a reload.
+            // The camera goes away: the open list says so by itself (the status stream), no reload.
+            await page.GetByRole(AriaRole.Navigation).GetByRole(AriaRole.Link, new() { Name = "Cameras" }).ClickAsync();
+            await Expect(page.GetByText("Online status updates live.")).ToBeVisibleAsync();
+            await Expect(tile.Locator(".presence")).ToHaveTextAsync("Online");
             await camera.StopAsync();
-            await browser.GotoAsync("/cameras");
             await Expect(tile.Locator(".presence")).ToHaveTextAsync("Offline", new() { Timeout = 30_000 });
+            await Expect(page.GetByText("Online status updates live.")).ToBeVisibleAsync();
         });
         Assert.True(browser.Problems.Count == 0, "the console showed errors:\n" + string.Join('\n', browser.Problems));
     }

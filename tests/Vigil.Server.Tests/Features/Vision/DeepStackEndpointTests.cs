@@ -150,17 +150,23 @@ public sealed class DeepStackEndpointTests
             }
         }, CancellationToken.None);
         HttpResponseMessage busy;
+        var last = "no answer";
         try
         {
             busy = await Eventually.WaitAsync(
                 async () =>
                 {
                     var response = await client.PostAsync("/v1/vision/detection", Form(SnapshotAssets.Picture("eagle.jpg")), Ct);
+                    last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync(Ct)}";
                     return response.StatusCode == HttpStatusCode.ServiceUnavailable ? response : null;
                 },
                 TimeSpan.FromSeconds(20),
                 "a 503 while the slot is held",
                 Ct);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}; the last answer: {last}", e);
         }
         finally
         {
