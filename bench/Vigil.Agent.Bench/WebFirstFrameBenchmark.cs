@@ -85,6 +85,16 @@ internal static partial class WebFirstFrameBenchmark
                   observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-state"] });
                 }
                 """);
+            var clicked = TimeProvider.System.GetTimestamp();
+            var timeline = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            void OnRequest(object? sender, IRequest request) =>
+                timeline.Enqueue(string.Create(CultureInfo.InvariantCulture, $"{TimeProvider.System.GetElapsedTime(clicked).TotalMilliseconds,5:0} ms  {request.Method} {new Uri(request.Url).AbsolutePath}"));
+            var last = i == clicks - 1;
+            if (last)
+            {
+                page.Request += OnRequest;
+            }
+
             await watch.ClickAsync();
             await page.WaitForFunctionAsync("() => window.__firstFrame !== null", null, new() { Timeout = 20_000 });
             var firstFrame = await page.EvaluateAsync<double>("() => window.__firstFrame");
@@ -92,6 +102,12 @@ internal static partial class WebFirstFrameBenchmark
             firstFrames.Add(firstFrame);
             clientTimes.Add(client.Success ? double.Parse(client.Groups[1].Value, CultureInfo.InvariantCulture) : double.NaN);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"click {i + 1,2}: first frame {firstFrame,4:0} ms after the click ({clientTimes[^1],4:0} ms after the viewer started)"));
+            if (last)
+            {
+                page.Request -= OnRequest;
+                // Where the last click's time went: the requests the page made after it (times from the click, as seen by the bench).
+                Console.WriteLine("requests after the last click:\n  " + string.Join("\n  ", timeline));
+            }
         }
 
         await context.CloseAsync();

@@ -1,4 +1,4 @@
-import { lazy, Suspense, useMemo } from "react";
+import { Suspense, useMemo } from "react";
 import { BrowserRouter, Navigate, Route, Routes } from "react-router";
 import { AuthProvider } from "./auth/AuthProvider";
 import { CallbackPage } from "./auth/CallbackPage";
@@ -12,11 +12,11 @@ import { AddCameraPage } from "./pages/cameras/AddCameraPage";
 import { CamerasPage } from "./pages/cameras/CamerasPage";
 import { EventDetailPage } from "./pages/events/EventDetailPage";
 import { EventsPage } from "./pages/events/EventsPage";
+import { livePage } from "./pages/live/livePage";
 import { RuleEditPage } from "./pages/rules/RuleEditPage";
 import { RulesPage } from "./pages/rules/RulesPage";
 
-// The live view carries the AWS and KVS SDKs: loaded when a video is first opened.
-const LivePage = lazy(() => import("./pages/live/LivePage"));
+const LivePage = livePage.Page;
 
 export function App() {
   const manager = useMemo(() => createUserManager(), []);
