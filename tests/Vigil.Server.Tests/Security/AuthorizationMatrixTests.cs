@@ -120,9 +120,9 @@ public sealed class AuthorizationMatrixTests(MatrixWorld world, ITestOutputHelpe
     public async Task An_integration_reads_only_its_owners_camera_topics()
     {
         // Issue 19 item 10: an integration is created for an owner and reads only that owner's
-        // cameras' topics and discovery entries. This server has no way yet to give an integration
-        // an owner, so "Ann's integration" is the only kind there is: one that may read everyone's.
-        using var certificate = await IntegrationClients.CreateAsync(world.Vigil, "anns-home", Ct);
+        // cameras' topics and discovery entries (wildcard deliveries: IntegrationScopeTests).
+        var ann = await SnapshotTestData.AccountAsync(world.Vigil.App.Services, "ann@example.com", Ct);
+        using var certificate = await IntegrationClients.CreateAsync(world.Vigil, "anns-home", ann, Ct);
         using var client = await DeviceClients.ConnectAsync(world.Vigil, certificate, "anns-home", cancellationToken: Ct);
         var bobs = new[] { $"vigil/{world.BobsLive.Id}/events", $"vigil/{world.BobsLive.Id}/person", $"homeassistant/binary_sensor/vigil_{Guid.Parse(world.BobsLive.Id):N}_person/config" };
 
@@ -139,8 +139,7 @@ public sealed class AuthorizationMatrixTests(MatrixWorld world, ITestOutputHelpe
         output.WriteLine($"Integration matrix: {bobs.Length} of another owner's topics + 1 positive control; {granted.Count} wrongly granted.");
         Assert.Equal(MqttClientSubscribeResultCode.GrantedQoS1, own);
         Assert.True(granted.Count == 0,
-            "NOT IMPLEMENTED (issue 19 item 10): integrations are not scoped to an owner; integration 'anns-home' may subscribe to another owner's camera topics: "
-            + string.Join(", ", granted) + ". Give Integration an owner (vigil integrations create --owner EMAIL, or --all by an admin) and limit its topic filters to that owner's cameras.");
+            "Ann's integration 'anns-home' may subscribe to another owner's camera topics: " + string.Join(", ", granted));
     }
 
     private async Task<MqttClientConnectResultCode> RefusedConnectAsync(System.Security.Cryptography.X509Certificates.X509Certificate2 certificate, string clientId)
