@@ -28,6 +28,18 @@ internal sealed partial class CameraDirectory(
         return await DetailsAsync(cameras, cancellationToken);
     }
 
+    /// <summary>
+    /// Every camera's owner, or one camera's (null when it does not exist): integrations limited to
+    /// one owner check each message's camera with it. A camera's owner never changes (binding
+    /// again after an unbind makes a new camera), so callers may cache what they read.
+    /// </summary>
+    public async Task<Dictionary<Guid, Guid>> OwnersAsync(CancellationToken cancellationToken) =>
+        await db.Cameras.AsNoTracking().ToDictionaryAsync(c => c.Id, c => c.OwnerId, cancellationToken);
+
+    /// <inheritdoc cref="OwnersAsync"/>
+    public Task<Guid?> OwnerOfAsync(Guid id, CancellationToken cancellationToken) =>
+        db.Cameras.AsNoTracking().Where(c => c.Id == id).Select(c => (Guid?)c.OwnerId).SingleOrDefaultAsync(cancellationToken);
+
     public async Task<CameraDetails?> FindAsync(Guid id, Guid ownerId, CancellationToken cancellationToken)
     {
         var camera = await db.Cameras.AsNoTracking().SingleOrDefaultAsync(c => c.Id == id && c.OwnerId == ownerId, cancellationToken);

@@ -12,4 +12,12 @@ internal sealed class Integration
     public required string CertificateId { get; init; }
 
     public required DateTimeOffset CreatedAt { get; init; }
+
+    /// <summary>
+    /// The account whose cameras' topics and discovery entries the integration reads; null when it
+    /// reads every owner's (<c>--all-owners</c>, an operator's explicit choice, and what an
+    /// integration created before integrations had owners keeps, so an upgrade breaks nothing).
+    /// An account id, not an e-mail address, which can change.
+    /// </summary>
+    public Guid? OwnerId { get; init; }
 }

@@ -13,7 +13,8 @@ namespace Vigil.Server.Features.Integrations;
 
 /// <summary>
 /// Issues, lists and revokes integration identities: a client certificate from Vigil's CA whose
-/// MQTT policy is "subscribe to Vigil's topics and the discovery prefix, publish nothing".
+/// MQTT policy is "subscribe to Vigil's topics and the discovery prefix, publish nothing", limited
+/// to one owner's cameras unless it was created for all owners (<see cref="Integration.OwnerId"/>).
 /// The private key is made here, written once into the bundle (0600) and never stored.
 /// </summary>
 internal sealed partial class IntegrationDirectory(
@@ -31,7 +32,11 @@ internal sealed partial class IntegrationDirectory(
     public const string RootCaFile = "root-ca.pem";
     public static readonly string[] FileNames = [CertificateFile, KeyFile, RootCaFile];
 
-    public async Task<IntegrationBundle> CreateAsync(string name, string outputDirectory, bool overwrite, CancellationToken cancellationToken)
+    /// <summary>
+    /// Creates an integration that reads the cameras of <paramref name="ownerId"/>, or of every owner
+    /// when it is null (the caller makes that choice explicitly: <c>--all-owners</c>).
+    /// </summary>
+    public async Task<IntegrationBundle> CreateAsync(string name, Guid? ownerId, string outputDirectory, bool overwrite, CancellationToken cancellationToken)
     {
         if (!IntegrationNames.IsValid(name))
         {
@@ -76,12 +81,12 @@ internal sealed partial class IntegrationDirectory(
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var record = await certificates.RecordAsync(certificate, CertificateKind.Integration, CertificateStatus.Active, null, cancellationToken);
-        db.Set<Integration>().Add(new Integration { Name = name, CertificateId = record.Id, CreatedAt = time.GetUtcNow() });
+        db.Set<Integration>().Add(new Integration { Name = name, CertificateId = record.Id, CreatedAt = time.GetUtcNow(), OwnerId = ownerId });
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
 
-        Log.Created(logger, name, record.Id);
-        return new IntegrationBundle(name, directory, record.Id, record.NotAfter, provisioning.Value.MqttPort);
+        Log.Created(logger, name, record.Id, ownerId?.ToString() ?? "all owners");
+        return new IntegrationBundle(name, directory, record.Id, record.NotAfter, provisioning.Value.MqttPort, ownerId);
     }
 
     public async Task<IReadOnlyList<IntegrationView>> ListAsync(CancellationToken cancellationToken)
@@ -89,8 +94,8 @@ internal sealed partial class IntegrationDirectory(
         var integrations = await db.Set<Integration>().AsNoTracking().OrderBy(i => i.Name).ToListAsync(cancellationToken);
         var records = (await certificates.ListAsync(CertificateKind.Integration, cancellationToken)).ToDictionary(c => c.Id, StringComparer.Ordinal);
         return [.. integrations.Select(i => records.TryGetValue(i.CertificateId, out var c)
-            ? new IntegrationView(i.Name, i.CertificateId, c.Status, i.CreatedAt, c.NotAfter)
-            : new IntegrationView(i.Name, i.CertificateId, CertificateStatus.Revoked, i.CreatedAt, i.CreatedAt))];
+            ? new IntegrationView(i.Name, i.CertificateId, c.Status, i.CreatedAt, c.NotAfter, i.OwnerId)
+            : new IntegrationView(i.Name, i.CertificateId, CertificateStatus.Revoked, i.CreatedAt, i.CreatedAt, i.OwnerId))];
     }
 
     /// <summary>The integration a certificate belongs to, or null (the broker asks at CONNECT).</summary>
@@ -124,8 +129,8 @@ internal sealed partial class IntegrationDirectory(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 7601, Level = LogLevel.Information, Message = "Integration {Name} created, certificate {CertificateId}")]
-        public static partial void Created(ILogger logger, string name, string certificateId);
+        [LoggerMessage(EventId = 7601, Level = LogLevel.Information, Message = "Integration {Name} created, certificate {CertificateId}, reads the cameras of {Scope}")]
+        public static partial void Created(ILogger logger, string name, string certificateId, string scope);
 
         [LoggerMessage(EventId = 7602, Level = LogLevel.Information, Message = "Integration {Name} revoked, certificate {CertificateId}")]
         public static partial void Revoked(ILogger logger, string name, string certificateId);

@@ -29,6 +29,18 @@ internal static partial class IntegrationTopics
 
     public static string PersonObjectId(Guid cameraId) => $"vigil_{cameraId:N}_person";
 
+    /// <summary>The camera a topic level names: Vigil's second level (<c>vigil/{id}/...</c>).</summary>
+    public static bool TryParseCameraKey(string level, out Guid cameraId) => Guid.TryParseExact(level, "D", out cameraId);
+
+    /// <summary>The camera a discovery object id names (<c>vigil_{id:N}_...</c>, as <see cref="PersonObjectId"/> writes it).</summary>
+    public static bool TryParseObjectId(string level, out Guid cameraId)
+    {
+        cameraId = Guid.Empty;
+        const int Start = 6; // "vigil_"
+        return level.Length > Start + 32 && level.StartsWith(Root + "_", StringComparison.Ordinal) && level[Start + 32] == '_'
+            && Guid.TryParseExact(level.AsSpan(Start, 32), "N", out cameraId);
+    }
+
     /// <summary>The topic filters an integration may subscribe to: Vigil's topics and the discovery prefix.</summary>
     public static IReadOnlyList<string> ReadFilters(string discoveryPrefix) => [Root + "/#", discoveryPrefix + "/#"];
 

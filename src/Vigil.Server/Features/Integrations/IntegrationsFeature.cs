@@ -13,6 +13,7 @@ internal static class IntegrationsFeature
         services.AddValidatedOptions<IntegrationsOptions>(IntegrationsOptions.Section);
         services.AddScoped<IntegrationDirectory>();
         services.AddScoped<IIntegrationClients, IntegrationClientLookup>();
+        services.AddSingleton<CameraOwnerCache>();
         return services;
     }
 

@@ -135,11 +135,12 @@ internal sealed partial class DeviceBroker(
         }
     }
 
-    private Task OnInterceptingSubscriptionAsync(InterceptingSubscriptionEventArgs args)
+    private async Task OnInterceptingSubscriptionAsync(InterceptingSubscriptionEventArgs args)
     {
         var filter = args.TopicFilter.Topic;
         var principal = connections.Get(args.ClientId);
-        if (principal is null || time.GetUtcNow() > principal.NotAfter || !DevicePolicy.MaySubscribe(principal, filter))
+        if (principal is null || time.GetUtcNow() > principal.NotAfter || !DevicePolicy.MaySubscribe(principal, filter)
+            || (principal.IntegrationScope is { } scope && !await scope.MaySubscribeAsync(filter, args.CancellationToken)))
         {
             args.ProcessSubscription = false;
             args.Response.ReasonCode = MqttSubscribeReasonCode.NotAuthorized;
@@ -152,21 +153,26 @@ internal sealed partial class DeviceBroker(
             // AWS IoT has no QoS 2; grant QoS 1, as it does.
             args.TopicFilter.QualityOfServiceLevel = MqttQualityOfServiceLevel.AtLeastOnce;
         }
-
-        return Task.CompletedTask;
     }
 
-    private Task OnInterceptingClientEnqueueAsync(InterceptingClientApplicationMessageEnqueueEventArgs args)
+    /// <summary>
+    /// Every delivery, retained messages sent on SUBSCRIBE included, is checked against the
+    /// receiver's policy, so a wildcard subscription never carries another owner's message to an
+    /// owner-scoped integration. (MQTTnet gives this event no cancellation token; the scope answers
+    /// from memory except for a camera it has not seen yet, one indexed query.)
+    /// </summary>
+    private async Task OnInterceptingClientEnqueueAsync(InterceptingClientApplicationMessageEnqueueEventArgs args)
     {
         if (connections.TryGetTarget(args.ApplicationMessage, out var target))
         {
             args.AcceptEnqueue = string.Equals(target, args.ReceiverClientId, StringComparison.Ordinal);
-            return Task.CompletedTask;
+            return;
         }
 
         var receiver = connections.Get(args.ReceiverClientId);
-        args.AcceptEnqueue = receiver is not null && DevicePolicy.MayReceive(receiver, args.ApplicationMessage.Topic);
-        return Task.CompletedTask;
+        var topic = args.ApplicationMessage.Topic;
+        args.AcceptEnqueue = receiver is not null && DevicePolicy.MayReceive(receiver, topic)
+            && (receiver.IntegrationScope is not { } scope || await scope.MayReceiveAsync(topic, CancellationToken.None));
     }
 
     private static partial class Log

@@ -108,6 +108,7 @@ internal sealed partial class DeviceConnectionAuthenticator(
             IpAddress = remote is IPEndPoint ip ? ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4().ToString() : ip.Address.ToString() : null,
             ConnectedAt = now,
             DeviceTopics = deviceTopics,
+            IntegrationScope = integration?.Scope,
             ProtocolVersion = connection.ProtocolVersion,
         };
         Log.Accepted(logger, clientId, record.Kind, certificateId, remote?.ToString() ?? "?");

@@ -46,4 +46,10 @@ internal sealed class DevicePrincipal
     /// filters it may subscribe to (it publishes nothing); empty for claim certificates.
     /// </summary>
     public IReadOnlyList<string> DeviceTopics { get; init; } = [];
+
+    /// <summary>
+    /// For an integration created for one owner: what limits it, within <see cref="DeviceTopics"/>,
+    /// to that owner's cameras. Null for every other connection and for an all-owners integration.
+    /// </summary>
+    public IIntegrationTopicScope? IntegrationScope { get; init; }
 }

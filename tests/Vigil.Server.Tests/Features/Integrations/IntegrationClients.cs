@@ -11,17 +11,27 @@ internal static class IntegrationClients
 {
     public static readonly TimeSpan MessageTimeout = TimeSpan.FromSeconds(20);
 
-    public static async Task<string> CreateBundleAsync(RunningVigil vigil, string name, CancellationToken cancellationToken)
+    /// <summary>An integration that reads every owner's cameras (<c>--all-owners</c>).</summary>
+    public static Task<string> CreateBundleAsync(RunningVigil vigil, string name, CancellationToken cancellationToken) =>
+        CreateBundleAsync(vigil, name, null, cancellationToken);
+
+    /// <summary>An integration that reads the cameras of <paramref name="ownerId"/>, or every owner's when null.</summary>
+    public static async Task<string> CreateBundleAsync(RunningVigil vigil, string name, Guid? ownerId, CancellationToken cancellationToken)
     {
         var directory = Path.Combine(vigil.DataPath, "integrations", name);
         await using var scope = vigil.App.Services.CreateAsyncScope();
-        await scope.ServiceProvider.GetRequiredService<IntegrationDirectory>().CreateAsync(name, directory, overwrite: false, cancellationToken);
+        await scope.ServiceProvider.GetRequiredService<IntegrationDirectory>().CreateAsync(name, ownerId, directory, overwrite: false, cancellationToken);
         return directory;
     }
 
-    public static async Task<X509Certificate2> CreateAsync(RunningVigil vigil, string name, CancellationToken cancellationToken)
+    /// <summary>The client certificate of an integration that reads every owner's cameras (<c>--all-owners</c>).</summary>
+    public static Task<X509Certificate2> CreateAsync(RunningVigil vigil, string name, CancellationToken cancellationToken) =>
+        CreateAsync(vigil, name, null, cancellationToken);
+
+    /// <summary>The client certificate of an integration that reads the cameras of <paramref name="ownerId"/>, or every owner's when null.</summary>
+    public static async Task<X509Certificate2> CreateAsync(RunningVigil vigil, string name, Guid? ownerId, CancellationToken cancellationToken)
     {
-        var directory = await CreateBundleAsync(vigil, name, cancellationToken);
+        var directory = await CreateBundleAsync(vigil, name, ownerId, cancellationToken);
         return X509Certificate2.CreateFromPemFile(Path.Combine(directory, IntegrationDirectory.CertificateFile), Path.Combine(directory, IntegrationDirectory.KeyFile));
     }
 

@@ -15,7 +15,7 @@ public sealed class IntegrationCommandTests
         using var data = new TempDirectory("cli");
         var bundle = Path.Combine(data.Path, "ha");
 
-        var created = await VigilExecutable.RunAsync(data.Path, ["integrations", "create", "homeassistant", "--out", bundle], cancellationToken: Ct);
+        var created = await VigilExecutable.RunAsync(data.Path, ["integrations", "create", "homeassistant", "--all-owners", "--out", bundle], cancellationToken: Ct);
 
         Assert.True(created.ExitCode == 0, created.StandardError);
         Assert.Contains("client id      homeassistant", created.StandardOutput, StringComparison.Ordinal);
@@ -25,13 +25,13 @@ public sealed class IntegrationCommandTests
         Assert.Equal(root.Subject, certificate.Issuer);
         Assert.DoesNotContain("PRIVATE KEY", created.StandardOutput, StringComparison.Ordinal);
 
-        var again = await VigilExecutable.RunAsync(data.Path, ["integrations", "create", "homeassistant", "--out", Path.Combine(data.Path, "other")], cancellationToken: Ct);
+        var again = await VigilExecutable.RunAsync(data.Path, ["integrations", "create", "homeassistant", "--all-owners", "--out", Path.Combine(data.Path, "other")], cancellationToken: Ct);
         Assert.Equal(1, again.ExitCode);
         Assert.Equal("vigil: an integration named 'homeassistant' exists; revoke it first (vigil integrations revoke homeassistant) or pick another name", again.StandardError.Trim());
-        var badName = await VigilExecutable.RunAsync(data.Path, ["integrations", "create", "home/assistant", "--out", Path.Combine(data.Path, "bad")], cancellationToken: Ct);
+        var badName = await VigilExecutable.RunAsync(data.Path, ["integrations", "create", "home/assistant", "--all-owners", "--out", Path.Combine(data.Path, "bad")], cancellationToken: Ct);
         Assert.Equal(1, badName.ExitCode);
         Assert.StartsWith("vigil: 'home/assistant' is not an integration name", badName.StandardError.Trim(), StringComparison.Ordinal);
-        var sameDirectory = await VigilExecutable.RunAsync(data.Path, ["integrations", "create", "nodered", "--out", bundle], cancellationToken: Ct);
+        var sameDirectory = await VigilExecutable.RunAsync(data.Path, ["integrations", "create", "nodered", "--all-owners", "--out", bundle], cancellationToken: Ct);
         Assert.Equal(1, sameDirectory.ExitCode);
         Assert.Contains("use --force", sameDirectory.StandardError, StringComparison.Ordinal);
 

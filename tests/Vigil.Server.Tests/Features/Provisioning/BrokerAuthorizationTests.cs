@@ -91,7 +91,7 @@ public sealed class BrokerAuthorizationTests
         using var bundle = new TempDirectory("integration");
         await using (var scope = vigil.App.Services.CreateAsyncScope())
         {
-            await scope.ServiceProvider.GetRequiredService<Server.Features.Integrations.IntegrationDirectory>().CreateAsync("home-assistant", bundle.Path, overwrite: true, Ct);
+            await scope.ServiceProvider.GetRequiredService<Server.Features.Integrations.IntegrationDirectory>().CreateAsync("home-assistant", null, bundle.Path, overwrite: true, Ct);
         }
 
         // 3.1.1 and 5: refused in the CONNACK, not connected and then dropped.

@@ -910,6 +910,9 @@ namespace Vigil.Server.Storage.Migrations.Postgres
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
+                    b.Property<Guid?>("OwnerId")
+                        .HasColumnType("uuid");
+
                     b.HasKey("Name");
 
                     b.HasIndex("CertificateId")

@@ -895,6 +895,9 @@ namespace Vigil.Server.Storage.Migrations.Sqlite
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
+                    b.Property<Guid?>("OwnerId")
+                        .HasColumnType("TEXT");
+
                     b.HasKey("Name");
 
                     b.HasIndex("CertificateId")
