@@ -131,7 +131,11 @@ public sealed class DeepStackEndpointTests
         wrongFormKey.Dispose();
     }
 
+    // Holds the slot with a request that trickles its body, in real time: it failed twice in full
+    // runs beside the other test assemblies (no 503 within 20 s) and never alone; the cause under
+    // load is not known yet (the timeout now names the last answer), so it runs in the second phase.
     [Fact]
+    [Trait(TestSchedule.Trait, TestSchedule.Alone)]
     public async Task Requests_beyond_the_concurrency_limit_get_503_with_retry_after()
     {
         await using var vigil = await RunningVigil.StartAsync("Sqlite", SnapshotAssets.ServerSettings(new Dictionary<string, string?> { ["Vision:DetectionApiConcurrency"] = "1" }), cancellationToken: Ct);
