@@ -120,20 +120,8 @@ internal static partial class WebFirstFrameBenchmark
     /// <summary>The first sign-in (temporary password, new password, authenticator), then Add camera with the label's serial and secret.</summary>
     private static async Task SignInAndAddTheCameraAsync(IPage page, DemoLogin login)
     {
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                await page.GotoAsync(login.Url.ToString());
-                break;
-            }
-            catch (PlaywrightException e) when (attempt < 5 && e.Message.Contains("net::ERR_NETWORK_CHANGED", StringComparison.Ordinal))
-            {
-                // The namespace's interfaces were just made; Chromium drops the first navigation while it notices.
-                await Task.Delay(TimeSpan.FromMilliseconds(500));
-            }
-        }
-
+        // The namespace's interfaces were just made; Chromium may drop the first navigation while it notices.
+        await page.NavigateAsync(login.Url.ToString());
         await page.WaitForURLAsync(new Regex("/account/signin"));
         await page.FillAsync("#email", login.Email);
         await page.FillAsync("#password", login.TemporaryPassword);

@@ -97,7 +97,11 @@ public sealed class KvsViewerPage : IAsyncDisposable
             var url when url.EndsWith("/viewer.js", StringComparison.Ordinal) => route.FulfillAsync(new() { ContentType = "text/javascript", Body = WebRtcStatsScript.Script + "\n" + Script }),
             _ => route.FulfillAsync(new() { ContentType = "text/html", Body = Html }),
         });
-        await page.GotoAsync(Origin + "/");
+        await page.NavigateAsync(Origin + "/");
+        // The newest page in front: Chromium does not paint a page behind another one, and then
+        // requestVideoFrameCallback (the first frame shown) never runs although frames are decoded
+        // (seen once: 36 frames decoded, none shown).
+        await page.BringToFrontAsync();
         await page.WaitForFunctionAsync("() => typeof window.startViewer === 'function' && typeof KVSWebRTC === 'object'");
         return new KvsViewerPage(page);
     }

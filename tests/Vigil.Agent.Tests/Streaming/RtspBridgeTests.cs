@@ -41,7 +41,8 @@ public sealed partial class RtspBridgeTests
             var times = await viewer.TimesAsync();
             LiveViewTests.Report(stats, times);
             LiveViewTests.AssertDecodedH264(stats, 640, 360, frames: 30);
-            firstFrames.Add(times.FirstFrame ?? double.PositiveInfinity);
+            Assert.True(times.FirstFrame is not null, $"the page decoded {stats.FramesDecoded} frames but showed none (requestVideoFrameCallback never ran): {string.Join(" | ", times.Log)}");
+            firstFrames.Add(times.FirstFrame.Value);
             await viewer.StopAsync();
         }
 

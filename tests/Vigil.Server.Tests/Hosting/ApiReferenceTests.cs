@@ -168,7 +168,7 @@ public sealed class ApiReferenceTests
             }
         };
 
-        var response = await page.GotoAsync(new Uri(vigil.Https, "/api/docs").ToString());
+        var response = await page.NavigateAsync(new Uri(vigil.Https, "/api/docs").ToString());
         Assert.NotNull(response);
         Assert.Equal(200, response.Status);
         var policy = await response.HeaderValueAsync("content-security-policy");

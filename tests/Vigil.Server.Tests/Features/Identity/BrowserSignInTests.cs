@@ -27,7 +27,7 @@ public sealed class BrowserSignInTests
         var (page, callback) = await OpenClientAsync(chromium);
         var pkce = Pkce.Create();
 
-        await page.GotoAsync(new Uri(vigil.Https, IdentityTestServer.AuthorizeUrl(pkce)).ToString());
+        await page.NavigateAsync(new Uri(vigil.Https, IdentityTestServer.AuthorizeUrl(pkce)).ToString());
         await ArrivedAsync(page, "/account/signin");
         await page.FillAsync("#email", "quinn@example.com");
         await page.FillAsync("#password", temporary);
@@ -62,7 +62,7 @@ public sealed class BrowserSignInTests
         var (page, callback) = await OpenClientAsync(chromium);
         var pkce = Pkce.Create();
 
-        await page.GotoAsync(new Uri(vigil.Https, IdentityTestServer.AuthorizeUrl(pkce)).ToString());
+        await page.NavigateAsync(new Uri(vigil.Https, IdentityTestServer.AuthorizeUrl(pkce)).ToString());
         await page.FillAsync("#email", "rita@example.com");
         await page.FillAsync("#password", IdentityTestServer.NewPassword);
         await page.ClickAsync("button[type=submit]");
@@ -89,7 +89,7 @@ public sealed class BrowserSignInTests
         var (page, callback) = await OpenClientAsync(chromium);
         var pkce = Pkce.Create();
 
-        await page.GotoAsync(new Uri(vigil.Https, IdentityTestServer.AuthorizeUrl(pkce)).ToString());
+        await page.NavigateAsync(new Uri(vigil.Https, IdentityTestServer.AuthorizeUrl(pkce)).ToString());
         await page.FillAsync("#email", "sam@example.com");
         await page.FillAsync("#password", IdentityTestServer.NewPassword);
         await page.ClickAsync("button[type=submit]");

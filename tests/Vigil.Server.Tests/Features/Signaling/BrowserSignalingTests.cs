@@ -60,7 +60,7 @@ public sealed class BrowserSignalingTests
         var page = await context.NewPageAsync();
 
         // A page of Vigil's origin (no content security policy on it, so the SDK's bundle may be added as a script).
-        var loaded = await page.GotoAsync(new Uri(pageOrigin, "/healthz").ToString());
+        var loaded = await page.NavigateAsync(new Uri(pageOrigin, "/healthz").ToString());
         Assert.True(loaded is { Ok: true }, $"the page did not load: {loaded?.Status}");
         Assert.Equal(protocol, await page.EvaluateAsync<string>("() => performance.getEntriesByType('navigation')[0].nextHopProtocol"));
         Assert.StartsWith($"wss://{pageOrigin.Authority}/", wss, StringComparison.Ordinal);
