@@ -8,13 +8,13 @@ internal sealed class InProcessRateWindows : IRateWindowStore
     private const int PurgeThreshold = 10_000;
     private readonly ConcurrentDictionary<string, Window> _windows = new(StringComparer.Ordinal);
 
-    public ValueTask<long> IncrementAsync(string key, long window, TimeSpan lifetime, CancellationToken cancellationToken)
+    public ValueTask<RateWindowCount> IncrementAsync(string key, long window, TimeSpan lifetime, CancellationToken cancellationToken)
     {
         if (_windows.Count > PurgeThreshold)
         {
             foreach (var (k, w) in _windows)
             {
-                if (w.Number < window)
+                if (w.Number < window - 1)
                 {
                     _windows.TryRemove(k, out _);
                 }
@@ -26,11 +26,12 @@ internal sealed class InProcessRateWindows : IRateWindowStore
         {
             if (counter.Number != window)
             {
+                counter.Previous = counter.Number == window - 1 ? counter.Count : 0;
                 counter.Number = window;
                 counter.Count = 0;
             }
 
-            return ValueTask.FromResult(++counter.Count);
+            return ValueTask.FromResult(new RateWindowCount(++counter.Count, counter.Previous));
         }
     }
 
@@ -39,5 +40,7 @@ internal sealed class InProcessRateWindows : IRateWindowStore
         public long Number { get; set; } = -1;
 
         public long Count { get; set; }
+
+        public long Previous { get; set; }
     }
 }

@@ -7,9 +7,13 @@ namespace Vigil.Server.Features.Events;
 /// One unit of work may hold several events (the processor commits a batch): then
 /// <see cref="OnRecordingAsync"/> is called for each, in order, each after the previous one's
 /// changes were saved into the transaction, and <see cref="OnRecorded"/> once for all of them.
+/// <see cref="OnUnitStartingAsync"/> runs first, once, with every event of the unit: the place to take
+/// locks that must be taken in one order (several nodes commit units at the same time).
 /// </summary>
 internal interface IEventListener
 {
+    Task OnUnitStartingAsync(IReadOnlyList<RecordedEvent> unit, CancellationToken cancellationToken);
+
     Task OnRecordingAsync(RecordedEvent recorded, CancellationToken cancellationToken);
 
     void OnRecorded();

@@ -208,6 +208,12 @@ internal sealed partial class SnapshotProcessor(
         var listeners = scope.ServiceProvider.GetServices<IEventListener>().ToList();
         await using (var transaction = await db.Database.BeginTransactionAsync(cancellationToken))
         {
+            var unit = batch.ConvertAll(p => p.Recorded);
+            foreach (var listener in listeners)
+            {
+                await listener.OnUnitStartingAsync(unit, cancellationToken);
+            }
+
             foreach (var prepared in batch)
             {
                 db.Events.Add(prepared.Event);

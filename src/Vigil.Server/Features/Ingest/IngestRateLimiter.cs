@@ -22,5 +22,5 @@ internal sealed class IngestRateLimiter(IOptions<IngestOptions> options, IRateWi
             : TryAcquireAsync("ingest:ip:" + (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address), options.Value.MaxMessagesPerIpPerMinute, cancellationToken);
 
     private async ValueTask<bool> TryAcquireAsync(string key, int limit, CancellationToken cancellationToken) =>
-        await windows.IncrementAsync(key, time.GetUtcNow().ToUnixTimeSeconds() / 60, Lifetime, cancellationToken) <= limit;
+        (await windows.IncrementAsync(key, time.GetUtcNow().ToUnixTimeSeconds() / 60, Lifetime, cancellationToken)).Current <= limit;
 }

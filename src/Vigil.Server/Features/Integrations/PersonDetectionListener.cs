@@ -8,6 +8,8 @@ internal sealed class PersonDetectionListener(PersonSensor sensor, IOptions<Inte
 {
     private readonly List<RecordedEvent> _recorded = [];
 
+    public Task OnUnitStartingAsync(IReadOnlyList<RecordedEvent> unit, CancellationToken cancellationToken) => Task.CompletedTask;
+
     public Task OnRecordingAsync(RecordedEvent recorded, CancellationToken cancellationToken)
     {
         _recorded.Add(recorded);

@@ -9,7 +9,11 @@ namespace Vigil.Server.Features.Notifications;
 /// <summary>
 /// Decides, for a new event, which of its owner's rules notify, and records each decision in the
 /// event's own transaction: a pending delivery per action, or a suppressed one with its reason
-/// (quiet hours, cooldown per user/camera/label, hourly cap per user).
+/// (quiet hours, cooldown per user/camera/label, hourly cap per user). Cooldowns and caps are counted
+/// from the deliveries in the database, so every node of a cluster sees the same ones; on PostgreSQL the
+/// unit of work first takes a transaction-scoped advisory lock per owner (in one order, so nodes cannot
+/// deadlock), so two nodes recording events of one owner at once cannot both pass a cap that only one
+/// may pass — the second waits for the first's commit and counts its deliveries.
 /// </summary>
 internal sealed partial class NotificationPlanner(
     VigilDbContext db,
@@ -19,7 +23,32 @@ internal sealed partial class NotificationPlanner(
     TimeProvider time,
     ILogger<NotificationPlanner> logger) : IEventListener
 {
+    /// <summary>The first key of Vigil's advisory locks on owners' notifications (the second is derived from the owner).</summary>
+    private const int OwnerLockClass = 0x56_4e_4f_54; // "VNOT"
+
     private bool _planned;
+
+    public async Task OnUnitStartingAsync(IReadOnlyList<RecordedEvent> unit, CancellationToken cancellationToken)
+    {
+        if (!db.Database.IsNpgsql())
+        {
+            return; // SQLite serves one node only, and the database lets one writer in at a time.
+        }
+
+        foreach (var key in unit.Select(e => OwnerLockKey(e.OwnerId)).Distinct().Order())
+        {
+            await db.Database.ExecuteSqlAsync($"SELECT pg_advisory_xact_lock({OwnerLockClass}, {key})", cancellationToken);
+        }
+    }
+
+    /// <summary>A 32-bit key for the owner (collisions only make two owners wait for each other).</summary>
+    internal static int OwnerLockKey(Guid owner)
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        owner.TryWriteBytes(bytes);
+        var folded = BitConverter.ToUInt64(bytes) ^ BitConverter.ToUInt64(bytes[8..]);
+        return (int)(folded ^ (folded >> 32));
+    }
 
     public async Task OnRecordingAsync(RecordedEvent recorded, CancellationToken cancellationToken)
     {

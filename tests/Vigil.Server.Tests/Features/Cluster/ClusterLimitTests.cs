@@ -50,6 +50,35 @@ public sealed class ClusterLimitTests
     }
 
     [Fact]
+    public async Task Sign_in_attempts_from_one_address_on_both_nodes_count_against_one_limit()
+    {
+        await using var nodes = await ClusterNodes.StartAsync(Ct, new Dictionary<string, string?>
+        {
+            ["Identity:Clients:0:ClientId"] = IdentityTestServer.ClientId,
+            ["Identity:Clients:0:RedirectUris:0"] = IdentityTestServer.RedirectUri,
+            ["Identity:Clients:0:PostLogoutRedirectUris:0"] = IdentityTestServer.PostLogoutRedirectUri,
+            ["Identity:SignInAttemptsPerMinute"] = "4",
+        });
+        using var on1 = new AccountBrowser(nodes.Node1);
+        using var on2 = new AccountBrowser(nodes.Node2);
+        var wrong = new Dictionary<string, string> { ["Email"] = "nobody@example.com", ["Password"] = "not-the-password" };
+
+        var attempts = new List<HttpStatusCode>();
+        for (var i = 0; i < 4; i++)
+        {
+            attempts.Add((await (i % 2 == 0 ? on1 : on2).SubmitAsync("/account/signin", wrong, Ct)).Status);
+        }
+
+        var fifthOn1 = await on1.SubmitAsync("/account/signin", wrong, Ct);
+        var fifthOn2 = await on2.SubmitAsync("/account/signin", wrong, Ct);
+
+        // Two attempts per node: each node alone is under the limit of 4; together they reach it.
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.OK, 4), attempts);
+        Assert.Equal(HttpStatusCode.TooManyRequests, fifthOn1.Status);
+        Assert.Equal(HttpStatusCode.TooManyRequests, fifthOn2.Status);
+    }
+
+    [Fact]
     public async Task Smtp_messages_from_one_address_are_counted_across_both_nodes()
     {
         // One clock for both nodes, in the middle of a minute: the one-minute window cannot roll over during the test.

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using Microsoft.AspNetCore.Identity;
 using Vigil.Server.Features.Identity;
@@ -149,6 +150,31 @@ public sealed class SignInProtectionTests
         Assert.Equal(HttpStatusCode.TooManyRequests, answers[3].Status);
         Assert.Equal("60", answers[3].Response.Headers.RetryAfter?.ToString());
         Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/account/signin", Ct)).Status);
+    }
+
+    [Fact]
+    public async Task The_sign_in_limit_slides_so_a_minute_boundary_does_not_double_it()
+    {
+        // Three attempts in the last second of a minute, then one just after it: a fixed window would start over at
+        // zero and let another three through; the sliding minute still holds the three.
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 12, 7, 5, 0, 59, TimeSpan.Zero));
+        await using var vigil = await IdentityTestServer.StartAsync("Sqlite", new Dictionary<string, string?> { ["Identity:SignInAttemptsPerMinute"] = "3" }, s => s.AddSingleton<TimeProvider>(clock), Ct);
+        using var browser = new AccountBrowser(vigil);
+
+        var before = new List<BrowserPage>();
+        for (var i = 0; i < 3; i++)
+        {
+            before.Add(await browser.SubmitAsync("/account/signin", Credentials("nobody@example.com", "not-the-password"), Ct));
+        }
+
+        clock.Advance(TimeSpan.FromSeconds(2));
+        var afterTheBoundary = await browser.SubmitAsync("/account/signin", Credentials("nobody@example.com", "not-the-password"), Ct);
+        clock.Advance(TimeSpan.FromMinutes(2));
+        var twoMinutesLater = await browser.SubmitAsync("/account/signin", Credentials("nobody@example.com", "not-the-password"), Ct);
+
+        Assert.All(before, a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        Assert.Equal(HttpStatusCode.TooManyRequests, afterTheBoundary.Status);
+        Assert.Equal(HttpStatusCode.OK, twoMinutesLater.Status);
     }
 
     [Fact]

@@ -64,6 +64,44 @@ public sealed class NotificationPlannerTests
     }
 
     [Fact]
+    public async Task Two_nodes_recording_events_of_one_owner_at_once_cannot_both_pass_the_hourly_cap()
+    {
+        // Two units of work on one PostgreSQL database, as two nodes of a cluster would run them: the first has planned
+        // its notification but not committed when the second plans. Without a lock the second would count nothing
+        // committed and send too; with it, it waits for the first's commit and is capped.
+        await using var vigil = await TestVigil.StartAsync("Postgres", new Dictionary<string, string?> { ["Notifications:MaxPerUserPerHour"] = "1", ["Notifications:Cooldown"] = "00:00:00" }, Ct);
+        var eve = await SnapshotTestData.AccountAsync(vigil.Services, "eve@example.com", Ct);
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+        await SnapshotTestData.AddRuleAsync(vigil.Services, new RuleSpecification(eve, null, [], [], 0.5, null, "eve@example.com", null), Ct);
+        var firstPlanned = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var first = Event(eve, ("Car", 0.9f));
+        var second = Event(eve, ("Car", 0.9f));
+
+        var onNode1 = Task.Run(async () =>
+        {
+            await using var unit = await PlanningUnit.BeginAsync(vigil, time, first);
+            await unit.PlanAsync();
+            firstPlanned.SetResult();
+            await Task.Delay(TimeSpan.FromSeconds(1), Ct); // the second unit plans meanwhile
+            await unit.CommitAsync();
+        }, Ct);
+        var onNode2 = Task.Run(async () =>
+        {
+            await firstPlanned.Task.WaitAsync(Ct);
+            await using var unit = await PlanningUnit.BeginAsync(vigil, time, second);
+            await unit.PlanAsync();
+            await unit.CommitAsync();
+        }, Ct);
+        await Task.WhenAll(onNode1, onNode2);
+
+        var deliveries = await vigil.InScopeAsync<VigilDbContext, List<NotificationDelivery>>(db => db.NotificationDeliveries.AsNoTracking().ToListAsync(Ct));
+        Assert.Equal(DeliveryStatus.Pending, Assert.Single(deliveries, d => d.EventKey == first.Key).Status);
+        var capped = Assert.Single(deliveries, d => d.EventKey == second.Key);
+        Assert.Equal(DeliveryStatus.Suppressed, capped.Status);
+        Assert.StartsWith("hourly cap", capped.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Quiet_hours_wrap_midnight_in_the_configured_time_zone()
     {
         await using var vigil = await TestVigil.StartAsync("Sqlite", new Dictionary<string, string?> { ["Notifications:TimeZone"] = "Europe/Paris" }, Ct);
@@ -108,6 +146,50 @@ public sealed class NotificationPlannerTests
         true,
         detections.Select(d => new RecordedDetection(d.Label, d.Confidence, 0, 1, 1, 10, 10)).ToList(),
         null);
+
+    /// <summary>One unit of work as the snapshot processor runs it: a transaction, the unit's locks, the planning, the commit.</summary>
+    private sealed class PlanningUnit : IAsyncDisposable
+    {
+        private readonly AsyncServiceScope _scope;
+        private readonly VigilDbContext _db;
+        private readonly NotificationPlanner _planner;
+        private readonly RecordedEvent _recorded;
+        private Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? _transaction;
+
+        private PlanningUnit(TestVigil vigil, TimeProvider time, RecordedEvent recorded)
+        {
+            _scope = vigil.Services.CreateAsyncScope();
+            _db = _scope.ServiceProvider.GetRequiredService<VigilDbContext>();
+            _planner = new NotificationPlanner(_db, new NotificationSignal(), _scope.ServiceProvider.GetRequiredService<NotificationMetrics>(), _scope.ServiceProvider.GetRequiredService<IOptions<NotificationsOptions>>(), time, NullLogger<NotificationPlanner>.Instance);
+            _recorded = recorded;
+        }
+
+        public static async Task<PlanningUnit> BeginAsync(TestVigil vigil, TimeProvider time, RecordedEvent recorded)
+        {
+            var unit = new PlanningUnit(vigil, time, recorded);
+            unit._transaction = await unit._db.Database.BeginTransactionAsync(Ct);
+            return unit;
+        }
+
+        public async Task PlanAsync()
+        {
+            await _planner.OnUnitStartingAsync([_recorded], Ct);
+            await _planner.OnRecordingAsync(_recorded, Ct);
+            await _db.SaveChangesAsync(Ct);
+        }
+
+        public Task CommitAsync() => _transaction!.CommitAsync(Ct);
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_transaction is not null)
+            {
+                await _transaction.DisposeAsync();
+            }
+
+            await _scope.DisposeAsync();
+        }
+    }
 
     private static async Task<List<NotificationDelivery>> PlanAsync(TestVigil vigil, TimeProvider time, RecordedEvent recorded)
     {

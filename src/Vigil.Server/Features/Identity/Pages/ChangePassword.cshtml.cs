@@ -61,7 +61,7 @@ internal sealed class ChangePasswordModel(
         }
 
         // The current password is checked like a sign-in: throttled per address, refused while locked out.
-        if (!throttle.TryAcquire(HttpContext.Connection.RemoteIpAddress))
+        if (!await throttle.TryAcquireAsync(HttpContext.Connection.RemoteIpAddress, HttpContext.RequestAborted))
         {
             return TooManyAttempts();
         }

@@ -42,7 +42,7 @@ internal sealed class IndexModel(UserManager<VigilUser> users, SignInThrottle th
             return RedirectToPage("SignIn");
         }
 
-        if (!throttle.TryAcquire(HttpContext.Connection.RemoteIpAddress))
+        if (!await throttle.TryAcquireAsync(HttpContext.Connection.RemoteIpAddress, HttpContext.RequestAborted))
         {
             await LoadAsync(user);
             return TooManyAttempts();

@@ -32,7 +32,7 @@ internal abstract class MfaCodePageModel(SignInFlow flow, SignInThrottle throttl
 
         var (pending, user) = found;
 
-        if (!throttle.TryAcquire(HttpContext.Connection.RemoteIpAddress))
+        if (!await throttle.TryAcquireAsync(HttpContext.Connection.RemoteIpAddress, HttpContext.RequestAborted))
         {
             return TooManyAttempts();
         }

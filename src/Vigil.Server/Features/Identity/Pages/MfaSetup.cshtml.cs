@@ -51,7 +51,7 @@ internal sealed class MfaSetupModel(
             return RedirectToPage("SignIn");
         }
 
-        if (!throttle.TryAcquire(HttpContext.Connection.RemoteIpAddress))
+        if (!await throttle.TryAcquireAsync(HttpContext.Connection.RemoteIpAddress, HttpContext.RequestAborted))
         {
             await ShowSecretAsync(user);
             return TooManyAttempts();

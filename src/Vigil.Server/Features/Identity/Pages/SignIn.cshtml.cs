@@ -32,7 +32,7 @@ internal sealed class SignInModel(SignInFlow flow, SignInThrottle throttle, IOpt
 
     public async Task<IActionResult> OnPostAsync()
     {
-        if (!throttle.TryAcquire(HttpContext.Connection.RemoteIpAddress))
+        if (!await throttle.TryAcquireAsync(HttpContext.Connection.RemoteIpAddress, HttpContext.RequestAborted))
         {
             return TooManyAttempts();
         }

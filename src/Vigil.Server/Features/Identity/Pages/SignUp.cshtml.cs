@@ -36,7 +36,7 @@ internal sealed class SignUpModel(
             return NotFound();
         }
 
-        if (!throttle.TryAcquire(HttpContext.Connection.RemoteIpAddress))
+        if (!await throttle.TryAcquireAsync(HttpContext.Connection.RemoteIpAddress, HttpContext.RequestAborted))
         {
             return TooManyAttempts();
         }
