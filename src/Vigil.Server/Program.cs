@@ -33,6 +33,7 @@ internal static class Program
         services.AddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.AddValidatedOptions<ServerOptions>(ServerOptions.Section);
+        services.AddSingleton<Hosting.ProxyProtocol.TrustedProxies>();
         services.AddValidatedOptions<AwsOptions>(AwsOptions.Section);
         services.AddSingleton<PublicAddress>();
         services.AddSingleton<DevicePlaneEndpoints>();

@@ -18,11 +18,23 @@ internal sealed class SmtpScript : IAsyncDisposable
         _reader = new StreamReader(_stream, Encoding.ASCII);
     }
 
-    public static async Task<SmtpScript> ConnectAsync(IPEndPoint server, CancellationToken cancellationToken)
+    public static Task<SmtpScript> ConnectAsync(IPEndPoint server, CancellationToken cancellationToken) =>
+        ConnectAsync(server, from: null, preamble: null, cancellationToken);
+
+    /// <summary>
+    /// Connects from the local address <paramref name="from"/> (another loopback address, say 127.0.0.2) and writes
+    /// <paramref name="preamble"/> (a PROXY protocol header) before reading the greeting.
+    /// </summary>
+    public static async Task<SmtpScript> ConnectAsync(IPEndPoint server, IPAddress? from, byte[]? preamble, CancellationToken cancellationToken)
     {
-        var client = new TcpClient();
-        await client.ConnectAsync(IPAddress.Loopback, server.Port, cancellationToken);
+        var client = from is null ? new TcpClient() : new TcpClient(new IPEndPoint(from, 0));
+        await client.ConnectAsync(server.Address.Equals(IPAddress.Any) ? IPAddress.Loopback : server.Address, server.Port, cancellationToken);
         var script = new SmtpScript(client);
+        if (preamble is not null)
+        {
+            await script.WriteAsync(preamble, cancellationToken);
+        }
+
         var greeting = await script.ReadReplyAsync(cancellationToken);
         Assert.StartsWith("220", greeting, StringComparison.Ordinal);
         return script;

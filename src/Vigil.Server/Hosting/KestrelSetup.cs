@@ -3,6 +3,7 @@ using System.Security.Authentication;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using Vigil.Server.Features.Pki;
+using Vigil.Server.Hosting.ProxyProtocol;
 
 namespace Vigil.Server.Hosting;
 
@@ -24,7 +25,7 @@ internal static class KestrelSetup
                 connection.Items[HttpListenerKey] = true;
                 return next(connection);
             }));
-            Listen(kestrel, options.ListenAddress, options.HttpsPort, listen => listen.UseHttps(https =>
+            ListenPublic(kestrel, options.ListenAddress, options.HttpsPort, listen => listen.UseHttps(https =>
             {
                 https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
                 // Read at each handshake, so a certificate reissued by a later initialisation is used at once.
@@ -34,6 +35,17 @@ internal static class KestrelSetup
         builder.Services.AddOptions<HostOptions>()
             .Configure<IOptions<ServerOptions>>((host, server) => host.ShutdownTimeout = server.Value.ShutdownTimeout);
         return builder;
+    }
+
+    /// <summary>
+    /// A port clients reach, possibly through a load balancer: its connections first go through
+    /// <see cref="ProxyProtocolListener"/> (a no-op unless <c>Server:ProxyProtocolFrom</c> names balancers).
+    /// </summary>
+    public static void ListenPublic(KestrelServerOptions kestrel, string address, int port, Action<ListenOptions> configure)
+    {
+        var trusted = kestrel.ApplicationServices.GetRequiredService<TrustedProxies>();
+        var logger = kestrel.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ProxyProtocolListener));
+        Listen(kestrel, address, port, listen => configure(listen.UseProxyProtocol(trusted, logger)));
     }
 
     public static void Listen(KestrelServerOptions kestrel, string address, int port, Action<ListenOptions> configure)

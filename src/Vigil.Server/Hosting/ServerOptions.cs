@@ -47,6 +47,14 @@ internal sealed class ServerOptions : IValidatableObject
     /// </summary>
     public bool RequireHttps { get; set; } = true;
 
+    /// <summary>
+    /// Load balancers (addresses or CIDR networks) that send the PROXY protocol (HAProxy <c>send-proxy-v2</c>) on the
+    /// HTTPS, MQTT, credentials-provider, front-door and SMTP ports. Their connections must begin with the header and
+    /// are taken to come from the client it names; others are read as usual. Empty (the default): no header is read.
+    /// The plain HTTP port never reads it (health checks come there directly).
+    /// </summary>
+    public string[] ProxyProtocolFrom { get; set; } = [];
+
     /// <summary><c>Auto</c> (JSON when standard output is not a terminal), <c>Text</c> or <c>Json</c>.</summary>
     public LogFormat LogFormat { get; set; } = LogFormat.Auto;
 
@@ -70,6 +78,14 @@ internal sealed class ServerOptions : IValidatableObject
         if (HttpPort != 0 && HttpPort == HttpsPort)
         {
             yield return new ValidationResult($"HTTP and HTTPS cannot share port {HttpPort}", [nameof(HttpsPort)]);
+        }
+
+        foreach (var entry in ProxyProtocolFrom)
+        {
+            if (ProxyProtocol.TrustedProxies.TryParseNetwork(entry) is null)
+            {
+                yield return new ValidationResult($"'{entry}' is not an IP address or a network such as 10.0.0.0/24", [nameof(ProxyProtocolFrom)]);
+            }
         }
 
         if (PublicHost is { Length: > 0 } host && Uri.CheckHostName(host) == UriHostNameType.Unknown)

@@ -33,7 +33,7 @@ internal static partial class CredentialsProviderEndpoints
             var options = kestrel.ApplicationServices.GetRequiredService<IOptions<CredentialsProviderOptions>>().Value;
             var endpoints = kestrel.ApplicationServices.GetRequiredService<DevicePlaneEndpoints>();
             PortProbe.EnsureFree(server.ListenAddress, options.Port, "CredentialsProvider:Port");
-            KestrelSetup.Listen(kestrel, server.ListenAddress, options.Port, listen =>
+            KestrelSetup.ListenPublic(kestrel, server.ListenAddress, options.Port, listen =>
             {
                 endpoints.CredentialsProvider = listen;
                 // The KVS C SDK pins ALPN to http/1.1 (spec §1.1).

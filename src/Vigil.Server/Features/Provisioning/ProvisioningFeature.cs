@@ -64,7 +64,7 @@ internal static class ProvisioningFeature
             var endpoints = kestrel.ApplicationServices.GetRequiredService<DevicePlaneEndpoints>();
             var packetLimit = kestrel.ApplicationServices.GetRequiredService<MqttPacketSizeLimit>();
             PortProbe.EnsureFree(server.ListenAddress, provisioning.MqttPort, "Provisioning:MqttPort");
-            KestrelSetup.Listen(kestrel, server.ListenAddress, provisioning.MqttPort, listen =>
+            KestrelSetup.ListenPublic(kestrel, server.ListenAddress, provisioning.MqttPort, listen =>
             {
                 endpoints.Mqtt = listen;
                 listen.UseDeviceMutualTls("MQTT", MqttApplicationProtocols).Use(next => connection => packetLimit.RunAsync(connection, next)).UseMqtt();
@@ -72,7 +72,7 @@ internal static class ProvisioningFeature
             if (provisioning.MqttAlpnPort is { } alpnPort)
             {
                 PortProbe.EnsureFree(server.ListenAddress, alpnPort, "Provisioning:MqttAlpnPort");
-                KestrelSetup.Listen(kestrel, server.ListenAddress, alpnPort, listen =>
+                KestrelSetup.ListenPublic(kestrel, server.ListenAddress, alpnPort, listen =>
                 {
                     endpoints.MqttAlpn = listen;
                     listen.UseDeviceMutualTls("MQTT (second port)", MqttApplicationProtocols).Use(next => connection => packetLimit.RunAsync(connection, next)).UseMqtt();

@@ -56,7 +56,7 @@ internal static partial class FrontDoorListener
 
             EnsureOwnPort(port, services);
             PortProbe.EnsureFree(server.ListenAddress, port, "Server:FrontDoorPort");
-            KestrelSetup.Listen(kestrel, server.ListenAddress, port, listen => Configure(listen, server.EffectiveFrontDoorCredentialsHost));
+            KestrelSetup.ListenPublic(kestrel, server.ListenAddress, port, listen => Configure(listen, server.EffectiveFrontDoorCredentialsHost));
         });
         return builder;
     }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
+using Vigil.Server.Hosting.ProxyProtocol;
 using Vigil.Server.Hosting;
 
 namespace Vigil.Server.Features.Ingest.Smtp;
@@ -16,8 +17,11 @@ internal sealed partial class SmtpListener(
     IOptions<IngestOptions> ingestOptions,
     IOptions<ServerOptions> serverOptions,
     SmtpSessionDependencies dependencies,
+    TrustedProxies proxies,
     ILogger<SmtpListener> logger) : IHostedService, IDisposable
 {
+    private static readonly TimeSpan ProxyHeaderTimeout = TimeSpan.FromSeconds(5);
+
     private readonly ConcurrentDictionary<IPAddress, int> _perAddress = new();
     private readonly ConcurrentDictionary<Task, byte> _sessions = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -96,9 +100,21 @@ internal sealed partial class SmtpListener(
     private async Task ServeAsync(Socket client, CancellationToken stopping)
     {
         var remote = (IPEndPoint)client.RemoteEndPoint!;
-        var address = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
         client.NoDelay = true;
         var stream = new NetworkStream(client, ownsSocket: true);
+        if (!proxies.None && proxies.Contains(remote.Address))
+        {
+            // A trusted balancer's connection: the client's address comes first, in the PROXY protocol header.
+            if (await ReadProxyHeaderAsync(stream, remote, stopping) is not { } named)
+            {
+                await stream.DisposeAsync();
+                return;
+            }
+
+            remote = named;
+        }
+
+        var address = remote.Address.IsIPv4MappedToIPv6 ? remote.Address.MapToIPv4() : remote.Address;
         var count = _perAddress.AddOrUpdate(address, 1, (_, n) => n + 1);
         try
         {
@@ -142,6 +158,30 @@ internal sealed partial class SmtpListener(
         }
     }
 
+    /// <summary>The client the balancer's header names (the balancer itself for its health checks); null when refused.</summary>
+    private async Task<IPEndPoint?> ReadProxyHeaderAsync(NetworkStream stream, IPEndPoint balancer, CancellationToken stopping)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stopping);
+        timeout.CancelAfter(ProxyHeaderTimeout);
+        ProxyHeader header;
+        try
+        {
+            header = await ProxyProtocolReader.ReadAsync(stream, timeout.Token);
+        }
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
+        {
+            header = new ProxyHeader(null, null, 0, stopping.IsCancellationRequested ? "stopping" : $"no PROXY protocol header within {ProxyHeaderTimeout.TotalSeconds:0} s ({e.GetType().Name})");
+        }
+
+        if (header.Error is { } error)
+        {
+            Log.ProxyHeaderRefused(logger, balancer, error);
+            return null;
+        }
+
+        return header.Source ?? balancer;
+    }
+
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         await _stopping.CancelAsync();
@@ -176,5 +216,8 @@ internal sealed partial class SmtpListener(
 
         [LoggerMessage(EventId = 7114, Level = LogLevel.Error, Message = "SMTP {Address}: session failed")]
         public static partial void SessionFailed(ILogger logger, Exception exception, IPAddress address);
+
+        [LoggerMessage(EventId = 7115, Level = LogLevel.Warning, Message = "SMTP: connection from the load balancer {Balancer} closed: {Reason} (Server:ProxyProtocolFrom lists it; set send-proxy-v2 on its server lines, or remove it from the list)")]
+        public static partial void ProxyHeaderRefused(ILogger logger, IPEndPoint balancer, string reason);
     }
 }
