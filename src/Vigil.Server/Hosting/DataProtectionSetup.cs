@@ -7,8 +7,8 @@ namespace Vigil.Server.Hosting;
 /// and the stateless session tokens of temporary credentials. The key ring lives in
 /// <c>&lt;data&gt;/keys/data-protection/</c> (a private directory, like every other key, outside the
 /// database, written by <see cref="DurableXmlRepository"/>), so every process on this data
-/// directory (the server and CLI commands) and every
-/// node given the same <c>keys/</c> directory reads what the others protected.
+/// directory (the server and CLI commands) reads what the others protected. In cluster mode the ring
+/// is the cluster's, sealed in the database instead (<c>Features/Cluster/ClusterKeyRing.cs</c>).
 /// </summary>
 internal static class DataProtectionSetup
 {

@@ -14,7 +14,10 @@ namespace Vigil.Server.Hosting;
 /// </summary>
 internal sealed class DurableXmlRepository(DirectoryInfo directory) : IXmlRepository
 {
-    public IReadOnlyCollection<XElement> GetAllElements()
+    public IReadOnlyCollection<XElement> GetAllElements() => [.. GetAllNamedElements().Select(e => e.Element)];
+
+    /// <summary>Each element with the name it was stored under (its file name without <c>.xml</c>).</summary>
+    public IReadOnlyList<(string Name, XElement Element)> GetAllNamedElements()
     {
         // Not directory.Exists: DirectoryInfo caches it from its first look, and the directory is
         // made after that (KeyDirectoryInitializer, or the first key), so the ring would read as
@@ -27,7 +30,7 @@ internal sealed class DurableXmlRepository(DirectoryInfo directory) : IXmlReposi
         return [.. new DirectoryInfo(directory.FullName).EnumerateFiles("*.xml").OrderBy(f => f.Name, StringComparer.Ordinal).Select(f =>
         {
             using var stream = f.OpenRead();
-            return XElement.Load(stream);
+            return (Path.GetFileNameWithoutExtension(f.Name), XElement.Load(stream));
         })];
     }
 

@@ -42,6 +42,8 @@ internal abstract class VigilDbContext(DbContextOptions options) : DbContext(opt
 
     public DbSet<ClusterKeyFingerprint> ClusterKeys => Set<ClusterKeyFingerprint>();
 
+    public DbSet<KeyRingEntry> KeyRing => Set<KeyRingEntry>();
+
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(VigilDbContext).Assembly);
 }

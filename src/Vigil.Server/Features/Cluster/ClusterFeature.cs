@@ -1,8 +1,10 @@
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Options;
 using Vigil.Server.Hosting;
 
 namespace Vigil.Server.Features.Cluster;
 
-/// <summary>Cluster mode (docs/scale-out.md): its options, the Redis connection, and the shared-keys check.</summary>
+/// <summary>Cluster mode (docs/scale-out.md): its options, the Redis connection, the shared key ring and the shared-keys check.</summary>
 internal static class ClusterFeature
 {
     public static IServiceCollection AddCluster(this IServiceCollection services)
@@ -14,6 +16,14 @@ internal static class ClusterFeature
         services.AddSingleton<IRateWindowStore>(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClusterOptions>>().Value.Enabled
             ? ActivatorUtilities.CreateInstance<RedisRateWindows>(sp)
             : new InProcessRateWindows());
+        // In cluster mode the Data Protection key ring is the cluster's, in the database (after AddVigilDataProtection's file ring, so it wins).
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<ClusterOptions>, IServiceScopeFactory, DataDirectory, TimeProvider>((keys, cluster, scopes, data, time) =>
+        {
+            if (cluster.Value.Enabled)
+            {
+                keys.XmlRepository = new ClusterKeyRing(scopes, data, new DirectoryInfo(data.PathOf(ClusterKeys.DataProtectionDirectory)), time);
+            }
+        });
         services.AddSingleton<IDataInitializer, ClusterKeyPrecheck>();
         services.AddSingleton<IDataInitializer, ClusterKeyCheck>();
         return services;

@@ -484,6 +484,26 @@ namespace Vigil.Server.Storage.Migrations.Postgres
                     b.ToTable("ClusterKeys", (string)null);
                 });
 
+            modelBuilder.Entity("Vigil.Server.Features.Cluster.KeyRingEntry", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("Sealed")
+                        .IsRequired()
+                        .IsUnicode(false)
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("StoredAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("KeyRing", (string)null);
+                });
+
             modelBuilder.Entity("Vigil.Server.Features.Credentials.AccessKey", b =>
                 {
                     b.Property<string>("Id")

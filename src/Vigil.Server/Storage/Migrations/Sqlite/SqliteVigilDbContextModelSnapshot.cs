@@ -475,6 +475,26 @@ namespace Vigil.Server.Storage.Migrations.Sqlite
                     b.ToTable("ClusterKeys", (string)null);
                 });
 
+            modelBuilder.Entity("Vigil.Server.Features.Cluster.KeyRingEntry", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Sealed")
+                        .IsRequired()
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StoredAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("KeyRing", (string)null);
+                });
+
             modelBuilder.Entity("Vigil.Server.Features.Credentials.AccessKey", b =>
                 {
                     b.Property<string>("Id")
