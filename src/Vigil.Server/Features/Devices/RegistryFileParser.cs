@@ -320,6 +320,13 @@ internal static class RegistryFileParser
         {
             collector.Problem((int)(e.LineNumber ?? 0) + 1, $"invalid JSON: {FirstSentence(e.Message)}");
         }
+        catch (InvalidOperationException)
+        {
+            // The reader checks escapes only when a string is read: GetString throws this for a \uD800-style
+            // escape without its other half (found by fuzzing, fuzz/regressions/registry/). Token types are
+            // checked before every GetString above, so this is the only way here.
+            collector.Problem(lines.LineOf(reader.TokenStartIndex), "invalid JSON: a \\u escape is half of a surrogate pair (not valid Unicode text)");
+        }
     }
 
     private static string FirstSentence(string message)

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
@@ -21,34 +22,56 @@ internal sealed class DeviceCertificateIssuer(CertificateAuthority authority, Ce
     /// <summary>Issues a certificate for the key in a PEM CSR; false with the reason when the CSR is unusable.</summary>
     public async Task<(CertificateRecord? Record, string? Problem)> IssueFromCsrAsync(string? csrPem, CancellationToken cancellationToken)
     {
-        if (string.IsNullOrWhiteSpace(csrPem))
-        {
-            return (null, "certificateSigningRequest is missing");
-        }
-
-        if (csrPem.Length > MaxCsrLength)
-        {
-            return (null, $"certificateSigningRequest is longer than {MaxCsrLength} characters");
-        }
-
-        CertificateRequest request;
-        try
-        {
-            // Default load options check the CSR's self-signature: proof that the device holds the key.
-            request = CertificateRequest.LoadSigningRequestPem(csrPem, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default);
-        }
-        catch (Exception e) when (e is CryptographicException or ArgumentException)
-        {
-            return (null, "certificateSigningRequest is not a valid PEM PKCS#10 request with a correct signature");
-        }
-
-        if (CheckKey(request.PublicKey) is { } problem)
+        if (!TryReadCsr(csrPem, out var request, out var problem))
         {
             return (null, problem);
         }
 
         using var certificate = authority.Issue(Subject, request.PublicKey, Profile());
         return (await RecordAsync(certificate, cancellationToken), null);
+    }
+
+    /// <summary>
+    /// Reads a device's PEM CSR (untrusted MQTT payload content): false with the reason to send when it
+    /// is missing, too long, not a PKCS#10 request with a correct self-signature, or its key is refused.
+    /// Never throws on bad input.
+    /// </summary>
+    public static bool TryReadCsr(string? csrPem, [NotNullWhen(true)] out CertificateRequest? request, [NotNullWhen(false)] out string? problem)
+    {
+        request = null;
+        if (string.IsNullOrWhiteSpace(csrPem))
+        {
+            problem = "certificateSigningRequest is missing";
+            return false;
+        }
+
+        if (csrPem.Length > MaxCsrLength)
+        {
+            problem = $"certificateSigningRequest is longer than {MaxCsrLength} characters";
+            return false;
+        }
+
+        try
+        {
+            // Default load options check the CSR's self-signature: proof that the device holds the key.
+            request = CertificateRequest.LoadSigningRequestPem(csrPem, HashAlgorithmName.SHA256, CertificateRequestLoadOptions.Default);
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException or NotSupportedException)
+        {
+            // NotSupportedException: a signature algorithm .NET does not know (an OID of the device's choosing;
+            // found by fuzzing, fuzz/regressions/mqtt/).
+            problem = "certificateSigningRequest is not a valid PEM PKCS#10 request with a correct signature";
+            return false;
+        }
+
+        problem = CheckKey(request.PublicKey);
+        if (problem is not null)
+        {
+            request = null;
+            return false;
+        }
+
+        return true;
     }
 
     /// <summary>CreateKeysAndCertificate: a new P-256 key made here, returned once with its certificate and never stored.</summary>

@@ -238,7 +238,8 @@ internal sealed partial class FleetProvisioningService(
         }
     }
 
-    private static T? Deserialize<T>(ReadOnlySequence<byte> payload, JsonTypeInfo<T> type)
+    /// <summary>Reads a request payload; null when empty. Throws <see cref="JsonException"/> (refused as InvalidPayload) when it is not that JSON object.</summary>
+    internal static T? Deserialize<T>(ReadOnlySequence<byte> payload, JsonTypeInfo<T> type)
     {
         if (payload.IsEmpty)
         {

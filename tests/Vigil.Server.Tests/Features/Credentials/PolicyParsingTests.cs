@@ -169,4 +169,18 @@ public sealed class PolicyParsingTests
         {
         }
     }
+
+    // Found by fuzzing (fuzz/regressions/policy/json-lone-surrogate-escape.json): JsonDocument throws
+    // InvalidOperationException when such a string or property name is read, which escaped Parse.
+    [Theory]
+    [InlineData("""{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"kinesisvideo:\ud800Connect","Resource":"*"}}""")]
+    [InlineData("""{"Version":"2012-10-17","Statement":{"Effect":"Allow","Action":"kinesisvideo:*","Resource":"*","Sid\udfff":"x"}}""")]
+    public void A_json_escape_that_is_half_a_surrogate_pair_is_a_policy_format_error(string text)
+    {
+        var error = Assert.Throws<PolicyFormatException>(() => AccessPolicy.Parse(text));
+
+        Assert.Contains("surrogate", error.Message, StringComparison.Ordinal);
+        Assert.False(AccessPolicy.TryParse(text, out _, out var reason));
+        Assert.Equal(error.Message, reason);
+    }
 }

@@ -220,4 +220,19 @@ public sealed class RegistryFileParserTests
             }
         }
     }
+
+    // Found by fuzzing (fuzz/regressions/registry/json-lone-surrogate-escape.json): the JSON reader throws
+    // InvalidOperationException from GetString for such an escape, which escaped the parser.
+    [Theory]
+    [InlineData("[\n {\"serial\":\"CAM-\\ud800\",\"secret\":\"s\",\"model\":\"V1\"}\n]")]
+    [InlineData("[\n {\"serial\":\"CAM-1\",\"secret\":\"s\",\"model\\udc00\":\"V1\"}\n]")]
+    public void A_json_escape_that_is_half_a_surrogate_pair_is_a_problem_on_its_line_not_an_exception(string text)
+    {
+        var result = Json(text);
+
+        var problem = Assert.Single(result.Problems);
+        Assert.Equal(2, problem.Line);
+        Assert.Contains("surrogate", problem.Reason, StringComparison.Ordinal);
+        Assert.Empty(result.Rows);
+    }
 }

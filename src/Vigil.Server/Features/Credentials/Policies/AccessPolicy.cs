@@ -103,7 +103,17 @@ internal sealed class AccessPolicy
 
         using (document)
         {
-            return Read(document.RootElement);
+            try
+            {
+                return Read(document.RootElement);
+            }
+            catch (InvalidOperationException e)
+            {
+                // JsonDocument checks escapes only when a string is read: GetString (and a property's Name)
+                // throw this for a \uD800-style escape without its other half (found by fuzzing,
+                // fuzz/regressions/policy/). Read checks every value's kind before reading it.
+                throw new PolicyFormatException("the policy is not valid Unicode text (a \\u escape is half of a surrogate pair)", e);
+            }
         }
     }
 
