@@ -21,6 +21,7 @@ internal static class FuzzTargets
         new("policy", PolicyHarness.Run, [Server]),
         new("registry", RegistryHarness.Run, [Server]),
         new("mqtt", MqttHarness.Run, [Server]),
+        new("proxy", ProxyProtocolHarness.Run, [Server]),
     ];
 
     public static IEnumerable<string> Names => All.Select(t => t.Name);
