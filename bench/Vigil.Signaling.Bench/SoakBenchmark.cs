@@ -103,7 +103,7 @@ internal static class SoakBenchmark
                 rssAfterFirstMinute = rss;
             }
 
-            var sample = string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalMinutes:F1} min: {ledger.Count()}, errors {errors.Total}, server RSS {rss / 1024} MiB, load {LoadAverage()}");
+            var sample = string.Create(CultureInfo.InvariantCulture, $"{clock.Elapsed.TotalMinutes:F1} min: {Progress(ledger.Count())}, errors {errors.Total}, server RSS {rss / 1024} MiB, load {LoadAverage()}");
             samples.Add(sample);
             progress(sample);
         }
@@ -240,6 +240,10 @@ internal static class SoakBenchmark
             }
         }
     }
+
+    /// <summary>A count taken while messages are still being sent: what is not received yet is in flight, not lost.</summary>
+    private static string Progress(RelayCount count) =>
+        string.Create(CultureInfo.InvariantCulture, $"sent {count.Sent:N0}, received {count.Received:N0} ({count.Lost} in flight), duplicated {count.Duplicated}, unknown {count.Unknown}");
 
     private static string ViewerId(int slot) => $"viewer-{slot}";
 
