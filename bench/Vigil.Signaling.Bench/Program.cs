@@ -8,7 +8,7 @@ using Vigil.Signaling.Bench;
 //   dotnet run -c Release --project bench/Vigil.Signaling.Bench -- connections 10000 [runs]
 //   dotnet run -c Release --project bench/Vigil.Signaling.Bench -- latency 1000 [seconds] [runs]
 //   dotnet run -c Release --project bench/Vigil.Signaling.Bench -- soak [--cameras 1000] [--viewers 5000] [--minutes 10] [--period 20]
-//   dotnet run -c Release --project bench/Vigil.Signaling.Bench -- restart [--cameras 200] [--viewers 100] [--runs 1]
+//   dotnet run -c Release --project bench/Vigil.Signaling.Bench -- restart [--cameras 200] [--viewers 100] [--runs 1] [--no-mail]
 //   VIGIL_BENCH_POSTGRES=... VIGIL_BENCH_REDIS=host:port \
 //   dotnet run -c Release --project bench/Vigil.Signaling.Bench -- cluster-latency 1000 [seconds] [runs]
 // Each run starts a fresh `vigil serve` process (SQLite, loopback); the median run is reported.
@@ -123,7 +123,7 @@ switch (mode)
             for (var run = 1; run <= runs; run++)
             {
                 Console.WriteLine($"run {run}: load average {SoakBenchmark.LoadAverage()}");
-                var result = await RestartBenchmark.RunAsync(cameras, viewers, line => Console.WriteLine($"  {line}"));
+                var result = await RestartBenchmark.RunAsync(cameras, viewers, !args.Contains("--no-mail"), line => Console.WriteLine($"  {line}"));
                 Console.WriteLine(result);
                 failed |= !result.Passed;
             }
@@ -132,7 +132,7 @@ switch (mode)
         }
 
     default:
-        Console.Error.WriteLine("usage: Vigil.Signaling.Bench connections [count] [runs] | latency [messages/s] [seconds] [runs] | cluster-latency [messages/s] [seconds] [runs] | soak [--cameras N] [--viewers N] [--minutes M] [--period S] | restart [--cameras N] [--viewers N] [--runs N]");
+        Console.Error.WriteLine("usage: Vigil.Signaling.Bench connections [count] [runs] | latency [messages/s] [seconds] [runs] | cluster-latency [messages/s] [seconds] [runs] | soak [--cameras N] [--viewers N] [--minutes M] [--period S] | restart [--cameras N] [--viewers N] [--runs N] [--no-mail]");
         return 2;
 }
 

@@ -128,14 +128,16 @@ internal sealed class VigilServerProcess : IAsyncDisposable
         start.Environment["VIGIL__Provisioning__MqttPort"] = ports.Mqtt.ToString(CultureInfo.InvariantCulture);
         start.Environment["VIGIL__CredentialsProvider__Port"] = ports.Credentials.ToString(CultureInfo.InvariantCulture);
         start.Environment["VIGIL__Ingest__SmtpPort"] = ports.Smtp.ToString(CultureInfo.InvariantCulture);
-        start.Environment["VIGIL__Logging__LogLevel__Default"] = "Warning";
+        // VIGIL_BENCH_LOG_LEVEL (e.g. Information) shows more of the server's log on the bench's standard error.
+        start.Environment["VIGIL__Logging__LogLevel__Default"] = Environment.GetEnvironmentVariable("VIGIL_BENCH_LOG_LEVEL") is { Length: > 0 } level ? level : "Warning";
         foreach (var (name, value) in settings)
         {
             start.Environment["VIGIL__" + name.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
+        var verbose = Environment.GetEnvironmentVariable("VIGIL_BENCH_LOG_LEVEL") is { Length: > 0 };
+        process.OutputDataReceived += (_, e) => { if (verbose && e.Data is not null) { Console.Error.WriteLine($"[vigil] {e.Data}"); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"[vigil] {e.Data}"); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
