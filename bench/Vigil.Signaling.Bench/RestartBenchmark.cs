@@ -124,7 +124,7 @@ internal static class RestartBenchmark
 
             if (camerasConnectedAt is null && cameraLinks.All(c => c.Connections >= 2 && c.Connected))
             {
-                camerasConnectedAt = Stopwatch.GetElapsedTime(startedAt, cameraLinks.Max(c => c.ConnectedAt));
+                camerasConnectedAt = Stopwatch.GetElapsedTime(startedAt, cameraLinks.Select(c => c.ConnectedAt).DefaultIfEmpty(startedAt).Max());
             }
 
             // Presence as the server records it; the check (a `vigil` process) takes a while, so the time is when it started.
