@@ -19,6 +19,13 @@ internal sealed class SimulatedCamera(string serial)
     /// <summary>The device certificate RegisterThing activated (a camera would store it with its key).</summary>
     public string? CertificatePem { get; private set; }
 
+    /// <summary>The device certificate with its key, for connecting as the thing once provisioned.</summary>
+    public X509Certificate2 DeviceCertificate()
+    {
+        using var certificate = X509Certificate2.CreateFromPem(CertificatePem ?? throw new InvalidOperationException($"{Serial} is not provisioned"));
+        return certificate.CopyWithPrivateKey(_key);
+    }
+
     public void Prepare() => _csr = new CertificateRequest("CN=" + Serial, _key, HashAlgorithmName.SHA256).CreateSigningRequestPem();
 
     /// <summary>TLS connect with the claim certificate, CreateCertificateFromCsr, RegisterThing, disconnect.</summary>

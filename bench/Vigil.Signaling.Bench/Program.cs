@@ -7,6 +7,8 @@ using Vigil.Signaling.Bench;
 //   dotnet build src/Vigil.Server -c Release
 //   dotnet run -c Release --project bench/Vigil.Signaling.Bench -- connections 10000 [runs]
 //   dotnet run -c Release --project bench/Vigil.Signaling.Bench -- latency 1000 [seconds] [runs]
+//   dotnet run -c Release --project bench/Vigil.Signaling.Bench -- soak [--cameras 1000] [--viewers 5000] [--minutes 10] [--period 20]
+//   dotnet run -c Release --project bench/Vigil.Signaling.Bench -- restart [--cameras 200] [--viewers 100] [--runs 1] [--no-mail]
 //   VIGIL_BENCH_POSTGRES=... VIGIL_BENCH_REDIS=host:port \
 //   dotnet run -c Release --project bench/Vigil.Signaling.Bench -- cluster-latency 1000 [seconds] [runs]
 // Each run starts a fresh `vigil serve` process (SQLite, loopback); the median run is reported.
@@ -88,12 +90,60 @@ switch (mode)
             break;
         }
 
+    case "soak":
+        {
+            // Issue 19: 1,000 cameras and 5,000 viewers signaling for 10 minutes; errors 0, every message exactly
+            // once, server RSS at the end within 10 % of the RSS after the first minute.
+            var cameras = Option("--cameras", 1000);
+            var viewers = Option("--viewers", 5000);
+            var minutes = Option("--minutes", 10.0);
+            var period = TimeSpan.FromSeconds(Option("--period", 20.0));
+            var limit = DescriptorLimit.Ensure((ulong)(cameras + viewers) + 2048);
+            Console.WriteLine($"# {DescriptorLimit.Describe(limit)}; load average {SoakBenchmark.LoadAverage()}");
+            if (limit.Soft < (ulong)(cameras + viewers) + 1024)
+            {
+                Console.Error.WriteLine($"not enough descriptors for {cameras + viewers} sockets: raise the hard limit (ulimit -Hn)");
+                return 2;
+            }
+
+            var result = await SoakBenchmark.RunAsync(cameras, viewers, TimeSpan.FromMinutes(minutes), period, line => Console.WriteLine($"  {line}"));
+            Console.WriteLine(result);
+            var rssOk = Math.Abs(result.RssChange) <= 0.10;
+            Console.WriteLine($"verdict: errors {(result.ErrorTotal == 0 ? "0 (ok)" : result.ErrorTotal + " (FAIL)")}, exactly once {(result.Relayed.ExactlyOnce ? "ok" : "FAIL")}, RSS within 10 % {(rssOk ? "ok" : "FAIL")}");
+            return result.ErrorTotal == 0 && result.Relayed.ExactlyOnce && rssOk ? 0 : 1;
+        }
+
+    case "restart":
+        {
+            // Issue 19: vigil serve restarted under load; cameras online and viewers back within 10 s, no accepted e-mail lost.
+            var cameras = Option("--cameras", 200);
+            var viewers = Option("--viewers", 100);
+            runs = Option("--runs", 1);
+            var failed = false;
+            for (var run = 1; run <= runs; run++)
+            {
+                Console.WriteLine($"run {run}: load average {SoakBenchmark.LoadAverage()}");
+                var result = await RestartBenchmark.RunAsync(cameras, viewers, !args.Contains("--no-mail"), line => Console.WriteLine($"  {line}"));
+                Console.WriteLine(result);
+                failed |= !result.Passed;
+            }
+
+            return failed ? 1 : 0;
+        }
+
     default:
-        Console.Error.WriteLine("usage: Vigil.Signaling.Bench connections [count] [runs] | latency [messages/s] [seconds] [runs] | cluster-latency [messages/s] [seconds] [runs]");
+        Console.Error.WriteLine("usage: Vigil.Signaling.Bench connections [count] [runs] | latency [messages/s] [seconds] [runs] | cluster-latency [messages/s] [seconds] [runs] | soak [--cameras N] [--viewers N] [--minutes M] [--period S] | restart [--cameras N] [--viewers N] [--runs N] [--no-mail]");
         return 2;
 }
 
 return 0;
+
+T Option<T>(string name, T fallback)
+    where T : IParsable<T>
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? T.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+}
 
 static string CpuModel() =>
     File.Exists("/proc/cpuinfo")

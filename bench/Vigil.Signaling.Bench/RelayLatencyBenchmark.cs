@@ -9,10 +9,18 @@ namespace Vigil.Signaling.Bench;
 /// Offer/answer relay latency at a fixed message rate: per channel one viewer and one master; viewers
 /// send SDP offers round-robin, each master answers every offer at once. Half the messages are offers
 /// (viewer → master), half answers (master → viewer); latency is measured one way, send to receive, in
-/// this process (one clock). Per-connection rates stay under the 5 SDP messages/s limit.
+/// this process (one clock). Per-connection rates stay under the 5 SDP messages/s limit. Every message is
+/// also counted end to end (<see cref="RelayLedger"/>): when sending stops the bench waits up to
+/// <see cref="Drain"/> for what is still in flight, so a message that arrives late is told from one that is lost.
 /// </summary>
 internal static class RelayLatencyBenchmark
 {
+    /// <summary>How long the bench waits, after the last offer, for messages still in flight.</summary>
+    public static readonly TimeSpan Drain = TimeSpan.FromSeconds(10);
+
+    private const int Offers = 0;
+    private const int Answers = 1;
+
     /// <summary>
     /// <paramref name="cluster"/> null: one node (SQLite). Otherwise the settings of two cluster nodes (PostgreSQL,
     /// Redis): every master on node 1, every viewer on node 2, so each message crosses nodes through Redis.
@@ -58,6 +66,7 @@ internal static class RelayLatencyBenchmark
         var measureFrom = (long)(warmUp.TotalSeconds * Stopwatch.Frequency);
         var offerLatencies = new ConcurrentBag<double>();
         var answerLatencies = new ConcurrentBag<double>();
+        var ledger = new RelayLedger(2);
         using var stop = new CancellationTokenSource();
         var loops = new List<Task>();
         var payloadLength = 0;
@@ -66,8 +75,17 @@ internal static class RelayLatencyBenchmark
             loops.Add(pair.Master.ReceiveLoopAsync(frame =>
             {
                 var now = clock.ElapsedTicks;
-                if (Sequence(frame) is not { } seq)
+                if (Sequence(frame) is not ({ } seq, { } id))
                 {
+                    return;
+                }
+
+                // The answer is reserved before the offer is marked received, so the drain never sees an offer
+                // received and its answer not yet counted as sent.
+                var answer = ledger.Send(Answers);
+                if (!ledger.Receive(Offers, id))
+                {
+                    ledger.Unsent(Answers, answer);
                     return;
                 }
 
@@ -77,12 +95,12 @@ internal static class RelayLatencyBenchmark
                 }
 
                 answeredAt[seq] = clock.ElapsedTicks;
-                _ = pair.Master.SendAsync($$"""{"action":"SDP_ANSWER","recipientClientId":"viewer","messagePayload":"{{Payload("answer", sdp, seq)}}"}""", CancellationToken.None);
+                _ = pair.Master.SendAsync($$"""{"action":"SDP_ANSWER","recipientClientId":"viewer","messagePayload":"{{Payload("answer", sdp, seq, answer)}}"}""", CancellationToken.None);
             }, stop.Token));
             loops.Add(pair.Viewer.ReceiveLoopAsync(frame =>
             {
                 var now = clock.ElapsedTicks;
-                if (Sequence(frame) is { } seq && sentAt[seq] >= measureFrom)
+                if (Sequence(frame) is ({ } seq, { } id) && ledger.Receive(Answers, id) && sentAt[seq] >= measureFrom)
                 {
                     answerLatencies.Add((now - answeredAt[seq]) * 1000.0 / Stopwatch.Frequency);
                 }
@@ -100,16 +118,16 @@ internal static class RelayLatencyBenchmark
             }
 
             var pair = pairs[k % channels];
-            var offer = Payload("offer", sdp, k);
+            var offer = Payload("offer", sdp, k, ledger.Send(Offers));
             payloadLength = offer.Length;
             sentAt[k] = clock.ElapsedTicks;
             await pair.Viewer.SendAsync($$"""{"action":"SDP_OFFER","messagePayload":"{{offer}}"}""", CancellationToken.None);
         }
 
         var sendTime = clock.Elapsed;
+        ledger.CloseWindow();
         var deadline = Stopwatch.StartNew();
-        var expected = (int)(offersPerSecond * duration.TotalSeconds * 0.98);
-        while ((offerLatencies.Count < expected || answerLatencies.Count < expected) && deadline.Elapsed < TimeSpan.FromSeconds(10))
+        while (ledger.Count().Lost > 0 && deadline.Elapsed < Drain)
         {
             await Task.Delay(50);
         }
@@ -129,26 +147,27 @@ internal static class RelayLatencyBenchmark
             Percentile(offerLatencies, 0.5), Percentile(offerLatencies, 0.99),
             Percentile(answerLatencies, 0.5), Percentile(answerLatencies, 0.99),
             Percentile([.. offerLatencies, .. answerLatencies], 0.5), Percentile([.. offerLatencies, .. answerLatencies], 0.99),
-            offerLatencies.Concat(answerLatencies).DefaultIfEmpty().Max(), payloadLength, channels);
+            offerLatencies.Concat(answerLatencies).DefaultIfEmpty().Max(), payloadLength, channels, ledger.Count());
     }
 
-    private static string Payload(string type, string sdp, long seq) =>
-        Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new { type, sdp, seq }));
+    private static string Payload(string type, string sdp, long seq, int id) =>
+        Convert.ToBase64String(JsonSerializer.SerializeToUtf8Bytes(new { type, sdp, seq, id }));
 
-    /// <summary>The sequence number inside a relayed frame's payload; null for frames that are not relayed messages.</summary>
-    private static long? Sequence(string frame)
+    /// <summary>The offer's number and the ledger id inside a relayed frame's payload; nulls for frames that are not relayed messages.</summary>
+    private static (long? Seq, int? Id) Sequence(string frame)
     {
         const string marker = "\"messagePayload\":\"";
         var start = frame.IndexOf(marker, StringComparison.Ordinal);
         if (start < 0)
         {
-            return null;
+            return (null, null);
         }
 
         start += marker.Length;
         var end = frame.IndexOf('"', start);
         using var document = JsonDocument.Parse(Convert.FromBase64String(frame[start..end]));
-        return document.RootElement.TryGetProperty("seq", out var seq) ? seq.GetInt64() : null;
+        var root = document.RootElement;
+        return root.TryGetProperty("seq", out var seq) && root.TryGetProperty("id", out var id) ? (seq.GetInt64(), id.GetInt32()) : (null, null);
     }
 
     private static double Percentile(IEnumerable<double> values, double p)
@@ -158,8 +177,12 @@ internal static class RelayLatencyBenchmark
     }
 }
 
-internal sealed record LatencyResult(double Rate, int Measured, long Expected, double OfferP50, double OfferP99, double AnswerP50, double AnswerP99, double P50, double P99, double Max, int PayloadChars, int Channels)
+/// <summary>
+/// <paramref name="Relayed"/> counts every message (warm-up included) after the drain; its late ones were in flight when
+/// sending stopped (what the bench reported as "unmatched" before it drained).
+/// </summary>
+internal sealed record LatencyResult(double Rate, int Measured, long Expected, double OfferP50, double OfferP99, double AnswerP50, double AnswerP99, double P50, double P99, double Max, int PayloadChars, int Channels, RelayCount Relayed)
 {
     public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-        $"{Rate:F0} msg/s over {Channels} channels, {Measured}/{Expected} measured, payload {PayloadChars} chars: p50 {P50:F2} ms, p99 {P99:F2} ms, max {Max:F1} ms (offers p50 {OfferP50:F2} / p99 {OfferP99:F2}; answers p50 {AnswerP50:F2} / p99 {AnswerP99:F2})");
+        $"{Rate:F0} msg/s over {Channels} channels, {Measured}/{Expected} measured, payload {PayloadChars} chars: p50 {P50:F2} ms, p99 {P99:F2} ms, max {Max:F1} ms (offers p50 {OfferP50:F2} / p99 {OfferP99:F2}; answers p50 {AnswerP50:F2} / p99 {AnswerP99:F2}); all messages: {Relayed}");
 }

@@ -13,19 +13,28 @@ namespace Vigil.Signaling.Bench;
 /// <summary>The built <c>vigil</c> binary serving on free loopback ports, with a fresh data directory and an admin key.</summary>
 internal sealed class VigilServerProcess : IAsyncDisposable
 {
-    private readonly Process _process;
     private readonly DirectoryInfo _data;
+    private readonly IDictionary<string, string> _settings;
+    private readonly Ports _ports;
+    private Process _process;
 
-    private VigilServerProcess(Process process, DirectoryInfo data, int httpsPort, X509Certificate2 root, SigV4Credentials admin)
+    private VigilServerProcess(Process process, DirectoryInfo data, IDictionary<string, string> settings, Ports ports, X509Certificate2 root, SigV4Credentials admin)
     {
         _process = process;
         _data = data;
-        HttpsPort = httpsPort;
+        _settings = settings;
+        _ports = ports;
         Root = root;
         Admin = admin;
     }
 
-    public int HttpsPort { get; }
+    public int HttpsPort => _ports.Https;
+
+    public int MqttPort => _ports.Mqtt;
+
+    public int SmtpPort => _ports.Smtp;
+
+    public string DataPath => _data.FullName;
 
     public X509Certificate2 Root { get; }
 
@@ -33,12 +42,40 @@ internal sealed class VigilServerProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public static async Task<VigilServerProcess> StartAsync(IDictionary<string, string> settings)
+    /// <summary><paramref name="prepare"/> runs <c>vigil</c> commands on the new data directory before the server starts.</summary>
+    public static async Task<VigilServerProcess> StartAsync(IDictionary<string, string> settings, Func<Func<string[], Task<string>>, Task>? prepare = null)
     {
         var vigil = LocateBinary();
         var data = Directory.CreateTempSubdirectory("vigil-signaling-bench-");
         var (admin, root) = await PrepareAsync(vigil, data, settings);
-        return await ServeAsync(vigil, data, settings, admin, root);
+        if (prepare is not null)
+        {
+            await prepare(arguments => RunAsync(vigil, ["--data", data.FullName, .. arguments], settings));
+        }
+
+        return await ServeAsync(vigil, data, settings, Ports.Free(), admin, root);
+    }
+
+    /// <summary>A <c>vigil</c> command on this server's data directory, while it runs (output on success).</summary>
+    public Task<string> RunCommandAsync(params string[] arguments) => RunAsync(LocateBinary(), ["--data", _data.FullName, .. arguments], _settings);
+
+    /// <summary>SIGTERM, as systemd stops the service, and the wait for the process to exit.</summary>
+    public async Task StopAsync()
+    {
+        using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(CultureInfo.InvariantCulture) }, UseShellExecute = false })!)
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync();
+    }
+
+    /// <summary>Starts <c>vigil serve</c> again on the same data directory and ports, and waits for it to be ready.</summary>
+    public async Task StartAgainAsync()
+    {
+        var next = await ServeAsync(LocateBinary(), _data, _settings, _ports, Admin, Root);
+        _process.Dispose();
+        _process = next._process;
     }
 
     /// <summary>
@@ -55,10 +92,10 @@ internal sealed class VigilServerProcess : IAsyncDisposable
         const string passphrase = "bench passphrase, not a secret\n";
         await RunAsync(vigil, ["--data", data1.FullName, "cluster", "export-keys", "--out", bundle], settings, passphrase);
         await RunAsync(vigil, ["--data", data2.FullName, "cluster", "import-keys", bundle], null, passphrase);
-        var node1 = await ServeAsync(vigil, data1, settings, admin, root);
+        var node1 = await ServeAsync(vigil, data1, settings, Ports.Free(), admin, root);
         try
         {
-            return (node1, await ServeAsync(vigil, data2, settings, admin, root));
+            return (node1, await ServeAsync(vigil, data2, settings, Ports.Free(), admin, root));
         }
         catch
         {
@@ -69,8 +106,8 @@ internal sealed class VigilServerProcess : IAsyncDisposable
 
     private static async Task<(SigV4Credentials Admin, X509Certificate2 Root)> PrepareAsync(string vigil, DirectoryInfo data, IDictionary<string, string> settings)
     {
-        // Keys belong to accounts: the bench's automation account first.
-        await RunAsync(vigil, ["--data", data.FullName, "user", "add", "bench@example.com"], settings);
+        // Keys belong to accounts: the bench's automation account first, an admin (its key gets kinesisvideo:* by default).
+        await RunAsync(vigil, ["--data", data.FullName, "user", "add", "bench@example.com", "--admin"], settings);
         var keyJson = await RunAsync(vigil, ["--data", data.FullName, "keys", "create", "--user", "bench@example.com", "--json"], settings);
         var key = JsonDocument.Parse(keyJson).RootElement.GetProperty("AccessKey");
         var admin = new SigV4Credentials(key.GetProperty("AccessKeyId").GetString()!, key.GetProperty("SecretAccessKey").GetString()!);
@@ -78,10 +115,9 @@ internal sealed class VigilServerProcess : IAsyncDisposable
         return (admin, root);
     }
 
-    private static async Task<VigilServerProcess> ServeAsync(string vigil, DirectoryInfo data, IDictionary<string, string> settings, SigV4Credentials admin, X509Certificate2 root)
+    private static async Task<VigilServerProcess> ServeAsync(string vigil, DirectoryInfo data, IDictionary<string, string> settings, Ports ports, SigV4Credentials admin, X509Certificate2 root)
     {
-        var httpPort = FreePort();
-        var httpsPort = FreePort();
+        var (httpPort, httpsPort) = (ports.Http, ports.Https);
         var start = new ProcessStartInfo(vigil) { ArgumentList = { "--data", data.FullName, "serve" }, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["VIGIL__Server__ListenAddress"] = "127.0.0.1";
         start.Environment["VIGIL__Server__HttpPort"] = httpPort.ToString(CultureInfo.InvariantCulture);
@@ -89,21 +125,23 @@ internal sealed class VigilServerProcess : IAsyncDisposable
         start.Environment["VIGIL__Server__PublicHost"] = "localhost";
         start.Environment["VIGIL__Signaling__StunPort"] = "0";
         // Never the shared defaults (8883, 8444, 2525): other servers (a second node, tests) run beside it.
-        start.Environment["VIGIL__Provisioning__MqttPort"] = FreePort().ToString(CultureInfo.InvariantCulture);
-        start.Environment["VIGIL__CredentialsProvider__Port"] = FreePort().ToString(CultureInfo.InvariantCulture);
-        start.Environment["VIGIL__Ingest__SmtpPort"] = "0";
-        start.Environment["VIGIL__Logging__LogLevel__Default"] = "Warning";
+        start.Environment["VIGIL__Provisioning__MqttPort"] = ports.Mqtt.ToString(CultureInfo.InvariantCulture);
+        start.Environment["VIGIL__CredentialsProvider__Port"] = ports.Credentials.ToString(CultureInfo.InvariantCulture);
+        start.Environment["VIGIL__Ingest__SmtpPort"] = ports.Smtp.ToString(CultureInfo.InvariantCulture);
+        // VIGIL_BENCH_LOG_LEVEL (e.g. Information) shows more of the server's log on the bench's standard error.
+        start.Environment["VIGIL__Logging__LogLevel__Default"] = Environment.GetEnvironmentVariable("VIGIL_BENCH_LOG_LEVEL") is { Length: > 0 } level ? level : "Warning";
         foreach (var (name, value) in settings)
         {
             start.Environment["VIGIL__" + name.Replace(":", "__", StringComparison.Ordinal)] = value;
         }
 
         var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
+        var verbose = Environment.GetEnvironmentVariable("VIGIL_BENCH_LOG_LEVEL") is { Length: > 0 };
+        process.OutputDataReceived += (_, e) => { if (verbose && e.Data is not null) { Console.Error.WriteLine($"[vigil] {e.Data}"); } };
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"[vigil] {e.Data}"); } };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new VigilServerProcess(process, data, httpsPort, root, admin);
+        var server = new VigilServerProcess(process, data, settings, ports, root, admin);
         using var http = new HttpClient();
         for (var attempt = 0; ; attempt++)
         {
@@ -145,6 +183,13 @@ internal sealed class VigilServerProcess : IAsyncDisposable
         }
 
         return (rss, peak);
+    }
+
+    /// <summary>CPU time (user + system) the server process has used so far.</summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
     }
 
     public HttpClient CreateKvsClient(SigV4Credentials credentials)
@@ -217,6 +262,12 @@ internal sealed class VigilServerProcess : IAsyncDisposable
 
         var path = directory is null ? "" : Path.Combine(directory.FullName, "src", "Vigil.Server", "bin", "Release", "net10.0", "vigil");
         return File.Exists(path) ? path : throw new InvalidOperationException("build the server first: dotnet build src/Vigil.Server -c Release");
+    }
+
+    /// <summary>The server's ports, kept across a restart (clients reconnect to the same ones).</summary>
+    private sealed record Ports(int Http, int Https, int Mqtt, int Credentials, int Smtp)
+    {
+        public static Ports Free() => new(FreePort(), FreePort(), FreePort(), FreePort(), FreePort());
     }
 
     private static int FreePort()

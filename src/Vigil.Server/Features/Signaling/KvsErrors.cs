@@ -32,6 +32,9 @@ internal static class KvsErrors
     public static KvsResult NotAuthorized(CallerIdentity caller, string action, string resource) =>
         KvsResult.Error(401, "NotAuthorizedException", Denial(caller, action, resource));
 
+    /// <summary>A temporary refusal (the server is stopping): AWS's generic 503, which the SDKs retry.</summary>
+    public static KvsResult ServiceUnavailable(string message) => KvsResult.Error(503, "ServiceUnavailable", message);
+
     public static KvsResult InternalFailure() =>
         KvsResult.Error(500, "InternalFailure", "The request processing has failed because of an unknown error; the request id identifies it in the server log.");
 

@@ -17,6 +17,7 @@ internal sealed partial class SignalingHub
     private readonly TimeProvider _time;
     private readonly ILogger<SignalingHub> _logger;
     private int _connectionCount;
+    private volatile bool _stopping;
 
     public SignalingHub(IOptions<SignalingOptions> options, ISignalingBackplane backplane, SignalingMetrics metrics, TimeProvider time, ILogger<SignalingHub> logger)
     {
@@ -38,6 +39,11 @@ internal sealed partial class SignalingHub
     /// <summary>Checks rate and viewer limits and reserves the place of a connection about to be accepted.</summary>
     public (AdmissionOutcome Outcome, ChannelSession? Session) Admit(string arn, int messageTtlSeconds, string? clientId)
     {
+        if (_stopping)
+        {
+            return (AdmissionOutcome.ShuttingDown, null);
+        }
+
         while (true)
         {
             var session = _sessions.GetOrAdd(arn, a => new ChannelSession(a, messageTtlSeconds, _options, _time));
@@ -91,6 +97,13 @@ internal sealed partial class SignalingHub
         Interlocked.Increment(ref _connectionCount);
         Metrics.Connected(connection.IsMaster);
         session.Attach(connection);
+        if (_stopping)
+        {
+            // Admitted before Shutdown, attached after it went through the sessions: told like the others.
+            connection.GoAway();
+            connection.Close(WebSocketCloseStatus.EndpointUnavailable, "server shutting down");
+        }
+
         Log.Connected(_logger, connection.ToString());
         await _backplane.AttachedAsync(session, connection, cancellationToken);
     }
@@ -200,9 +213,15 @@ internal sealed partial class SignalingHub
     /// <summary>Every open connection of this node (a snapshot).</summary>
     public List<SignalingConnection> AllConnections() => [.. _sessions.Values.SelectMany(s => s.Connections())];
 
-    /// <summary>Server shutdown: every client gets GO_AWAY (reconnect elsewhere or later), then a close.</summary>
+    /// <summary>
+    /// Server shutdown: every client gets GO_AWAY (reconnect elsewhere or later), then a close, and from now on
+    /// handshakes are refused. Kestrel keeps accepting connections until the hosted services have stopped, and
+    /// clients reconnect at once on GO_AWAY (the KVS SDKs do): a socket accepted then was never closed, and
+    /// every restart under load waited the whole Server:ShutdownTimeout for it (30 s, issue 19).
+    /// </summary>
     public void Shutdown()
     {
+        _stopping = true;
         foreach (var session in _sessions.Values)
         {
             foreach (var connection in session.Connections())

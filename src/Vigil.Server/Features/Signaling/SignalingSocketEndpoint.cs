@@ -127,6 +127,7 @@ internal static partial class SignalingSocketEndpoint
         {
             AdmissionOutcome.Admitted => (null, (session!, channel.Arn, clientId, caller)),
             AdmissionOutcome.TooManyViewers => (KvsErrors.ClientLimitExceeded($"The channel already has {options.MaxViewersPerChannel} viewers connected."), null),
+            AdmissionOutcome.ShuttingDown => (KvsErrors.ServiceUnavailable("The server is shutting down; connect again in a moment."), null),
             _ => (KvsErrors.ClientLimitExceeded($"More than {options.ConnectsPerSecondPerChannel} connections per second to this channel."), null),
         };
     }

@@ -270,6 +270,25 @@ public sealed class SignalingWebSocketTests
     }
 
     [Fact]
+    public async Task A_client_reconnecting_while_the_server_stops_is_refused_instead_of_holding_up_the_shutdown()
+    {
+        var (vigil, admin, arn) = await StartAsync();
+        await using var _ = vigil;
+        await using var master = await SignalingTestSocket.ConnectAsync(vigil, admin, arn, null, Ct);
+
+        // ApplicationStopping comes first: Kestrel still accepts connections until the hosted services have
+        // stopped, and a client told GO_AWAY reconnects at once. Accepted, it would be left open until the end of
+        // Server:ShutdownTimeout (a 30 s stop under load, issue 19).
+        vigil.App.Lifetime.StopApplication();
+        var closed = await master.ReceiveCloseAsync(Ct);
+        var (status, error) = await SignalingTestSocket.RefusedAsync(vigil, SignalingTestSocket.PresignedUrl(vigil, admin, arn, null), Ct);
+
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, closed.Status);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, status);
+        Assert.Equal("ServiceUnavailable", error);
+    }
+
+    [Fact]
     public async Task Deleting_a_channel_disconnects_its_clients()
     {
         var (vigil, admin, arn) = await StartAsync();
