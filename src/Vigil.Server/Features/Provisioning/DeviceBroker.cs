@@ -19,11 +19,27 @@ internal sealed partial class DeviceBroker(
     ProvisioningMetrics metrics,
     CertificateRequestThrottle throttle,
     RetainedMessageQuota retained,
+    IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<DeviceBroker> logger) : IHostedService
 {
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan DrainPoll = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>The lifecycle reason recorded for devices the server closes because it stops (AWS IoT's name for it).</summary>
+    public const string ShutdownReason = "SERVER_INITIATED_DISCONNECT";
+
+    private volatile bool _stopping;
+    private Task _closing = Task.CompletedTask;
+    private CancellationTokenRegistration _stoppingRegistration;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        _stoppingRegistration = lifetime.ApplicationStopping.Register(() =>
+        {
+            _stopping = true;
+            _closing = CloseAllForShutdownAsync();
+        });
         connections.Attach(server);
         server.ValidatingConnectionAsync += OnValidatingConnectionAsync;
         server.ClientConnectedAsync += OnClientConnectedAsync;
@@ -34,10 +50,68 @@ internal sealed partial class DeviceBroker(
         return Task.CompletedTask;
     }
 
-    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stoppingRegistration.DisposeAsync();
+        await _closing.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+    }
+
+    /// <summary>
+    /// When the server begins to stop (<c>ApplicationStopping</c>: after every service's StoppingAsync — Home
+    /// Assistant's "offline" is published there — and before Kestrel's stop): refuse new connections and close the
+    /// open ones with "server shutting down" (MQTT 5 reason 0x8B; an MQTT 3.1.1 client sees its connection close), each
+    /// once what was queued for it has gone out (at most <see cref="DrainLimit"/>), so that devices reconnect at once — to
+    /// another node, or to this server when it is back. Kestrel does not end a connection handler's connections itself:
+    /// without this every connected device held the stop for the whole <c>Server:ShutdownTimeout</c> (30 s).
+    /// </summary>
+    private async Task CloseAllForShutdownAsync()
+    {
+        if (!server.IsStarted)
+        {
+            return;
+        }
+
+        var clients = await server.GetClientsAsync();
+        await Task.WhenAll(clients.Select(CloseForShutdownAsync));
+        if (clients.Count > 0)
+        {
+            Log.ClosedForShutdown(logger, clients.Count);
+        }
+    }
+
+    private async Task CloseForShutdownAsync(MqttClientStatus client)
+    {
+        if (connections.Get(client.Id) is { } principal)
+        {
+            principal.ServerDisconnectReason = ShutdownReason;
+        }
+
+        try
+        {
+            var waited = TimeSpan.Zero;
+            while (client.Session.PendingApplicationMessagesCount > 0 && waited < DrainLimit)
+            {
+                await Task.Delay(DrainPoll, time);
+                waited += DrainPoll;
+            }
+
+            await server.DisconnectClientAsync(client.Id, new MqttServerClientDisconnectOptions { ReasonCode = MqttDisconnectReasonCode.ServerShuttingDown, ReasonString = "server shutting down" });
+        }
+        catch (InvalidOperationException)
+        {
+            // It went away on its own meanwhile.
+        }
+    }
 
     private async Task OnValidatingConnectionAsync(ValidatingConnectionEventArgs args)
     {
+        if (_stopping)
+        {
+            // A device reconnecting at once must not be let in by a stopping server (it would hold the stop again).
+            args.ReasonCode = MqttConnectReasonCode.ServerUnavailable;
+            return;
+        }
+
         if (await authenticator.AuthenticateAsync(args) is { } principal)
         {
             connections.Validated(principal);
@@ -182,6 +256,9 @@ internal sealed partial class DeviceBroker(
 
         [LoggerMessage(EventId = 503, Level = LogLevel.Warning, Message = "MQTT client {ClientId} (certificate {CertificateId}) may not publish to {Topic}; refused")]
         public static partial void PublishRefused(ILogger logger, string clientId, string certificateId, string topic);
+
+        [LoggerMessage(EventId = 509, Level = LogLevel.Information, Message = "MQTT: the server is stopping; closed {Count} connections (server shutting down)")]
+        public static partial void ClosedForShutdown(ILogger logger, int count);
 
         [LoggerMessage(EventId = 507, Level = LogLevel.Warning, Message = "MQTT client {ClientId} may not retain a message on {Topic}: it holds {Limit} retained messages already; refused")]
         public static partial void RetainRefused(ILogger logger, string clientId, string topic, int limit);
