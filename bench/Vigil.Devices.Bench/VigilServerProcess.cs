@@ -41,7 +41,8 @@ internal sealed class VigilServerProcess : IDisposable
             ["VIGIL__Logging__LogLevel__Default"] = "Warning",
             ["VIGIL__Server__LogFormat"] = "Text",
         };
-        foreach (var key in new[] { "VIGIL__Storage__Provider", "VIGIL__Storage__ConnectionString" })
+        // PostgreSQL (and, for two nodes, Redis) from the environment, as the server itself would read them.
+        foreach (var key in new[] { "VIGIL__Storage__Provider", "VIGIL__Storage__ConnectionString", "VIGIL__Cluster__Redis" })
         {
             if (System.Environment.GetEnvironmentVariable(key) is { Length: > 0 } value)
             {
@@ -60,9 +61,20 @@ internal sealed class VigilServerProcess : IDisposable
 
     public int? ProcessId => _server?.Id;
 
-    public async Task RunAsync(params string[] arguments)
+    public Task RunAsync(params string[] arguments) => RunWithInputAsync(null, arguments);
+
+    /// <summary>A command that reads <paramref name="input"/> on standard input (a passphrase).</summary>
+    public async Task RunWithInputAsync(string? input, params string[] arguments)
     {
-        using var process = Process.Start(Start(arguments))!;
+        var start = Start(arguments);
+        start.RedirectStandardInput = input is not null;
+        using var process = Process.Start(start)!;
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+            process.StandardInput.Close();
+        }
+
         var error = process.StandardError.ReadToEndAsync();
         await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();
