@@ -38,6 +38,13 @@ internal sealed class VigilServerProcess : IDisposable
             ["VIGIL__Server__HttpsPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
             ["VIGIL__Provisioning__MqttPort"] = MqttPort.ToString(CultureInfo.InvariantCulture),
             ["VIGIL__CredentialsProvider__Port"] = FreePort().ToString(CultureInfo.InvariantCulture),
+            // Never the shared defaults (3478, 2525): a second node, or tests, run beside it.
+            ["VIGIL__Signaling__StunPort"] = "0",
+            // Every simulated camera provisions from one claim and one address: the per-claim and per-address
+            // certificate request limits (60 and 30 a minute) would stop the bench after its first second.
+            ["VIGIL__Provisioning__CertificateRequestsPerClaimPerMinute"] = "100000",
+            ["VIGIL__Provisioning__CertificateRequestsPerAddressPerMinute"] = "100000",
+            ["VIGIL__Ingest__SmtpPort"] = "0",
             ["VIGIL__Logging__LogLevel__Default"] = "Warning",
             ["VIGIL__Server__LogFormat"] = "Text",
         };
