@@ -38,10 +38,18 @@ internal sealed class VigilServerProcess : IDisposable
             ["VIGIL__Server__HttpsPort"] = FreePort().ToString(CultureInfo.InvariantCulture),
             ["VIGIL__Provisioning__MqttPort"] = MqttPort.ToString(CultureInfo.InvariantCulture),
             ["VIGIL__CredentialsProvider__Port"] = FreePort().ToString(CultureInfo.InvariantCulture),
+            // Never the shared defaults (3478, 2525): a second node, or tests, run beside it.
+            ["VIGIL__Signaling__StunPort"] = "0",
+            // Every simulated camera provisions from one claim and one address: the per-claim and per-address
+            // certificate request limits (60 and 30 a minute) would stop the bench after its first second.
+            ["VIGIL__Provisioning__CertificateRequestsPerClaimPerMinute"] = "100000",
+            ["VIGIL__Provisioning__CertificateRequestsPerAddressPerMinute"] = "100000",
+            ["VIGIL__Ingest__SmtpPort"] = "0",
             ["VIGIL__Logging__LogLevel__Default"] = "Warning",
             ["VIGIL__Server__LogFormat"] = "Text",
         };
-        foreach (var key in new[] { "VIGIL__Storage__Provider", "VIGIL__Storage__ConnectionString" })
+        // PostgreSQL (and, for two nodes, Redis) from the environment, as the server itself would read them.
+        foreach (var key in new[] { "VIGIL__Storage__Provider", "VIGIL__Storage__ConnectionString", "VIGIL__Cluster__Redis" })
         {
             if (System.Environment.GetEnvironmentVariable(key) is { Length: > 0 } value)
             {
@@ -60,9 +68,20 @@ internal sealed class VigilServerProcess : IDisposable
 
     public int? ProcessId => _server?.Id;
 
-    public async Task RunAsync(params string[] arguments)
+    public Task RunAsync(params string[] arguments) => RunWithInputAsync(null, arguments);
+
+    /// <summary>A command that reads <paramref name="input"/> on standard input (a passphrase).</summary>
+    public async Task RunWithInputAsync(string? input, params string[] arguments)
     {
-        using var process = Process.Start(Start(arguments))!;
+        var start = Start(arguments);
+        start.RedirectStandardInput = input is not null;
+        using var process = Process.Start(start)!;
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+            process.StandardInput.Close();
+        }
+
         var error = process.StandardError.ReadToEndAsync();
         await process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync();

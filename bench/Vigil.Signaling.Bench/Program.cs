@@ -11,6 +11,8 @@ using Vigil.Signaling.Bench;
 //   dotnet run -c Release --project bench/Vigil.Signaling.Bench -- restart [--cameras 200] [--viewers 100] [--runs 1] [--no-mail]
 //   VIGIL_BENCH_POSTGRES=... VIGIL_BENCH_REDIS=host:port \
 //   dotnet run -c Release --project bench/Vigil.Signaling.Bench -- cluster-latency 1000 [seconds] [runs]
+//   VIGIL_BENCH_POSTGRES=... VIGIL_BENCH_REDIS=host:port \
+//   dotnet run -c Release --project bench/Vigil.Signaling.Bench -- cluster-connections 10000 [runs]
 // Each run starts a fresh `vigil serve` process (SQLite, loopback); the median run is reported.
 // Results go to docs/benchmarks.md by hand.
 var mode = args.Length > 0 ? args[0] : "latency";
@@ -50,6 +52,29 @@ switch (mode)
 
             var median = results.OrderBy(r => r.P99).ElementAt(results.Count / 2);
             Console.WriteLine($"median (by p99): {median}");
+            break;
+        }
+
+    case "cluster-connections":
+        {
+            // Two nodes hold the sockets (half each); each node's RSS is reported.
+            if (ClusterSettings() is not { } cluster)
+            {
+                return 2;
+            }
+
+            var count = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 10_000;
+            runs = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : runs;
+            var results = new List<ConnectionResult>();
+            for (var run = 1; run <= runs; run++)
+            {
+                var result = await ConnectionBenchmark.RunAsync(count, parallelism: 64, hold: TimeSpan.FromSeconds(70), cluster());
+                Console.WriteLine($"run {run}: {result}");
+                results.Add(result);
+            }
+
+            var median = results.OrderBy(r => r.HeldKiB + r.Node2!.Value.HeldKiB).ElementAt(results.Count / 2);
+            Console.WriteLine($"median (by RSS of both): {median}");
             break;
         }
 
@@ -132,7 +157,7 @@ switch (mode)
         }
 
     default:
-        Console.Error.WriteLine("usage: Vigil.Signaling.Bench connections [count] [runs] | latency [messages/s] [seconds] [runs] | cluster-latency [messages/s] [seconds] [runs] | soak [--cameras N] [--viewers N] [--minutes M] [--period S] | restart [--cameras N] [--viewers N] [--runs N] [--no-mail]");
+        Console.Error.WriteLine("usage: Vigil.Signaling.Bench connections [count] [runs] | latency [messages/s] [seconds] [runs] | cluster-latency [messages/s] [seconds] [runs] | cluster-connections [count] [runs] | soak [--cameras N] [--viewers N] [--minutes M] [--period S] | restart [--cameras N] [--viewers N] [--runs N] [--no-mail]");
         return 2;
 }
 
@@ -143,6 +168,28 @@ T Option<T>(string name, T fallback)
 {
     var index = Array.IndexOf(args, name);
     return index >= 0 && index + 1 < args.Length ? T.Parse(args[index + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+// PostgreSQL and Redis from the environment (./test.sh's, or your own): VIGIL_BENCH_POSTGRES (a user that may
+// create databases), VIGIL_BENCH_REDIS (host:port). Each call gives settings with a new database.
+static Func<Dictionary<string, string>>? ClusterSettings()
+{
+    var postgres = Environment.GetEnvironmentVariable("VIGIL_BENCH_POSTGRES") ?? Environment.GetEnvironmentVariable("VIGIL_TEST_POSTGRES");
+    var redis = Environment.GetEnvironmentVariable("VIGIL_BENCH_REDIS") ?? Environment.GetEnvironmentVariable("VIGIL_TEST_REDIS");
+    if (string.IsNullOrEmpty(postgres) || string.IsNullOrEmpty(redis))
+    {
+        Console.Error.WriteLine("cluster modes need VIGIL_BENCH_POSTGRES (Npgsql connection string) and VIGIL_BENCH_REDIS (host:port)");
+        return null;
+    }
+
+    return () => new Dictionary<string, string>
+    {
+        ["Storage:Provider"] = "Postgres",
+        ["Storage:ConnectionString"] = string.Join(';', postgres.Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Where(p => !p.TrimStart().StartsWith("Database=", StringComparison.OrdinalIgnoreCase))
+            .Append($"Database=vigil_bench_{Guid.NewGuid():N}")),
+        ["Cluster:Redis"] = redis,
+    };
 }
 
 static string CpuModel() =>

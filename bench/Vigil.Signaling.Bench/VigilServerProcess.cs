@@ -106,7 +106,7 @@ internal sealed class VigilServerProcess : IAsyncDisposable
 
     private static async Task<(SigV4Credentials Admin, X509Certificate2 Root)> PrepareAsync(string vigil, DirectoryInfo data, IDictionary<string, string> settings)
     {
-        // Keys belong to accounts: the bench's automation account first, an admin (its key gets kinesisvideo:* by default).
+        // Keys belong to accounts: the bench's automation account first, an admin (a key of any other account may do nothing by default).
         await RunAsync(vigil, ["--data", data.FullName, "user", "add", "bench@example.com", "--admin"], settings);
         var keyJson = await RunAsync(vigil, ["--data", data.FullName, "keys", "create", "--user", "bench@example.com", "--json"], settings);
         var key = JsonDocument.Parse(keyJson).RootElement.GetProperty("AccessKey");

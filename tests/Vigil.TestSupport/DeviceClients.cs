@@ -40,8 +40,12 @@ internal static class DeviceClients
     }
 
     public static MqttClientOptions Options(RunningVigil vigil, X509Certificate2? certificate, string clientId, MqttProtocolVersion version = MqttProtocolVersion.V500, int? port = null) =>
+        Options(vigil.RootCertificate, port ?? vigil.MqttPort(), certificate, clientId, version);
+
+    /// <summary>Options for a broker reached at 127.0.0.1:<paramref name="port"/> (a <c>vigil serve</c> process, a load balancer).</summary>
+    public static MqttClientOptions Options(X509Certificate2 root, int port, X509Certificate2? certificate, string clientId, MqttProtocolVersion version = MqttProtocolVersion.V500) =>
         new MqttClientOptionsBuilder()
-            .WithTcpServer("127.0.0.1", port ?? vigil.MqttPort())
+            .WithTcpServer("127.0.0.1", port)
             .WithClientId(clientId)
             .WithProtocolVersion(version)
             .WithTimeout(TimeSpan.FromSeconds(15))
@@ -50,7 +54,7 @@ internal static class DeviceClients
             {
                 tls.UseTls()
                     .WithTargetHost("localhost")
-                    .WithTrustChain([vigil.RootCertificate])
+                    .WithTrustChain([root])
                     .WithRevocationMode(X509RevocationMode.NoCheck);
                 if (certificate is not null)
                 {
@@ -59,12 +63,15 @@ internal static class DeviceClients
             })
             .Build();
 
-    public static async Task<IMqttClient> ConnectAsync(RunningVigil vigil, X509Certificate2? certificate, string clientId, MqttProtocolVersion version = MqttProtocolVersion.V500, CancellationToken cancellationToken = default)
+    public static Task<IMqttClient> ConnectAsync(RunningVigil vigil, X509Certificate2? certificate, string clientId, MqttProtocolVersion version = MqttProtocolVersion.V500, CancellationToken cancellationToken = default) =>
+        ConnectAsync(Options(vigil, certificate, clientId, version), cancellationToken);
+
+    public static async Task<IMqttClient> ConnectAsync(MqttClientOptions options, CancellationToken cancellationToken)
     {
         var client = new MqttClientFactory().CreateMqttClient();
         try
         {
-            var result = await client.ConnectAsync(Options(vigil, certificate, clientId, version), cancellationToken);
+            var result = await client.ConnectAsync(options, cancellationToken);
             return result.ResultCode == MqttClientConnectResultCode.Success
                 ? client
                 : throw new MqttConnectRefusedException(result.ResultCode);
@@ -110,9 +117,13 @@ internal static class DeviceClients
         new CertificateRequest("CN=ignored", key, HashAlgorithmName.SHA256).CreateSigningRequestPem();
 
     /// <summary>The whole claim flow (CSR path): returns the device certificate with its key.</summary>
-    public static async Task<X509Certificate2> ProvisionAsync(RunningVigil vigil, X509Certificate2 claim, string serial, string template = "VigilCameraTemplate", CancellationToken cancellationToken = default)
+    public static Task<X509Certificate2> ProvisionAsync(RunningVigil vigil, X509Certificate2 claim, string serial, string template = "VigilCameraTemplate", CancellationToken cancellationToken = default) =>
+        ProvisionAsync(vigil.RootCertificate, vigil.MqttPort(), claim, serial, template, cancellationToken);
+
+    /// <summary>The claim flow against the broker at 127.0.0.1:<paramref name="port"/>.</summary>
+    public static async Task<X509Certificate2> ProvisionAsync(X509Certificate2 root, int port, X509Certificate2 claim, string serial, string template = "VigilCameraTemplate", CancellationToken cancellationToken = default)
     {
-        using var client = await ConnectAsync(vigil, claim, "claim-" + serial, cancellationToken: cancellationToken);
+        using var client = await ConnectAsync(Options(root, port, claim, "claim-" + serial), cancellationToken);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var (accepted, body) = await RequestAsync(client, FleetProvisioningTopics.CreateFromCsr, JsonSerializer.Serialize(new { certificateSigningRequest = CsrPem(key) }), cancellationToken);
         Assert.True(accepted, body);

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Vigil.Server.Features.Cluster;
 using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Signaling;
 using Vigil.Server.Storage;
@@ -14,6 +15,7 @@ internal sealed partial class CameraDirectory(
     VigilDbContext db,
     ThingRegistry things,
     ChannelStore channels,
+    RevocationNotice revocations,
     ILogger<CameraDirectory> logger)
 {
     public async Task<List<CameraDetails>> ListAsync(Guid? ownerId, CancellationToken cancellationToken)
@@ -124,6 +126,8 @@ internal sealed partial class CameraDirectory(
         if (camera.Serial is { } serial)
         {
             Log.Unbound(logger, serial, camera.OwnerId);
+            // The former owner's viewers lose the camera's channel on every node.
+            await revocations.AnnounceAsync(cancellationToken);
         }
 
         return CameraResult<Camera>.Done(camera);

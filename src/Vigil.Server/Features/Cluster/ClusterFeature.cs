@@ -4,7 +4,7 @@ using Vigil.Server.Hosting;
 
 namespace Vigil.Server.Features.Cluster;
 
-/// <summary>Cluster mode (docs/scale-out.md): its options, the Redis connection, the shared key ring and the shared-keys check.</summary>
+/// <summary>Cluster mode (docs/scale-out.md): its options, the Redis connection, the shared key ring, the shared-keys check, and revocation notices.</summary>
 internal static class ClusterFeature
 {
     public static IServiceCollection AddCluster(this IServiceCollection services)
@@ -24,6 +24,8 @@ internal static class ClusterFeature
                 keys.XmlRepository = new ClusterKeyRing(scopes, data, new DirectoryInfo(data.PathOf(ClusterKeys.DataProtectionDirectory)), time);
             }
         });
+        services.AddSingleton<RevocationNotice>();
+        services.AddHostedService<RevocationRecheck>();
         services.AddSingleton<IDataInitializer, ClusterKeyPrecheck>();
         services.AddSingleton<IDataInitializer, ClusterKeyCheck>();
         return services;

@@ -9,7 +9,7 @@ namespace Vigil.Server.Features.Cluster;
 /// <c>vigil serve</c> starts in cluster mode. An unreachable Redis at start refuses the start with one line;
 /// after that StackExchange.Redis reconnects by itself and callers see failed commands meanwhile.
 /// </summary>
-internal sealed partial class ClusterRedis(IOptions<ClusterOptions> options, ILogger<ClusterRedis> logger) : IAsyncDisposable
+internal sealed partial class ClusterRedis(IOptions<ClusterOptions> options, ILogger<ClusterRedis> logger) : IAsyncDisposable, IDisposable
 {
     private ConnectionMultiplexer? _connection;
 
@@ -65,6 +65,9 @@ internal sealed partial class ClusterRedis(IOptions<ClusterOptions> options, ILo
             await _connection.DisposeAsync();
         }
     }
+
+    /// <summary>A CLI command's host is disposed synchronously; it may have connected to send a <see cref="RevocationNotice"/>.</summary>
+    public void Dispose() => _connection?.Dispose();
 
     private static string FirstLine(string message)
     {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
+using Vigil.Server.Features.Cluster;
 using Vigil.Server.Features.Credentials.Policies;
 using Vigil.Server.Features.Identity;
 using Vigil.Server.Hosting;
@@ -8,7 +9,7 @@ using Vigil.Server.Storage;
 namespace Vigil.Server.Features.Credentials;
 
 /// <summary>Creates, lists, revokes and (for SigV4 verification) resolves long-term access keys of accounts.</summary>
-internal sealed partial class AccessKeyStore(VigilDbContext db, IUserDirectory users, IDataProtectionProvider protection, TimeProvider time, ILogger<AccessKeyStore> logger)
+internal sealed partial class AccessKeyStore(VigilDbContext db, IUserDirectory users, IDataProtectionProvider protection, RevocationNotice revocations, TimeProvider time, ILogger<AccessKeyStore> logger)
 {
     public const string Purpose = "Vigil.Credentials.AccessKeySecret.v1";
     public const int MaxDescriptionLength = 256;
@@ -85,6 +86,7 @@ internal sealed partial class AccessKeyStore(VigilDbContext db, IUserDirectory u
         key.RevokedAt = time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
         Log.Revoked(logger, id, key.UserId);
+        await revocations.AnnounceAsync(cancellationToken);
         return RevokeOutcome.Revoked;
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Vigil.Server.Features.Cluster;
 using Vigil.Server.Features.Pki;
 using Vigil.Server.Hosting;
 using Vigil.Server.Storage;
@@ -9,7 +10,7 @@ namespace Vigil.Server.Features.Devices;
 /// The one place that reads and writes things: fleet provisioning stores them, presence marks them
 /// online and offline, operators list and revoke them.
 /// </summary>
-internal sealed partial class ThingRegistry(VigilDbContext db, CertificateRegistry certificates, TimeProvider time, ILogger<ThingRegistry> logger)
+internal sealed partial class ThingRegistry(VigilDbContext db, CertificateRegistry certificates, RevocationNotice revocations, TimeProvider time, ILogger<ThingRegistry> logger)
 {
     // Keeps IN (...) lists well below every provider's parameter limit.
     private const int HeartbeatBatch = 500;
@@ -102,13 +103,21 @@ internal sealed partial class ThingRegistry(VigilDbContext db, CertificateRegist
     /// Presence is rebuilt by the heartbeat after a power failure, so it does not wait for the disk
     /// (see <see cref="RelaxedDurability"/>); so do the other presence writes below.
     /// </summary>
+    /// <remarks>
+    /// The increment and the read are one transaction: the update holds the row until the commit, so two nodes
+    /// connecting the same thing at once each read their own version, and the older connection's disconnect
+    /// cannot match (and clear) the newer one's.
+    /// </remarks>
     public Task<long> MarkConnectedAsync(string name, DateTimeOffset at, CancellationToken cancellationToken) =>
         db.WithoutWaitingForDiskAsync(async () =>
         {
+            await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
             await db.Things.Where(t => t.Name == name).ExecuteUpdateAsync(
                 set => set.SetProperty(t => t.Online, true).SetProperty(t => t.LastSeen, at).SetProperty(t => t.PresenceChangedAt, at).SetProperty(t => t.PresenceVersion, t => t.PresenceVersion + 1),
                 cancellationToken);
-            return await db.Things.Where(t => t.Name == name).Select(t => t.PresenceVersion).SingleOrDefaultAsync(cancellationToken);
+            var version = await db.Things.Where(t => t.Name == name).Select(t => t.PresenceVersion).SingleOrDefaultAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return version;
         });
 
     /// <summary>
@@ -139,8 +148,8 @@ internal sealed partial class ThingRegistry(VigilDbContext db, CertificateRegist
 
     /// <summary>
     /// Revokes the thing's certificate (and any other certificate issued to it) and marks it
-    /// revoked. A server holding its MQTT connection drops it within
-    /// <c>Provisioning:CertificateRecheckInterval</c>, whichever process ran this.
+    /// revoked. Every node drops its MQTT and signaling connections at once on the <see cref="RevocationNotice"/>,
+    /// and within <c>Provisioning:CertificateRecheckInterval</c> if the notice is lost, whichever process ran this.
     /// </summary>
     public async Task<RevokeOutcome> RevokeAsync(string name, CancellationToken cancellationToken)
     {
@@ -167,6 +176,7 @@ internal sealed partial class ThingRegistry(VigilDbContext db, CertificateRegist
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         Log.Revoked(logger, name, issued.Count);
+        await revocations.AnnounceAsync(cancellationToken);
         return RevokeOutcome.Revoked;
     }
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
+using Vigil.Server.Features.Cluster;
 using Vigil.Server.Storage;
 
 namespace Vigil.Server.Features.Identity;
@@ -21,6 +22,7 @@ internal sealed class UserAccounts(
     IOpenIddictTokenManager tokens,
     IOpenIddictAuthorizationManager authorizations,
     IOptions<IdentityOptions> options,
+    RevocationNotice revocations,
     TimeProvider time)
 {
     public const int MaxEmailLength = 256;
@@ -129,6 +131,7 @@ internal sealed class UserAccounts(
         user.SecurityStamp = NewSecurityStamp();
         Check(await users.UpdateAsync(user), $"cannot disable {user.Email}");
         await RevokeTokensAsync(user, cancellationToken);
+        await revocations.AnnounceAsync(cancellationToken);
         return true;
     }
 

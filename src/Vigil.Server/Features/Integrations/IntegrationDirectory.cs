@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Vigil.Server.Features.Cluster;
 using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Pki;
 using Vigil.Server.Features.Provisioning;
@@ -22,6 +23,7 @@ internal sealed partial class IntegrationDirectory(
     CertificateAuthority authority,
     CertificateRegistry certificates,
     ThingRegistry things,
+    RevocationNotice revocations,
     IOptions<IntegrationsOptions> options,
     IOptions<ProvisioningOptions> provisioning,
     TimeProvider time,
@@ -106,8 +108,8 @@ internal sealed partial class IntegrationDirectory(
         db.Set<Integration>().AnyAsync(i => i.Name == name, cancellationToken);
 
     /// <summary>
-    /// Revokes the integration's certificate (a live connection is dropped within
-    /// <c>Provisioning:CertificateRecheckInterval</c>) and frees its name, so a revoked integration
+    /// Revokes the integration's certificate (a live connection on any node is dropped at once on the
+    /// <see cref="RevocationNotice"/>, else within <c>Provisioning:CertificateRecheckInterval</c>) and frees its name, so a revoked integration
     /// is not found again (there is no <see cref="RevokeOutcome.AlreadyRevoked"/>).
     /// </summary>
     public async Task<RevokeOutcome> RevokeAsync(string name, CancellationToken cancellationToken)
@@ -124,6 +126,7 @@ internal sealed partial class IntegrationDirectory(
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         Log.Revoked(logger, name, integration.CertificateId);
+        await revocations.AnnounceAsync(cancellationToken);
         return RevokeOutcome.Revoked;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using MQTTnet.Protocol;
+using Vigil.Server.Features.Cluster;
 using Vigil.Server.Features.Pki;
 
 namespace Vigil.Server.Features.Provisioning;
@@ -10,18 +11,20 @@ namespace Vigil.Server.Features.Provisioning;
 /// run by another process, or another node, takes effect here within that interval) and drops
 /// connections whose certificate is no longer ACTIVE or has expired. Once a minute it also discards
 /// device certificates left PENDING_ACTIVATION for longer than an ownership token lives (spec §4.3).
+/// A <see cref="RevocationNotice"/> (a revocation on any node or by a command) makes it look at once.
 /// </summary>
 internal sealed partial class CertificateStatusWatcher(
     DeviceConnections connections,
     IServiceScopeFactory scopes,
     IOptions<ProvisioningOptions> options,
     TimeProvider time,
-    ILogger<CertificateStatusWatcher> logger) : BackgroundService
+    ILogger<CertificateStatusWatcher> logger) : BackgroundService, IRevocationListener
 {
     // Status changes are stamped by the process that made them; the overlap covers clock
     // differences between nodes and a change committed while the previous query ran.
     private static readonly TimeSpan Overlap = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan SweepPeriod = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan NoticeWindow = TimeSpan.FromMinutes(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -52,6 +55,16 @@ internal sealed partial class CertificateStatusWatcher(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>
+    /// A revocation was just committed: the certificates changed in the last <see cref="NoticeWindow"/> are read
+    /// (more than the clocks of two nodes differ by, and than a notice takes to arrive).
+    /// </summary>
+    public Task RecheckNowAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        return RecheckAsync(now - NoticeWindow, now, cancellationToken);
     }
 
     /// <summary>One round of checks; also called directly by tests and after a local revoke.</summary>

@@ -14,8 +14,15 @@ namespace Vigil.Server.Features.Provisioning;
 /// <c>lastSeen</c> is refreshed every <c>Provisioning:PresenceHeartbeat</c>; a thing still marked
 /// online after three missed heartbeats (its server node died) is marked offline.
 /// </summary>
+/// <remarks>
+/// Across nodes: a thing's presence version (increased by every connect, kept by its connection) decides, so the
+/// node a device left cannot set it offline after it reconnected elsewhere. In cluster mode the
+/// <see cref="IPresenceDirectory"/> records which node holds each connection, and the surviving nodes mark a dead
+/// node's things offline within seconds of its liveness key expiring instead of three heartbeats later.
+/// </remarks>
 internal sealed partial class PresenceTracker(
     DeviceConnections connections,
+    IPresenceDirectory directory,
     IServiceScopeFactory scopes,
     IOptions<ProvisioningOptions> options,
     TimeProvider time,
@@ -28,7 +35,7 @@ internal sealed partial class PresenceTracker(
     public void Report(PresenceChange change) => _changes.Writer.TryWrite(change);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(ProcessChangesAsync(stoppingToken), HeartbeatAsync(stoppingToken));
+        Task.WhenAll(ProcessChangesAsync(stoppingToken), HeartbeatAsync(stoppingToken), SweepDeadNodesAsync(stoppingToken));
 
     private async Task ProcessChangesAsync(CancellationToken stoppingToken)
     {
@@ -61,11 +68,13 @@ internal sealed partial class PresenceTracker(
             if (change.Connected)
             {
                 principal.PresenceVersion = await things.MarkConnectedAsync(thing, change.At, cancellationToken);
+                await directory.ConnectedAsync(thing, principal.PresenceVersion, cancellationToken);
             }
             else
             {
                 // Only the connection that set the thing online may set it offline.
                 await things.MarkDisconnectedAsync(thing, principal.PresenceVersion, change.At, cancellationToken);
+                await directory.DisconnectedAsync(thing, principal.PresenceVersion, cancellationToken);
             }
         }
 
@@ -136,8 +145,73 @@ internal sealed partial class PresenceTracker(
         }
     }
 
+    /// <summary>
+    /// Cluster mode: the things of nodes that died are marked offline (unless they reconnected since: the version
+    /// decides), and if this node's own entries were taken, its connections are reported again (in order with the
+    /// changes, so a disconnect meanwhile is not overtaken).
+    /// </summary>
+    private async Task SweepDeadNodesAsync(CancellationToken stoppingToken)
+    {
+        if (directory.SweepInterval is not { } interval)
+        {
+            return;
+        }
+
+        // Real time, not the injected clock: node liveness expires on Redis's clock.
+        using var timer = new PeriodicTimer(interval, TimeProvider.System);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                try
+                {
+                    var (orphans, ownTaken) = await directory.SweepAsync(stoppingToken);
+                    if (orphans.Count > 0)
+                    {
+                        await using var scope = scopes.CreateAsyncScope();
+                        var things = scope.ServiceProvider.GetRequiredService<ThingRegistry>();
+                        var now = time.GetUtcNow();
+                        var cleared = 0;
+                        foreach (var (thing, version) in orphans)
+                        {
+                            cleared += await things.MarkDisconnectedAsync(thing, version, now, stoppingToken);
+                        }
+
+                        Log.DeadNodeCleared(logger, cleared, orphans.Count);
+                    }
+
+                    if (ownTaken)
+                    {
+                        var mine = connections.All.Where(p => p.Kind == CertificateKind.Device && p.ThingName is not null && !p.Revoked).ToList();
+                        Log.Reclaiming(logger, mine.Count);
+                        foreach (var principal in mine)
+                        {
+                            Report(new PresenceChange(principal, Connected: true, ClientInitiated: false, DisconnectReason: null, time.GetUtcNow()));
+                        }
+                    }
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Log.SweepFailed(logger, e);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
     private static partial class Log
     {
+        [LoggerMessage(EventId = 534, Level = LogLevel.Information, Message = "{Cleared} of {Count} thing(s) held by a node that died marked offline (the others reconnected elsewhere)")]
+        public static partial void DeadNodeCleared(ILogger logger, int cleared, int count);
+
+        [LoggerMessage(EventId = 536, Level = LogLevel.Warning, Message = "This node's presence entries were taken by another node (cut off from Redis too long); reporting its {Count} connection(s) again")]
+        public static partial void Reclaiming(ILogger logger, int count);
+
+        [LoggerMessage(EventId = 537, Level = LogLevel.Warning, Message = "Looking for dead nodes' things failed; retrying next period")]
+        public static partial void SweepFailed(ILogger logger, Exception exception);
+
         [LoggerMessage(EventId = 530, Level = LogLevel.Debug, Message = "Presence of {ClientId}: {EventType} ({Reason})")]
         public static partial void Presence(ILogger logger, string clientId, string eventType, string reason);
 

@@ -51,10 +51,15 @@ internal static class ProvisioningFeature
         services.AddSingleton<RetainedMessageQuota>();
         services.AddSingleton<ProvisioningMetrics>();
         services.AddSingleton<IMetricSeries>(sp => sp.GetRequiredService<ProvisioningMetrics>());
+        services.AddSingleton<RedisPresenceDirectory>();
+        services.AddSingleton<IPresenceDirectory>(sp => sp.GetRequiredService<IOptions<Cluster.ClusterOptions>>().Value.Enabled
+            ? sp.GetRequiredService<RedisPresenceDirectory>()
+            : new LocalPresenceDirectory());
         services.AddSingleton<PresenceTracker>();
         services.AddHostedService(sp => sp.GetRequiredService<PresenceTracker>());
         services.AddSingleton<CertificateStatusWatcher>();
         services.AddHostedService(sp => sp.GetRequiredService<CertificateStatusWatcher>());
+        services.AddSingleton<Cluster.IRevocationListener>(sp => sp.GetRequiredService<CertificateStatusWatcher>());
         services.AddHostedService<DeviceBroker>();
 
         builder.WebHost.ConfigureKestrel(kestrel =>

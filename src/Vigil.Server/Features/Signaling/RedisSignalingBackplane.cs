@@ -38,7 +38,7 @@ internal sealed partial class RedisSignalingBackplane(
     /// <summary>How long a viewer's place stays reserved for a handshake that neither completes nor fails (a killed node).</summary>
     private static readonly TimeSpan ReservationLifetime = TimeSpan.FromSeconds(30);
 
-    private const string BroadcastChannel = "vigil:cluster";
+    private const string BroadcastChannel = RevocationNotice.BroadcastChannel;
 
     private const string RouteScript = """
         -- KEYS: directory, queue. ARGV: recipient, inbox message, queue entry, ttl ms, sender, action, max queued, node to skip
@@ -142,6 +142,8 @@ internal sealed partial class RedisSignalingBackplane(
     private string NodeId => redis.NodeId;
 
     private SignalingHub Hub => _hub ??= services.GetRequiredService<SignalingHub>();
+
+    private RevocationNotice Revocations => services.GetRequiredService<RevocationNotice>();
 
     private string InboxChannel => $"vigil:node:{NodeId}:inbox";
 
@@ -303,6 +305,10 @@ internal sealed partial class RedisSignalingBackplane(
                 break;
             case ["X", var arn, var origin] when origin != NodeId:
                 Hub.ApplyChannelChange(arn, null);
+                break;
+            case ["A", var origin] when origin != NodeId:
+                // Access was taken away on another node or by a command (the origin re-checked itself already).
+                Revocations.RecheckHere();
                 break;
         }
     }

@@ -1,5 +1,6 @@
 using System.Net.WebSockets;
 using Microsoft.Extensions.Options;
+using Vigil.Server.Features.Cluster;
 using Vigil.Server.Features.Credentials;
 
 namespace Vigil.Server.Features.Signaling;
@@ -9,15 +10,15 @@ namespace Vigil.Server.Features.Signaling;
 /// <c>Signaling:AccessReviewInterval</c> each distinct caller (key and channel) of this node's
 /// connections is put to every <see cref="ICallerReview"/>; a refused one's connections are closed
 /// (1008 "access revoked"). Revocations come from the shared database (the CLI and other nodes write
-/// there), so each node of a cluster closes its own connections without a message between nodes.
-/// Cost: a few indexed reads per distinct caller per interval, and nothing while no one is connected.
+/// there), so each node of a cluster closes its own connections even when no message between nodes arrives;
+/// a <see cref="RevocationNotice"/> (a revocation on any node or by a command) makes it review at once. Cost: a few indexed reads per distinct caller per interval, and nothing while no one is connected.
 /// </summary>
 internal sealed partial class SignalingAccessReview(
     SignalingHub hub,
     IServiceScopeFactory scopes,
     IOptions<SignalingOptions> options,
     TimeProvider time,
-    ILogger<SignalingAccessReview> logger) : BackgroundService
+    ILogger<SignalingAccessReview> logger) : BackgroundService, IRevocationListener
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -40,6 +41,8 @@ internal sealed partial class SignalingAccessReview(
         {
         }
     }
+
+    public Task RecheckNowAsync(CancellationToken cancellationToken) => ReviewAsync(cancellationToken);
 
     public async Task ReviewAsync(CancellationToken cancellationToken)
     {

@@ -27,7 +27,9 @@ internal static class SignalingFeature
             : new InProcessSignalingBackplane());
         services.AddHostedService<SignalingBackplaneService>();
         services.AddHostedService<SignalingSweeper>();
-        services.AddHostedService<SignalingAccessReview>();
+        services.AddSingleton<SignalingAccessReview>();
+        services.AddHostedService(sp => sp.GetRequiredService<SignalingAccessReview>());
+        services.AddSingleton<IRevocationListener>(sp => sp.GetRequiredService<SignalingAccessReview>());
         services.AddScoped<IceServerApi>();
         services.AddScoped<IThingLifecycleObserver, ThingChannelProvisioner>();
         // Hosted services run only in `vigil serve`; other commands build the services but never start them.

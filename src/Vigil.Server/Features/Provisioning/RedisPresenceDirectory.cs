@@ -1,0 +1,122 @@
+using System.Globalization;
+using StackExchange.Redis;
+using Vigil.Server.Features.Cluster;
+
+namespace Vigil.Server.Features.Provisioning;
+
+/// <summary>
+/// Presence across nodes (<c>Cluster:Redis</c>): each node keeps a hash <c>vigil:presence:&lt;node&gt;</c> of the things
+/// whose connections it holds (thing → presence version) and is listed in the set <c>vigil:presence:nodes</c>. A node is
+/// alive while its key <c>vigil:node:&lt;id&gt;</c> exists (kept by the signaling backplane: refreshed every 5 s, gone
+/// 15 s after the node dies). Every <see cref="SweepInterval"/> each node runs one script that takes the hashes of
+/// listed nodes without that key (atomically: one node takes each), and marks those things offline with the versions
+/// it took, so a thing that reconnected elsewhere meanwhile (a newer version) stays online. A node whose hash was
+/// taken while it lived (cut off from Redis for longer than its liveness) finds a marker and reports its
+/// connections again.
+/// </summary>
+/// <remarks>
+/// Redis failures are logged and skipped: presence in the database is still written, the database heartbeat
+/// (three missed <c>Provisioning:PresenceHeartbeat</c>) still finds a dead node's things, only later.
+/// </remarks>
+internal sealed partial class RedisPresenceDirectory(ClusterRedis redis, ILogger<RedisPresenceDirectory> logger) : IPresenceDirectory
+{
+    private const string NodesKey = "vigil:presence:nodes";
+
+    private const string ConnectedScript = """
+        -- KEYS: this node's hash, the node set. ARGV: thing, version, node
+        redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+        redis.call('SADD', KEYS[2], ARGV[3])
+        return 0
+        """;
+
+    private const string DisconnectedScript = """
+        -- KEYS: this node's hash. ARGV: thing, version
+        if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
+          redis.call('HDEL', KEYS[1], ARGV[1])
+        end
+        return 0
+        """;
+
+    private const string SweepScript = """
+        -- KEYS: the node set, this node's taken marker. ARGV: this node, marker lifetime s
+        local taken = {}
+        for _, node in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+          if node ~= ARGV[1] and redis.call('EXISTS', 'vigil:node:' .. node) == 0 then
+            local entries = redis.call('HGETALL', 'vigil:presence:' .. node)
+            for i = 1, #entries do taken[#taken + 1] = entries[i] end
+            redis.call('DEL', 'vigil:presence:' .. node)
+            redis.call('SREM', KEYS[1], node)
+            redis.call('SET', 'vigil:presence:' .. node .. ':taken', '1', 'EX', ARGV[2])
+          end
+        end
+        local own = redis.call('GETDEL', KEYS[2])
+        taken[#taken + 1] = own and '1' or '0'
+        return taken
+        """;
+
+    /// <summary>How long a taken node's marker waits for it: far longer than any Redis outage a node lives through.</summary>
+    private static readonly TimeSpan MarkerLifetime = TimeSpan.FromHours(1);
+
+    /// <summary>The signaling backplane's heartbeat: a dead node is found within its 15 s expiry plus this.</summary>
+    public TimeSpan? SweepInterval { get; } = TimeSpan.FromSeconds(5);
+
+    private RedisKey OwnKey => $"vigil:presence:{redis.NodeId}";
+
+    public async Task ConnectedAsync(string thing, long version, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await redis.Database.ScriptEvaluateAsync(ConnectedScript, [OwnKey, NodesKey], [thing, version, redis.NodeId]).WaitAsync(cancellationToken);
+        }
+        catch (RedisException e)
+        {
+            Log.Failed(logger, "connect", e.Message);
+        }
+    }
+
+    public async Task DisconnectedAsync(string thing, long version, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await redis.Database.ScriptEvaluateAsync(DisconnectedScript, [OwnKey], [thing, version]).WaitAsync(cancellationToken);
+        }
+        catch (RedisException e)
+        {
+            Log.Failed(logger, "disconnect", e.Message);
+        }
+    }
+
+    public async Task<(IReadOnlyList<(string Thing, long Version)> Orphans, bool OwnTaken)> SweepAsync(CancellationToken cancellationToken)
+    {
+        RedisResult[] result;
+        try
+        {
+            result = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(
+                SweepScript,
+                [NodesKey, $"vigil:presence:{redis.NodeId}:taken"],
+                [redis.NodeId, (long)MarkerLifetime.TotalSeconds]).WaitAsync(cancellationToken))!;
+        }
+        catch (RedisException e)
+        {
+            Log.Failed(logger, "sweep", e.Message);
+            return ([], false);
+        }
+
+        var orphans = new List<(string, long)>(result.Length / 2);
+        for (var i = 0; i + 1 < result.Length; i += 2)
+        {
+            if (long.TryParse((string?)result[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            {
+                orphans.Add(((string)result[i]!, version));
+            }
+        }
+
+        return (orphans, (string?)result[^1] == "1");
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 535, Level = LogLevel.Warning, Message = "Cluster presence: Redis {Operation} failed: {Reason}")]
+        public static partial void Failed(ILogger logger, string operation, string reason);
+    }
+}
