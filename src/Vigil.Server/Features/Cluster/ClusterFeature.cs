@@ -13,6 +13,7 @@ internal static class ClusterFeature
         services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<ClusterOptions>, ClusterStorageValidator>();
         services.AddSingleton<ClusterRedis>();
         services.AddSingleton<ClusterKeys>();
+        services.AddSingleton<ClusterScope>();
         services.AddSingleton<IRateWindowStore>(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClusterOptions>>().Value.Enabled
             ? ActivatorUtilities.CreateInstance<RedisRateWindows>(sp)
             : new InProcessRateWindows());

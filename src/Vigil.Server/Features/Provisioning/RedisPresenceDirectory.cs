@@ -5,8 +5,9 @@ using Vigil.Server.Features.Cluster;
 namespace Vigil.Server.Features.Provisioning;
 
 /// <summary>
-/// Presence across nodes (<c>Cluster:Redis</c>): each node keeps a hash <c>vigil:presence:&lt;node&gt;</c> of the things
-/// whose connections it holds (thing → presence version) and is listed in the set <c>vigil:presence:nodes</c>. A node is
+/// Presence across nodes (<c>Cluster:Redis</c>): each node keeps a hash <c>vigil:presence:&lt;scope&gt;:&lt;node&gt;</c> of the
+/// things whose connections it holds (thing → presence version) and is listed in the set
+/// <c>vigil:presence:&lt;scope&gt;:nodes</c> (<see cref="ClusterScope"/>: a cluster never takes another's lists). A node is
 /// alive while its key <c>vigil:node:&lt;id&gt;</c> exists (kept by the signaling backplane: refreshed every 5 s, gone
 /// 15 s after the node dies). Every <see cref="SweepInterval"/> each node runs one script that takes the hashes of
 /// listed nodes without that key (atomically: one node takes each), and marks those things offline with the versions
@@ -18,9 +19,8 @@ namespace Vigil.Server.Features.Provisioning;
 /// Redis failures are logged and skipped: presence in the database is still written, the database heartbeat
 /// (three missed <c>Provisioning:PresenceHeartbeat</c>) still finds a dead node's things, only later.
 /// </remarks>
-internal sealed partial class RedisPresenceDirectory(ClusterRedis redis, ILogger<RedisPresenceDirectory> logger) : IPresenceDirectory
+internal sealed partial class RedisPresenceDirectory(ClusterRedis redis, ClusterScope scope, ILogger<RedisPresenceDirectory> logger) : IPresenceDirectory
 {
-    private const string NodesKey = "vigil:presence:nodes";
 
     private const string ConnectedScript = """
         -- KEYS: this node's hash, the node set. ARGV: thing, version, node
@@ -38,15 +38,15 @@ internal sealed partial class RedisPresenceDirectory(ClusterRedis redis, ILogger
         """;
 
     private const string SweepScript = """
-        -- KEYS: the node set, this node's taken marker. ARGV: this node, marker lifetime s
+        -- KEYS: the node set, this node's taken marker. ARGV: this node, marker lifetime s, key prefix (vigil:presence:<scope>:)
         local taken = {}
         for _, node in ipairs(redis.call('SMEMBERS', KEYS[1])) do
           if node ~= ARGV[1] and redis.call('EXISTS', 'vigil:node:' .. node) == 0 then
-            local entries = redis.call('HGETALL', 'vigil:presence:' .. node)
+            local entries = redis.call('HGETALL', ARGV[3] .. node)
             for i = 1, #entries do taken[#taken + 1] = entries[i] end
-            redis.call('DEL', 'vigil:presence:' .. node)
+            redis.call('DEL', ARGV[3] .. node)
             redis.call('SREM', KEYS[1], node)
-            redis.call('SET', 'vigil:presence:' .. node .. ':taken', '1', 'EX', ARGV[2])
+            redis.call('SET', ARGV[3] .. node .. ':taken', '1', 'EX', ARGV[2])
           end
         end
         local own = redis.call('GETDEL', KEYS[2])
@@ -60,7 +60,11 @@ internal sealed partial class RedisPresenceDirectory(ClusterRedis redis, ILogger
     /// <summary>The signaling backplane's heartbeat: a dead node is found within its 15 s expiry plus this.</summary>
     public TimeSpan? SweepInterval { get; } = TimeSpan.FromSeconds(5);
 
-    private RedisKey OwnKey => $"vigil:presence:{redis.NodeId}";
+    private string Prefix => $"vigil:presence:{scope.Value}:";
+
+    private RedisKey NodesKey => Prefix + "nodes";
+
+    private RedisKey OwnKey => Prefix + redis.NodeId;
 
     public async Task ConnectedAsync(string thing, long version, CancellationToken cancellationToken)
     {
@@ -93,8 +97,8 @@ internal sealed partial class RedisPresenceDirectory(ClusterRedis redis, ILogger
         {
             result = (RedisResult[])(await redis.Database.ScriptEvaluateAsync(
                 SweepScript,
-                [NodesKey, $"vigil:presence:{redis.NodeId}:taken"],
-                [redis.NodeId, (long)MarkerLifetime.TotalSeconds]).WaitAsync(cancellationToken))!;
+                [NodesKey, Prefix + redis.NodeId + ":taken"],
+                [redis.NodeId, (long)MarkerLifetime.TotalSeconds, Prefix]).WaitAsync(cancellationToken))!;
         }
         catch (RedisException e)
         {

@@ -65,20 +65,24 @@ public sealed class ClusterPresenceTests
             returnedVersion = await things.MarkConnectedAsync(returned, TimeProvider.System.GetUtcNow(), Ct);
         }
 
-        await db.HashSetAsync($"vigil:presence:{dead}", [new HashEntry(stranded, strandedVersion), new HashEntry(returned, returnedVersion)]);
+        var prefix = Prefix(nodes.Node1);
+        await db.HashSetAsync($"{prefix}{dead}", [new HashEntry(stranded, strandedVersion), new HashEntry(returned, returnedVersion)]);
         // One camera reconnected to node 2 before the dead node was noticed.
         using var reconnected = await DeviceClients.ConnectAsync(nodes.Node2, returnedCertificate, returned, cancellationToken: Ct);
         await Eventually.WaitAsync(async () => (await ThingAsync(nodes.Node2, returned))!.PresenceVersion > returnedVersion, TimeSpan.FromSeconds(10), "node 2 records the reconnection", Ct);
-        await db.SetAddAsync("vigil:presence:nodes", dead);
+        await db.SetAddAsync($"{prefix}nodes", dead);
 
         await Eventually.WaitAsync(async () => await ThingAsync(nodes.Node2, stranded) is { Online: false }, TimeSpan.FromSeconds(15), "a surviving node marks the dead node's thing offline", Ct);
 
         Assert.True((await ThingAsync(nodes.Node2, returned))!.Online, "the thing that reconnected to node 2 was marked offline");
-        Assert.False(await db.KeyExistsAsync($"vigil:presence:{dead}"));
-        Assert.False(await db.SetContainsAsync("vigil:presence:nodes", dead));
+        Assert.False(await db.KeyExistsAsync($"{prefix}{dead}"));
+        Assert.False(await db.SetContainsAsync($"{prefix}nodes", dead));
     }
 
-    private static string PresenceKey(RunningVigil node) => $"vigil:presence:{node.App.Services.GetRequiredService<ClusterRedis>().NodeId}";
+    /// <summary>The cluster's presence keys begin with this (its <see cref="ClusterScope"/>: clusters sharing a Redis keep apart).</summary>
+    private static string Prefix(RunningVigil node) => $"vigil:presence:{node.App.Services.GetRequiredService<ClusterScope>().Value}:";
+
+    private static string PresenceKey(RunningVigil node) => Prefix(node) + node.App.Services.GetRequiredService<ClusterRedis>().NodeId;
 
     private static async Task<Thing?> ThingAsync(RunningVigil node, string name)
     {

@@ -231,7 +231,7 @@ public sealed class TwoNodeClusterTests
                 Ct);
             var before = await PresenceAsync(postgres);
             // Who is on node 1, as the cluster records it in Redis: these must come back on node 2.
-            var (camerasOnNode1, mastersOnNode1) = await OnNodeAsync(node1Id, masters.Select(m => m.Arn));
+            var (camerasOnNode1, mastersOnNode1) = await OnNodeAsync(Vigil.Server.Features.Pki.Fingerprint.Of(root)[..16], node1Id, masters.Select(m => m.Arn));
             var movingCameras = devices.Where(d => camerasOnNode1.Contains(d.ClientId)).ToList();
             var movingMasters = masters.Where(m => mastersOnNode1.Contains(m.Arn)).ToList();
             Assert.True(movingCameras.Count > 1 && movingMasters.Count > 1, $"{movingCameras.Count} camera(s) and {movingMasters.Count} master(s) on node 1 before it was killed: the balancer did not spread them");
@@ -322,11 +322,11 @@ public sealed class TwoNodeClusterTests
     /// The things whose MQTT connections the node holds (RedisPresenceDirectory) and the channels whose master is
     /// connected to it (RedisSignalingBackplane's directory), as Redis records them.
     /// </summary>
-    private static async Task<(HashSet<string> Things, HashSet<string> MasterArns)> OnNodeAsync(string nodeId, IEnumerable<string> arns)
+    private static async Task<(HashSet<string> Things, HashSet<string> MasterArns)> OnNodeAsync(string clusterScope, string nodeId, IEnumerable<string> arns)
     {
         await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(Requirements.Redis());
         var db = redis.GetDatabase();
-        var things = (await db.HashKeysAsync($"vigil:presence:{nodeId}")).Select(k => k.ToString()).ToHashSet(StringComparer.Ordinal);
+        var things = (await db.HashKeysAsync($"vigil:presence:{clusterScope}:{nodeId}")).Select(k => k.ToString()).ToHashSet(StringComparer.Ordinal);
         var masters = new HashSet<string>(StringComparer.Ordinal);
         foreach (var arn in arns)
         {

@@ -17,6 +17,9 @@ namespace Vigil.Server.Features.Ingest.Smtp;
 /// </summary>
 internal sealed partial class SmtpSession(Stream network, IPEndPoint remote, SmtpSessionDependencies services, ILogger logger) : IDisposable
 {
+    /// <summary>How long the reply to a message's data may take once the message is decided (whatever else stops).</summary>
+    private static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(10);
+
     private const int MaxCommandLine = 1024; // RFC 5321 §4.5.3.1.4 says 512; AUTH responses need more
     private readonly IngestOptions _options = services.Options;
     private readonly List<CameraIdentity> _recipientCameras = [];
@@ -480,9 +483,13 @@ internal sealed partial class SmtpSession(Stream network, IPEndPoint remote, Smt
             return await ReplyAsync(SmtpReplies.LocalError, ct);
         }
 
+        // Decided (in the spool, or refused): the answer must reach the camera even if the server began to stop
+        // meanwhile. Written under the session's token, a stop between the spool and the reply answered "421 shutting
+        // down" for a message that was kept, and the camera sent it again (seen in the restart-under-load benchmark).
+        using var decided = new CancellationTokenSource(ReplyTimeout, services.Time);
         return outcome.Accepted
-            ? await ReplyAsync($"250 2.0.0 OK queued as {string.Join(",", outcome.SpoolIds.Select(i => i.ToString("N")))}", ct)
-            : await ReplyAsync(SmtpReplies.Refused(outcome), ct);
+            ? await ReplyAsync($"250 2.0.0 OK queued as {string.Join(",", outcome.SpoolIds.Select(i => i.ToString("N")))}", decided.Token)
+            : await ReplyAsync(SmtpReplies.Refused(outcome), decided.Token);
     }
 
     private void ResetTransaction()
