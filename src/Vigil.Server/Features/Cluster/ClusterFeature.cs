@@ -18,11 +18,11 @@ internal static class ClusterFeature
             ? ActivatorUtilities.CreateInstance<RedisRateWindows>(sp)
             : new InProcessRateWindows());
         // In cluster mode the Data Protection key ring is the cluster's, in the database (after AddVigilDataProtection's file ring, so it wins).
-        services.AddOptions<KeyManagementOptions>().Configure<IOptions<ClusterOptions>, IServiceScopeFactory, DataDirectory, TimeProvider>((keys, cluster, scopes, data, time) =>
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<ClusterOptions>, IServiceScopeFactory, DataDirectory, TimeProvider, ILoggerFactory>((keys, cluster, scopes, data, time, logs) =>
         {
             if (cluster.Value.Enabled)
             {
-                keys.XmlRepository = new ClusterKeyRing(scopes, data, new DirectoryInfo(data.PathOf(ClusterKeys.DataProtectionDirectory)), time);
+                keys.XmlRepository = new ClusterKeyRing(scopes, data, new DirectoryInfo(data.PathOf(ClusterKeys.DataProtectionDirectory)), time, logs.CreateLogger<ClusterKeyRing>());
             }
         });
         services.AddSingleton<RevocationNotice>();

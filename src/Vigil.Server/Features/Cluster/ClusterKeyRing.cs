@@ -19,7 +19,7 @@ namespace Vigil.Server.Features.Cluster;
 /// every node has (<c>vigil cluster import-keys</c>) and the database has not. On a node's first read, keys of its own
 /// file ring that the database lacks are added (a single node becoming a cluster keeps reading what it protected).
 /// </summary>
-internal sealed class ClusterKeyRing(IServiceScopeFactory scopes, DataDirectory data, DirectoryInfo fileRing, TimeProvider time) : IXmlRepository
+internal sealed partial class ClusterKeyRing(IServiceScopeFactory scopes, DataDirectory data, DirectoryInfo fileRing, TimeProvider time, ILogger<ClusterKeyRing> logger) : IXmlRepository
 {
     private const int NonceSize = 12;
     private const int TagSize = 16;
@@ -33,10 +33,48 @@ internal sealed class ClusterKeyRing(IServiceScopeFactory scopes, DataDirectory 
         lock (_gate)
         {
             MergeFileRingOnce();
-            using var scope = scopes.CreateScope();
-            var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
-            return [.. db.KeyRing.AsNoTracking().AsEnumerable().OrderBy(e => e.StoredAt).ThenBy(e => e.Name, StringComparer.Ordinal).Select(e => Open(e.Name, e.Sealed))];
+            return OpenAll(ReadAll());
         }
+    }
+
+    private List<KeyRingEntry> ReadAll()
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
+        return [.. db.KeyRing.AsNoTracking().AsEnumerable().OrderBy(e => e.StoredAt).ThenBy(e => e.Name, StringComparer.Ordinal)];
+    }
+
+    /// <summary>
+    /// Every entry that opens. None opening (of one or more) means this node's key is not the cluster's: refused, with one
+    /// line. Some not opening means damaged rows: skipped and logged, so one bad row does not stop every node.
+    /// </summary>
+    private List<XElement> OpenAll(List<KeyRingEntry> entries)
+    {
+        var opened = new List<XElement>(entries.Count);
+        StartupException? refusal = null;
+        foreach (var entry in entries)
+        {
+            try
+            {
+                opened.Add(Open(entry.Name, entry.Sealed));
+            }
+            catch (StartupException e)
+            {
+                refusal ??= e;
+                Log.EntryUnreadable(logger, entry.Name, "it does not open with this node's device-secret key");
+            }
+            catch (Exception e) when (e is CryptographicException or FormatException or System.Xml.XmlException)
+            {
+                Log.EntryUnreadable(logger, entry.Name, e.Message);
+            }
+        }
+
+        if (opened.Count == 0 && refusal is not null)
+        {
+            throw refusal;
+        }
+
+        return opened;
     }
 
     public void StoreElement(XElement element, string friendlyName)
@@ -121,10 +159,12 @@ internal sealed class ClusterKeyRing(IServiceScopeFactory scopes, DataDirectory 
             return;
         }
 
+        // First the cluster's entries must open with this node's key: a node with other keys (refused by the fingerprint
+        // check a moment later) must not leave keys sealed under its own key in the cluster's table.
+        var existing = ReadAll();
+        OpenAll(existing);
+        var present = existing.Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
         var local = new DurableXmlRepository(fileRing);
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<VigilDbContext>();
-        var present = db.KeyRing.AsNoTracking().Select(e => e.Name).ToHashSet(StringComparer.Ordinal);
         foreach (var (name, element) in local.GetAllNamedElements())
         {
             if (!present.Contains(name))
@@ -155,5 +195,11 @@ internal sealed class ClusterKeyRing(IServiceScopeFactory scopes, DataDirectory 
     {
         using var scope = scopes.CreateScope();
         return scope.ServiceProvider.GetRequiredService<VigilDbContext>().KeyRing.Any(e => e.Name == name);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 9520, Level = LogLevel.Error, Message = "Cluster key ring: entry {Name} is skipped ({Reason}); what it protected cannot be read until it is restored")]
+        public static partial void EntryUnreadable(ILogger logger, string name, string reason);
     }
 }

@@ -13,8 +13,11 @@ internal sealed class ClusterScope(DataDirectory data)
 {
     private string? _value;
 
-    /// <summary>Read once: the CA never changes while a node runs.</summary>
-    public string Value => _value ??= Read();
+    /// <summary>Read once the CA exists (it never changes while a node runs); before that, <c>no-ca</c>, not kept.</summary>
+    public string Value => _value ?? Read();
+
+    /// <summary>The cluster's pub/sub channel for notices to every node (channel changes, revocations).</summary>
+    public string BroadcastChannel => $"vigil:cluster:{Value}";
 
     private string Read()
     {
@@ -25,6 +28,6 @@ internal sealed class ClusterScope(DataDirectory data)
         }
 
         using var ca = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(path));
-        return Fingerprint.Of(ca)[..16];
+        return _value = Fingerprint.Of(ca)[..16];
     }
 }

@@ -9,7 +9,7 @@ namespace Vigil.Server.Features.Cluster;
 /// Says that access was taken away (a thing or its certificate revoked, an integration revoked, an access key
 /// revoked, an account disabled, a camera unbound), after the change is committed, so that every node re-checks its
 /// open MQTT and signaling connections now rather than at its next interval. On one node the re-check runs in this
-/// process; in cluster mode the notice also goes out on the backplane's broadcast channel (<c>vigil:cluster</c>), which
+/// process; in cluster mode the notice also goes out on the backplane's broadcast channel (<see cref="ClusterScope.BroadcastChannel"/>), which
 /// every node reads (<see cref="Signaling.RedisSignalingBackplane"/>), and a CLI command, which is another process,
 /// connects to Redis to send it.
 /// </summary>
@@ -19,10 +19,8 @@ namespace Vigil.Server.Features.Cluster;
 /// a node restarting) would have closed. Notices carry nothing but their origin, so nothing about who lost access
 /// passes through Redis; notices that arrive while a re-check waits are merged into it.
 /// </remarks>
-internal sealed partial class RevocationNotice(IOptions<ClusterOptions> options, ClusterRedis redis, ILogger<RevocationNotice> logger)
+internal sealed partial class RevocationNotice(IOptions<ClusterOptions> options, ClusterRedis redis, ClusterScope scope, ILogger<RevocationNotice> logger)
 {
-    public const string BroadcastChannel = "vigil:cluster";
-
     private readonly Channel<bool> _requests = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
 
     /// <summary>Re-check requests for this node's <see cref="RevocationRecheck"/> (nothing reads them in a CLI command).</summary>
@@ -43,9 +41,9 @@ internal sealed partial class RevocationNotice(IOptions<ClusterOptions> options,
         try
         {
             await redis.ConnectAsync(cancellationToken);
-            await redis.Connection.GetSubscriber().PublishAsync(RedisChannel.Literal(BroadcastChannel), Message(redis.NodeId));
+            await redis.Connection.GetSubscriber().PublishAsync(RedisChannel.Literal(scope.BroadcastChannel), Message(redis.NodeId));
         }
-        catch (Exception e) when (e is RedisException or StartupException or InvalidOperationException)
+        catch (Exception e) when (e is RedisException or StartupException or InvalidOperationException or OperationCanceledException or ObjectDisposedException)
         {
             Log.NotSent(logger, e.Message);
         }

@@ -91,7 +91,8 @@ internal sealed partial class DeviceBroker(
             var waited = TimeSpan.Zero;
             while (client.Session.PendingApplicationMessagesCount > 0 && waited < DrainLimit)
             {
-                await Task.Delay(DrainPoll, time);
+                // The real clock: a stop must not wait on a test's fake one (it would never advance here).
+                await Task.Delay(DrainPoll, TimeProvider.System);
                 waited += DrainPoll;
             }
 
@@ -100,6 +101,11 @@ internal sealed partial class DeviceBroker(
         catch (InvalidOperationException)
         {
             // It went away on its own meanwhile.
+        }
+        catch (Exception e)
+        {
+            // Whatever else: the stop goes on (Kestrel ends what is left at its timeout).
+            Log.ShutdownCloseFailed(logger, e, client.Id);
         }
     }
 
@@ -259,6 +265,9 @@ internal sealed partial class DeviceBroker(
 
         [LoggerMessage(EventId = 509, Level = LogLevel.Information, Message = "MQTT: the server is stopping; closed {Count} connections (server shutting down)")]
         public static partial void ClosedForShutdown(ILogger logger, int count);
+
+        [LoggerMessage(EventId = 514, Level = LogLevel.Warning, Message = "MQTT: the server is stopping; closing client {ClientId} failed")]
+        public static partial void ShutdownCloseFailed(ILogger logger, Exception exception, string clientId);
 
         [LoggerMessage(EventId = 507, Level = LogLevel.Warning, Message = "MQTT client {ClientId} may not retain a message on {Topic}: it holds {Limit} retained messages already; refused")]
         public static partial void RetainRefused(ILogger logger, string clientId, string topic, int limit);

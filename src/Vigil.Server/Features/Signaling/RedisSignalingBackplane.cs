@@ -28,6 +28,7 @@ namespace Vigil.Server.Features.Signaling;
 /// </summary>
 internal sealed partial class RedisSignalingBackplane(
     ClusterRedis redis,
+    ClusterScope scope,
     IServiceProvider services,
     TimeProvider time,
     ILogger<RedisSignalingBackplane> logger) : ISignalingBackplane, IAsyncDisposable
@@ -38,7 +39,7 @@ internal sealed partial class RedisSignalingBackplane(
     /// <summary>How long a viewer's place stays reserved for a handshake that neither completes nor fails (a killed node).</summary>
     private static readonly TimeSpan ReservationLifetime = TimeSpan.FromSeconds(30);
 
-    private const string BroadcastChannel = RevocationNotice.BroadcastChannel;
+    private string BroadcastChannel => scope.BroadcastChannel;
 
     private const string RouteScript = """
         -- KEYS: directory, queue. ARGV: recipient, inbox message, queue entry, ttl ms, sender, action, max queued, node to skip

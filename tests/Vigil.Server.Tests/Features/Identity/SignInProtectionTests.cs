@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Time.Testing;
 using Vigil.Server.Features.Identity;
 using Vigil.TestSupport;
 

@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
-using Vigil.Server.Hosting.ProxyProtocol;
 using Vigil.Server.Hosting;
+using Vigil.Server.Hosting.ProxyProtocol;
 
 namespace Vigil.Server.Features.Ingest.Smtp;
 
@@ -168,7 +168,7 @@ internal sealed partial class SmtpListener(
         {
             header = await ProxyProtocolReader.ReadAsync(stream, timeout.Token);
         }
-        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException)
+        catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or ObjectDisposedException)
         {
             header = new ProxyHeader(null, null, 0, stopping.IsCancellationRequested ? "stopping" : $"no PROXY protocol header within {ProxyHeaderTimeout.TotalSeconds:0} s ({e.GetType().Name})");
         }
