@@ -95,9 +95,9 @@ total=0 failed=0 passed=0 skipped=0
 # Vigil.EndToEnd.Tests runs in the second phase (and a filter may leave an assembly empty). A run
 # where nothing ran at all is still a failure (below).
 run_phase parallel --filter-not-trait "Schedule=Alone" --ignore-exit-code 8
-# One assembly at a time here: the agent's and the WebRTC tests make network namespaces and veth
-# pairs, and a Chromium of the web client's journeys running beside them sees the network change
-# under it (ERR_NETWORK_CHANGED) and drops its page.
+# One assembly at a time here: these tests measure time (first frame, fail-over, stalls) and stream
+# video through Chromium, which two cores cannot do for several assemblies at once. (The network
+# namespaces they use come from a pool made before the first phase; see 20-media.sh.)
 run_phase alone --filter-trait "Schedule=Alone" --ignore-exit-code 8 --max-parallel-test-modules 1
 # The web client's unit tests (vitest, web/src/**/*.test.ts): in a full run only (--filter-class
 # names C# test classes). 60-web.sh installed web/node_modules.

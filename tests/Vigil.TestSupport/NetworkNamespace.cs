@@ -15,21 +15,29 @@ namespace Vigil.TestSupport;
 /// <para>Names embed the creating process id (<c>vigil-&lt;pid&gt;-&lt;n&gt;</c>); <see cref="CreateAsync"/> first deletes
 /// namespaces whose creator is gone, so a crashed run leaves nothing behind for long. Needs root (CAP_NET_ADMIN)
 /// and <c>iproute2</c>; <see cref="AddUdpLossAsync"/> also needs <c>nftables</c>.</para>
+/// <para>Under <c>./test.sh</c> the namespaces come from a pool made before any test starts
+/// (<c>VIGIL_NETNS_POOL</c>, see <c>scripts/test-env/20-media.sh</c>): adding or removing a veth address on the
+/// host is a network change to every Chromium running on the host, which then fails the page it is loading with
+/// <c>net::ERR_NETWORK_CHANGED</c> — a sign-in test beside a WebRTC test lost its form post that way. A pooled
+/// namespace is leased (a lock file held while in use) and, on dispose, emptied — its processes killed, its
+/// nftables rules flushed — and handed back, so the host's interfaces do not change while tests run.</para>
 /// </remarks>
 public sealed partial class NetworkNamespace : IAsyncDisposable
 {
     private const string Prefix = "vigil-";
     private static readonly SemaphoreSlim CreationGate = new(1, 1);
+    private static readonly TimeSpan PoolPatience = TimeSpan.FromMinutes(5);
     private static int _counter;
+    private FileStream? _lease;
     private bool _disposed;
 
-    private NetworkNamespace(string name, string hostInterface, string namespaceInterface, int subnet)
+    private NetworkNamespace(string name, string hostInterface, string namespaceInterface, IPAddress hostAddress, IPAddress namespaceAddress)
     {
         Name = name;
         HostInterface = hostInterface;
         NamespaceInterface = namespaceInterface;
-        HostAddress = IPAddress.Parse(string.Create(CultureInfo.InvariantCulture, $"198.18.{subnet}.1"));
-        NamespaceAddress = IPAddress.Parse(string.Create(CultureInfo.InvariantCulture, $"198.18.{subnet}.2"));
+        HostAddress = hostAddress;
+        NamespaceAddress = namespaceAddress;
     }
 
     /// <summary>The namespace name (for <c>ip netns exec</c>).</summary>
@@ -52,6 +60,11 @@ public sealed partial class NetworkNamespace : IAsyncDisposable
     public static async Task<NetworkNamespace> CreateAsync(CancellationToken cancellationToken = default)
     {
         var ip = RequiredTool.Find("ip", "iproute2");
+        if (Environment.GetEnvironmentVariable("VIGIL_NETNS_POOL") is { Length: > 0 } pool)
+        {
+            return await LeaseAsync(pool, cancellationToken);
+        }
+
         await CreationGate.WaitAsync(cancellationToken);
         try
         {
@@ -62,7 +75,9 @@ public sealed partial class NetworkNamespace : IAsyncDisposable
             // Interface names are limited to 15 characters.
             var tag = string.Create(CultureInfo.InvariantCulture, $"{pid % 100000}{n % 100}");
             var subnet = await FreeSubnetAsync(ip, cancellationToken);
-            var result = new NetworkNamespace(name, "vgh" + tag, "vgn" + tag, subnet);
+            var result = new NetworkNamespace(name, "vgh" + tag, "vgn" + tag,
+                IPAddress.Parse(string.Create(CultureInfo.InvariantCulture, $"198.18.{subnet}.1")),
+                IPAddress.Parse(string.Create(CultureInfo.InvariantCulture, $"198.18.{subnet}.2")));
             try
             {
                 await Run(ip, cancellationToken, "netns", "add", name);
@@ -85,6 +100,62 @@ public sealed partial class NetworkNamespace : IAsyncDisposable
         finally
         {
             CreationGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Leases a free namespace of the pool <c>./test.sh</c> made: each slot is a file <c>slot-N</c> holding
+    /// "name host-interface namespace-interface host-address namespace-address", leased by holding
+    /// <c>slot-N.lock</c> open exclusively (an flock; a crashed test process lets go of it). Waits while every slot is
+    /// in use, since making a namespace now is what the pool is there to avoid.
+    /// </summary>
+    private static async Task<NetworkNamespace> LeaseAsync(string pool, CancellationToken cancellationToken)
+    {
+        var slots = Directory.GetFiles(pool, "slot-*").Where(f => !f.EndsWith(".lock", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToArray();
+        if (slots.Length == 0)
+        {
+            throw new InvalidOperationException($"VIGIL_NETNS_POOL={pool} holds no slot-N file: the pool was not made (see scripts/test-env/20-media.sh).");
+        }
+
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            await CreationGate.WaitAsync(cancellationToken);
+            try
+            {
+                foreach (var slot in slots)
+                {
+                    FileStream lease;
+                    try
+                    {
+                        lease = new FileStream(slot + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                    }
+                    catch (IOException)
+                    {
+                        continue;
+                    }
+
+                    var fields = File.ReadAllText(slot).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    if (fields.Length != 5)
+                    {
+                        await lease.DisposeAsync();
+                        throw new InvalidOperationException($"{slot} should hold five fields (name, two interfaces, two addresses): '{string.Join(' ', fields)}'.");
+                    }
+
+                    return new NetworkNamespace(fields[0], fields[1], fields[2], IPAddress.Parse(fields[3]), IPAddress.Parse(fields[4])) { _lease = lease };
+                }
+            }
+            finally
+            {
+                CreationGate.Release();
+            }
+
+            if (waited.Elapsed > PoolPatience)
+            {
+                throw new TimeoutException($"Every namespace of the pool {pool} ({slots.Length}) stayed in use for {PoolPatience.TotalMinutes} minutes.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
         }
     }
 
@@ -138,7 +209,10 @@ public sealed partial class NetworkNamespace : IAsyncDisposable
         return match.Success ? long.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
     }
 
-    /// <summary>Deletes the namespace (which removes both veth ends).</summary>
+    /// <summary>
+    /// Deletes the namespace (which removes both veth ends); a pooled one is emptied instead — every process in it
+    /// killed, its nftables rules flushed — and its lease given back.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
         if (_disposed)
@@ -148,8 +222,49 @@ public sealed partial class NetworkNamespace : IAsyncDisposable
 
         _disposed = true;
         var ip = RequiredTool.Find("ip", "iproute2");
+        if (_lease is not null)
+        {
+            await EmptyAsync(ip);
+            await _lease.DisposeAsync();
+            return;
+        }
+
         await ExternalProcess.RunAsync(ip, ["netns", "delete", Name], TimeSpan.FromSeconds(30));
         await ExternalProcess.RunAsync(ip, ["link", "delete", HostInterface], TimeSpan.FromSeconds(30));
+    }
+
+    private async Task EmptyAsync(string ip)
+    {
+        for (var round = 0; round < 50; round++)
+        {
+            var (_, pids) = await ExternalProcess.RunAsync(ip, ["netns", "pids", Name], TimeSpan.FromSeconds(30));
+            var alive = pids.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .Select(p => int.TryParse(p, CultureInfo.InvariantCulture, out var pid) ? pid : 0)
+                .Where(pid => pid > 0)
+                .ToArray();
+            if (alive.Length == 0)
+            {
+                break;
+            }
+
+            foreach (var pid in alive)
+            {
+                try
+                {
+                    using var process = System.Diagnostics.Process.GetProcessById(pid);
+                    process.Kill(entireProcessTree: true);
+                }
+                catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+                {
+                    // Gone already.
+                }
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+
+        // AddUdpLossAsync/BlockUdpAsync leave tables behind; the next lease starts with none.
+        await ExternalProcess.RunAsync(ip, ["netns", "exec", Name, RequiredTool.Find("nft", "nftables"), "flush", "ruleset"], TimeSpan.FromSeconds(30));
     }
 
     /// <summary>Deletes namespaces left by test processes that no longer exist.</summary>
@@ -192,7 +307,7 @@ public sealed partial class NetworkNamespace : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"^(vigil-(\d+)-\d+)", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^(vigil-(\d+)-p?\d+)", RegexOptions.Multiline)]
     private static partial Regex StalePattern();
 
     [GeneratedRegex(@"counter packets (\d+)")]
