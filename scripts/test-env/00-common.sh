@@ -15,6 +15,9 @@ run_cleanups() {
 if [ -z "${VIGIL_TEST_TMP:-}" ]; then
   VIGIL_TEST_TMP=$(mktemp -d /tmp/vigil-test.XXXXXX)
   on_exit "rm -rf '$VIGIL_TEST_TMP'"
+  # A test host killed by the runner (a hang timeout) cannot stop what it started: vigil serve,
+  # HAProxy, Chromium... Their data and profile folders are under this one, so they are found by it.
+  on_exit "pkill -KILL -f -- '$VIGIL_TEST_TMP/'"
 fi
 # Services started for the tests run as their own users (PostgreSQL refuses root): let them in.
 chmod 0755 "$VIGIL_TEST_TMP"

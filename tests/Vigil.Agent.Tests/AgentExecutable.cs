@@ -11,13 +11,7 @@ internal static class AgentExecutable
     private static string Locate()
     {
         var configuration = typeof(AgentExecutable).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(System.IO.Path.Combine(directory.FullName, "Vigil.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        var path = System.IO.Path.Combine(directory?.FullName ?? throw new InvalidOperationException("cannot find Vigil.slnx above " + AppContext.BaseDirectory), "src", "Vigil.Agent", "bin", configuration, "net10.0", "vigil-agent");
+        var path = System.IO.Path.Combine(VigilBinaries.RepositoryRoot(), "src", "Vigil.Agent", "bin", configuration, "net10.0", "vigil-agent");
         return File.Exists(path) ? path : throw new InvalidOperationException($"{path} is missing: build the solution first");
     }
 

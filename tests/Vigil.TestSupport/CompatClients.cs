@@ -14,13 +14,7 @@ internal static class CompatClients
         var directory = Environment.GetEnvironmentVariable("VIGIL_TEST_COMPAT_DIR");
         if (string.IsNullOrEmpty(directory))
         {
-            var at = new DirectoryInfo(AppContext.BaseDirectory);
-            while (at is not null && !File.Exists(Path.Combine(at.FullName, "Vigil.slnx")))
-            {
-                at = at.Parent;
-            }
-
-            directory = at is null ? "" : Path.Combine(at.FullName, "tests", "compat");
+            directory = Path.Combine(VigilBinaries.RepositoryRoot(), "tests", "compat");
         }
 
         return System.IO.Directory.Exists(Path.Combine(directory, "node_modules", requiredPackage))

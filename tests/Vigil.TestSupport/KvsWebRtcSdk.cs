@@ -17,16 +17,5 @@ public static class KvsWebRtcSdk
             : throw new InvalidOperationException($"{bundle} is missing: run ./test.sh (it runs npm ci in tests/compat) or npm ci there.");
     }
 
-    private static string FindCompatDirectory()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Vigil.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory is null
-            ? throw new InvalidOperationException("cannot find the repository (Vigil.slnx) above " + AppContext.BaseDirectory)
-            : Path.Combine(directory.FullName, "tests", "compat");
-    }
+    private static string FindCompatDirectory() => Path.Combine(VigilBinaries.RepositoryRoot(), "tests", "compat");
 }

@@ -7,7 +7,7 @@ namespace Vigil.TestSupport;
 /// </summary>
 internal static class SnapshotAssets
 {
-    public static string ModelPath { get; } = System.IO.Path.GetFullPath(System.IO.Path.Combine(RepositoryRoot(), "..", "shared", "models", "yolox_nano", "yolox_nano.onnx"));
+    public static string ModelPath { get; } = System.IO.Path.GetFullPath(System.IO.Path.Combine(VigilBinaries.RepositoryRoot(), "..", "shared", "models", "yolox_nano", "yolox_nano.onnx"));
 
     public static string RequireModel() =>
         File.Exists(ModelPath) ? ModelPath : throw new InvalidOperationException($"This test needs the YOLOX-Nano model at {ModelPath} (the shared/ folder beside the repository).");
@@ -17,17 +17,6 @@ internal static class SnapshotAssets
         var directory = Environment.GetEnvironmentVariable("VIGIL_TEST_DARKNET_DATA") is { Length: > 0 } d ? d : "/usr/share/darknet/data";
         var path = System.IO.Path.Combine(directory, name);
         return File.Exists(path) ? path : throw new InvalidOperationException($"This test needs {path}: run ./test.sh, which installs Debian's darknet package.");
-    }
-
-    public static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(System.IO.Path.Combine(directory.FullName, "Vigil.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("cannot find the repository root (Vigil.slnx) above " + AppContext.BaseDirectory);
     }
 
     /// <summary>Settings every Snapshot AI server in a test uses: a free SMTP port, the shared model, no download.</summary>

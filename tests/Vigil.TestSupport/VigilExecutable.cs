@@ -13,18 +13,7 @@ internal static class VigilExecutable
     private static string Locate()
     {
         var configuration = typeof(VigilExecutable).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(System.IO.Path.Combine(directory.FullName, "Vigil.slnx")))
-        {
-            directory = directory.Parent;
-        }
-
-        if (directory is null)
-        {
-            throw new InvalidOperationException("cannot find the repository root (Vigil.slnx) above " + AppContext.BaseDirectory);
-        }
-
-        var path = System.IO.Path.Combine(directory.FullName, "src", "Vigil.Server", "bin", configuration, "net10.0", "vigil");
+        var path = System.IO.Path.Combine(VigilBinaries.RepositoryRoot(), "src", "Vigil.Server", "bin", configuration, "net10.0", "vigil");
         return File.Exists(path) ? path : throw new InvalidOperationException($"{path} is missing: build the solution first");
     }
 

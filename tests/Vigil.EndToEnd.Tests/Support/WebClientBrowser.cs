@@ -193,5 +193,5 @@ internal static class Artifacts
 {
     public static string Directory { get; } = Environment.GetEnvironmentVariable("VIGIL_TEST_ARTIFACTS") is { Length: > 0 } configured
         ? configured
-        : Path.Combine(SnapshotAssets.RepositoryRoot(), ".test-results", "e2e");
+        : Path.Combine(VigilBinaries.RepositoryRoot(), ".test-results", "e2e");
 }

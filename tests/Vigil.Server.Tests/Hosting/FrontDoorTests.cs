@@ -154,7 +154,7 @@ public sealed class FrontDoorTests
     [Fact]
     public async Task The_certificate_covers_the_credentials_host_and_agent_json_names_the_front_door()
     {
-        var port = FreePort();
+        var port = VigilExecutable.FreePort();
         await using var vigil = await StartAsync(settings: new Dictionary<string, string?> { ["Server:FrontDoorPort"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) });
         using var output = new TempDirectory("claim");
 
@@ -201,7 +201,7 @@ public sealed class FrontDoorTests
     [Fact]
     public async Task A_front_door_on_another_listeners_port_or_without_a_credentials_name_stops_start_up_naming_the_keys()
     {
-        var mqtt = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var mqtt = VigilExecutable.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
         var clash = await Assert.ThrowsAsync<StartupException>(() => StartAsync(settings: new Dictionary<string, string?>
         {
             ["Server:FrontDoorPort"] = mqtt,
@@ -250,12 +250,5 @@ public sealed class FrontDoorTests
         List<string> arguments = ["s_client", "-connect", $"127.0.0.1:{vigil.FrontDoorPort}", "-alpn", alpn, version, "-msg", "-CAfile", files.File("root.pem")];
         arguments.AddRange(serverName is null ? ["-noservername"] : ["-servername", serverName]);
         return await ProcessRunner.RunAsync(RequiredTool.Find("openssl", "openssl"), arguments, standardInput: "", timeout: TimeSpan.FromSeconds(30), cancellationToken: Ct);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Hosting;
@@ -12,7 +11,7 @@ public sealed class MetricsListenerTests
     [Fact]
     public async Task With_a_metrics_port_metrics_move_there_and_that_listener_serves_nothing_else()
     {
-        var port = FreePort();
+        var port = VigilExecutable.FreePort();
         await using var vigil = await RunningVigil.StartAsync(settings: new Dictionary<string, string?> { ["Metrics:Port"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture) }, cancellationToken: Ct);
         using var http = new HttpClient();
         var metrics = new Uri($"http://127.0.0.1:{port}/");
@@ -45,12 +44,5 @@ public sealed class MetricsListenerTests
         var error = await Assert.ThrowsAnyAsync<Exception>(async () => await RunningVigil.StartAsync(settings: new Dictionary<string, string?> { ["Metrics:ListenAddress"] = "127.0.0.1" }, cancellationToken: Ct));
 
         Assert.Contains("Metrics:ListenAddress: needs Metrics:Port", error.Message, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

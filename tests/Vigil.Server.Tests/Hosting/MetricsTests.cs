@@ -85,7 +85,7 @@ public sealed partial class MetricsTests(MetricsTests.ExercisedServer server) : 
     [Fact]
     public void Every_series_the_grafana_dashboard_queries_is_exported()
     {
-        var dashboard = JsonDocument.Parse(File.ReadAllText(Path.Combine(SnapshotAssets.RepositoryRoot(), "deploy", "grafana", "vigil.json"))).RootElement;
+        var dashboard = JsonDocument.Parse(File.ReadAllText(Path.Combine(VigilBinaries.RepositoryRoot(), "deploy", "grafana", "vigil.json"))).RootElement;
         var expressions = Expressions(dashboard).ToList();
         var names = expressions.SelectMany(e => MetricName().Matches(e).Select(m => m.Value)).Distinct().ToList();
 

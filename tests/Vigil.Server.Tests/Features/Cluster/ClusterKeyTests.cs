@@ -1,4 +1,3 @@
-using System.Net;
 using Vigil.Server.Features.Credentials;
 using Vigil.Server.Hosting;
 using Vigil.Server.Tests.Features.Signaling;
@@ -118,7 +117,7 @@ public sealed class ClusterKeyTests
         await using var postgres = await PostgresDatabase.CreateAsync(Ct);
         var unreachable = await Assert.ThrowsAsync<StartupException>(() => RunningVigil.StartAsync("Sqlite", new Dictionary<string, string?>
         {
-            ["Cluster:Redis"] = $"127.0.0.1:{FreePort()}",
+            ["Cluster:Redis"] = $"127.0.0.1:{VigilExecutable.FreePort()}",
             ["Cluster:RedisConnectTimeout"] = "00:00:02",
             ["Storage:Provider"] = "Postgres",
             ["Storage:ConnectionString"] = postgres.ConnectionString,
@@ -127,12 +126,5 @@ public sealed class ClusterKeyTests
         Assert.Equal(1, onSqlite.ExitCode);
         Assert.Equal("vigil: configuration error: Cluster:Redis: cluster mode needs Storage:Provider=Postgres (a SQLite database is one node's file); use PostgreSQL or remove Cluster:Redis to run one node", onSqlite.StandardError.Trim());
         Assert.StartsWith("Cluster:Redis: cannot connect to Redis at 127.0.0.1:", unreachable.Message, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -50,7 +50,7 @@ public sealed class TwoNodeClusterTests
         var log = new StringBuilder();
         using var node1 = VigilExecutable.StartServer(data1, ports[0], ports[1], settings, line => Append(log, "node1", line));
         using var node2 = VigilExecutable.StartServer(data2, ports[2], ports[3], settings, line => Append(log, "node2", line));
-        using var balancer = StartHaproxy(files, Balance("https", ports[4], "roundrobin", (ports[1], ports[0]), (ports[3], ports[2])), line => Append(log, "haproxy", line));
+        await using var balancer = await Haproxy.StartAsync(files, ClusterHaproxyConfiguration(Balance("https", ports[4], "roundrobin", (ports[1], ports[0]), (ports[3], ports[2]))), [ports[4]], Ct);
         try
         {
             await VigilExecutable.WaitUntilReadyAsync(ports[0], node1, TimeSpan.FromSeconds(120), Ct);
@@ -128,11 +128,10 @@ public sealed class TwoNodeClusterTests
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new InvalidOperationException($"{e.Message}\nserver output:\n{log}", e);
+            throw new InvalidOperationException($"{e.Message}\nserver output:\n{log}\nhaproxy:\n{balancer.Output}", e);
         }
         finally
         {
-            Stop(balancer);
             Stop(node1);
             Stop(node2);
         }
@@ -187,11 +186,13 @@ public sealed class TwoNodeClusterTests
         };
         using var node1 = VigilExecutable.StartServer(data1, node1Ports[0], node1Ports[1], NodeSettings(node1Ports), line => Append(log, "node1", line));
         using var node2 = VigilExecutable.StartServer(data2, node2Ports[0], node2Ports[1], NodeSettings(node2Ports), line => Append(log, "node2", line));
-        using var balancer = StartHaproxy(
+        await using var balancer = await Haproxy.StartAsync(
             files,
-            Balance("https", balancedHttps, "leastconn", (node1Ports[1], node1Ports[0]), (node2Ports[1], node2Ports[0]))
-                + Balance("mqtt", balancedMqtt, "leastconn", (node1Ports[2], node1Ports[0]), (node2Ports[2], node2Ports[0])),
-            line => Append(log, "haproxy", line));
+            ClusterHaproxyConfiguration(
+                Balance("https", balancedHttps, "leastconn", (node1Ports[1], node1Ports[0]), (node2Ports[1], node2Ports[0]))
+                + Balance("mqtt", balancedMqtt, "leastconn", (node1Ports[2], node1Ports[0]), (node2Ports[2], node2Ports[0]))),
+            [balancedHttps, balancedMqtt],
+            Ct);
         var devices = new List<ReconnectingDevice>();
         var masters = new List<ReconnectingMaster>();
         try
@@ -276,7 +277,7 @@ public sealed class TwoNodeClusterTests
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new InvalidOperationException($"{e.Message}\nserver output:\n{log}", e);
+            throw new InvalidOperationException($"{e.Message}\nserver output:\n{log}\nhaproxy:\n{balancer.Output}", e);
         }
         finally
         {
@@ -290,7 +291,6 @@ public sealed class TwoNodeClusterTests
                 await master.DisposeAsync();
             }
 
-            Stop(balancer);
             Stop(node1);
             Stop(node2);
         }
@@ -421,29 +421,14 @@ public sealed class TwoNodeClusterTests
     }
 
     /// <summary>
-    /// HAProxy with the global and default settings of deploy/cluster/haproxy.cfg (TCP passthrough, /readyz checks,
-    /// timeouts) and the given frontends (<see cref="Balance"/>) pointed at the nodes on loopback.
+    /// The global and default settings of deploy/cluster/haproxy.cfg (TCP passthrough, /readyz checks, timeouts) with the
+    /// given frontends (<see cref="Balance"/>) pointed at the nodes on loopback.
     /// </summary>
-    private static Process StartHaproxy(TempDirectory files, string sections, Action<string> output)
+    private static string ClusterHaproxyConfiguration(string sections)
     {
-        var repository = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(repository.FullName, "Vigil.slnx")))
-        {
-            repository = repository.Parent ?? throw new InvalidOperationException("the repository root (Vigil.slnx) is not above the test binaries");
-        }
-
-        var shipped = File.ReadAllText(Path.Combine(repository.FullName, "deploy", "cluster", "haproxy.cfg"));
+        var shipped = File.ReadAllText(Path.Combine(VigilBinaries.RepositoryRoot(), "deploy", "cluster", "haproxy.cfg"));
         // The test's process may not raise its file limit to what 50,000 connections need.
-        var defaults = shipped[..shipped.IndexOf("# HTTPS and WSS", StringComparison.Ordinal)].Replace("maxconn 50000", "maxconn 2000", StringComparison.Ordinal);
-        var config = defaults + sections;
-        File.WriteAllText(files.File("haproxy.cfg"), config);
-        var start = new ProcessStartInfo(RequiredTool.Find("haproxy", "haproxy")) { ArgumentList = { "-db", "-f", files.File("haproxy.cfg") }, RedirectStandardOutput = true, RedirectStandardError = true };
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, e) => output(e.Data ?? "");
-        process.ErrorDataReceived += (_, e) => output(e.Data ?? "");
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
+        return shipped[..shipped.IndexOf("# HTTPS and WSS", StringComparison.Ordinal)].Replace("maxconn 50000", "maxconn 2000", StringComparison.Ordinal) + sections;
     }
 
     /// <summary>A frontend on 127.0.0.1:<paramref name="port"/> and its backend: each node's port, checked on its HTTP port.</summary>
