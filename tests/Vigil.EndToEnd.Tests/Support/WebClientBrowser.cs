@@ -119,44 +119,14 @@ internal sealed class WebClientBrowser : IAsyncDisposable
         Page.NavigateAsync(new Uri(Site.Https, path).ToString());
 
     /// <summary>Waits until the address bar shows <paramref name="path"/> (a prefix of path and query).</summary>
-    public Task ArrivedAsync(string path, int timeoutMs = 60_000) =>
-        Assertions.Expect(Page).ToHaveURLAsync(new Regex("^" + Regex.Escape(new Uri(Site.Https, path).ToString())), new() { Timeout = timeoutMs });
+    public Task ArrivedAsync(string path, int timeoutMs = 60_000) => FirstSignIn.ArrivedAsync(Page, Site.Https, path, timeoutMs);
 
     /// <summary>
-    /// The first sign-in of an account made with <c>vigil user add</c>, from wherever the browser
-    /// was sent to the sign-in page: temporary password, a new password, authenticator enrolment
-    /// (the secret read off the page, the code from oathtool), the recovery codes, continue.
-    /// Returns the authenticator's secret.
+    /// The first sign-in of an account made with <c>vigil user add</c>, from wherever the browser was sent to the
+    /// sign-in page (<see cref="FirstSignIn"/>). Returns the authenticator's secret.
     /// </summary>
-    public async Task<string> FirstSignInAsync(string email, string temporaryPassword, CancellationToken cancellationToken, Func<string, Task>? screenshot = null)
-    {
-        await ArrivedAsync("/account/signin");
-        await Page.FillAsync("#email", email);
-        await Page.FillAsync("#password", temporaryPassword);
-        if (screenshot is not null)
-        {
-            await screenshot("sign-in");
-        }
-
-        await Page.ClickAsync("button[type=submit]");
-        await ArrivedAsync("/account/password");
-        await Page.FillAsync("#new", NewPassword);
-        await Page.FillAsync("#confirm", NewPassword);
-        await Page.ClickAsync("button[type=submit]");
-        await ArrivedAsync("/account/mfa/setup");
-        await Page.WaitForSelectorAsync("img.qr", new() { State = WaitForSelectorState.Visible });
-        if (screenshot is not null)
-        {
-            await screenshot("authenticator");
-        }
-
-        var secret = (await Page.TextContentAsync("#mfa-secret"))!.Replace(" ", "", StringComparison.Ordinal).Trim();
-        await Page.FillAsync("#code", await Oathtool.TotpAsync(secret, cancellationToken: cancellationToken));
-        await Page.ClickAsync("button[type=submit]");
-        await Assertions.Expect(Page.Locator("#recovery-codes li")).ToHaveCountAsync(10);
-        await Page.ClickAsync("#continue");
-        return secret;
-    }
+    public Task<string> FirstSignInAsync(string email, string temporaryPassword, CancellationToken cancellationToken, Func<string, Task>? screenshot = null) =>
+        FirstSignIn.RunAsync(Page, Site.Https, email, temporaryPassword, NewPassword, cancellationToken, screenshot);
 
     /// <summary>A later sign-in: password, then the code of the next time step (the last one used was the current step).</summary>
     public async Task SignInAsync(string email, string secret, CancellationToken cancellationToken)
