@@ -254,14 +254,20 @@ internal sealed class VigilServerProcess : IAsyncDisposable
 
     private static string LocateBinary()
     {
+        var path = Path.Combine(RepositoryRoot(), "src", "Vigil.Server", "bin", "Release", "net10.0", "vigil");
+        return File.Exists(path) ? path : throw new InvalidOperationException("build the server first: dotnet build src/Vigil.Server -c Release");
+    }
+
+    /// <summary>The repository (the directory holding <c>Vigil.slnx</c>) above the bench's binaries.</summary>
+    public static string RepositoryRoot()
+    {
         var directory = new DirectoryInfo(AppContext.BaseDirectory);
         while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Vigil.slnx")))
         {
             directory = directory.Parent;
         }
 
-        var path = directory is null ? "" : Path.Combine(directory.FullName, "src", "Vigil.Server", "bin", "Release", "net10.0", "vigil");
-        return File.Exists(path) ? path : throw new InvalidOperationException("build the server first: dotnet build src/Vigil.Server -c Release");
+        return directory?.FullName ?? throw new InvalidOperationException("run the bench from the repository (Vigil.slnx not found above " + AppContext.BaseDirectory + ")");
     }
 
     /// <summary>The server's ports, kept across a restart (clients reconnect to the same ones).</summary>
