@@ -1,3 +1,6 @@
+using Microsoft.Extensions.Logging;
+using Vigil.Server.Features.Ingest;
+using Vigil.Server.Features.Ingest.Smtp;
 using Vigil.TestSupport;
 
 namespace Vigil.Server.Tests.Features.Ingest;
@@ -134,5 +137,82 @@ public sealed class SmtpIngestTests
         using var reader = new StreamReader(third.GetStream());
 
         Assert.StartsWith("421 4.7.0", await reader.ReadLineAsync(Ct), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_message_already_in_the_spool_when_the_server_begins_to_stop_is_answered_250_not_421()
+    {
+        // The stop begins between the spool and the reply: the ingestor's "spooled" log line (event 7002, written
+        // after the message is on disk) starts the SMTP listener's stop and waits until it has reached the session.
+        // A 421 here would make the camera send again a message that was kept: a duplicate event.
+        Task? stopped = null;
+        SmtpListener? listener = null;
+        var hook = new SpooledHook(() =>
+        {
+            var port = listener!.LocalEndPoint!.Port;
+            stopped = listener.StopAsync(CancellationToken.None);
+            // The listener closes its socket once its stop signal has reached every session (CancelAsync ran the
+            // callbacks): from then on a connection is refused.
+            Assert.True(SpinWait.SpinUntil(() => !Accepts(port), TimeSpan.FromSeconds(10)), "the SMTP listener did not close its socket");
+        });
+        await using var vigil = await RunningVigil.StartAsync(
+            "Sqlite",
+            SnapshotAssets.ServerSettings(),
+            services: s => s.AddLogging(b => b.AddProvider(hook).AddFilter<SpooledHook>(null, LogLevel.Debug)),
+            cancellationToken: Ct);
+        listener = vigil.App.Services.GetRequiredService<SmtpListener>();
+        var camera = await SnapshotTestData.AddCameraAsync(vigil.App.Services, "bob@example.com", "Garage", Ct);
+        var dog = await File.ReadAllBytesAsync(SnapshotAssets.Picture("dog.jpg"), Ct);
+        await using var smtp = await SmtpScript.ConnectAsync(vigil.Smtp, Ct);
+        Assert.StartsWith("250", await smtp.SendAsync("EHLO test.lan", Ct), StringComparison.Ordinal);
+        Assert.StartsWith("250", await smtp.SendAsync("MAIL FROM:<cam@example.com>", Ct), StringComparison.Ordinal);
+        Assert.StartsWith("250", await smtp.SendAsync($"RCPT TO:<{camera.IngestAddress}>", Ct), StringComparison.Ordinal);
+        Assert.StartsWith("354", await smtp.SendAsync("DATA", Ct), StringComparison.Ordinal);
+
+        await smtp.WriteAsync(CameraMail.With(("dog.jpg", "image/jpeg", dog)).Replace("\r\n.", "\r\n..", StringComparison.Ordinal) + "\r\n.\r\n", Ct);
+
+        Assert.StartsWith("250 2.0.0 OK queued as", await smtp.ReadReplyAsync(Ct), StringComparison.Ordinal);
+        Assert.NotNull(stopped);
+        // ...and then the session is told the server is stopping.
+        Assert.StartsWith("421", await smtp.ReadReplyAsync(Ct), StringComparison.Ordinal);
+        await stopped.WaitAsync(TimeSpan.FromSeconds(30), Ct);
+    }
+
+    private static bool Accepts(int port)
+    {
+        using var probe = new System.Net.Sockets.TcpClient();
+        try
+        {
+            probe.Connect(System.Net.IPAddress.Loopback, port);
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Calls its hook when <c>SnapshotIngestor</c> logs "spooled" (event 7002): the message is on disk.</summary>
+    private sealed class SpooledHook(Action hook) : ILoggerProvider, ILogger
+    {
+        public ILogger CreateLogger(string categoryName) =>
+            categoryName == typeof(SnapshotIngestor).FullName ? this : Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (eventId.Id == 7002)
+            {
+                hook();
+            }
+        }
+
+        public void Dispose()
+        {
+        }
     }
 }
