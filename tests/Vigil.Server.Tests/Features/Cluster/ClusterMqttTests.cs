@@ -128,9 +128,12 @@ public sealed class ClusterMqttTests
     [Fact]
     public async Task A_client_id_that_connects_on_node_2_closes_its_connection_on_node_1_as_session_taken_over()
     {
-        await using var nodes = await ClusterNodes.StartAsync(Ct);
-        var serial = Serial("MOVE");
-        var certificates = await ProvisionAsync(nodes.Node1, serial);
+        var (serial, monitor) = (Serial("MOVE"), Serial("MON"));
+        await using var nodes = await ClusterNodes.StartAsync(Ct, new Dictionary<string, string?> { ["Provisioning:PresenceSubscribers:0"] = monitor });
+        var certificates = await ProvisionAsync(nodes.Node1, serial, monitor);
+        using var watcher = await DeviceClients.ConnectAsync(nodes.Node2, certificates[monitor], monitor, cancellationToken: Ct);
+        var events = new Received(watcher);
+        await watcher.SubscribeAsync(IntegrationClients.Subscription($"$aws/events/presence/disconnected/{serial}"), Ct);
         using var old = await DeviceClients.ConnectAsync(nodes.Node1, certificates[serial], serial, cancellationToken: Ct);
         var dropped = new TaskCompletionSource<MqttClientDisconnectedEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
         old.DisconnectedAsync += e =>
@@ -146,6 +149,9 @@ public sealed class ClusterMqttTests
         Assert.True(moved.IsConnected, "the newer connection, on node 2, was closed");
         await Eventually.WaitAsync(() => nodes.Node1.App.Services.GetRequiredService<DeviceConnections>().Get(serial) is null, AtOnce, "node 1 lets the old connection go", Ct);
         Assert.NotNull(nodes.Node2.App.Services.GetRequiredService<DeviceConnections>().Get(serial));
+        // Node 1 says why, as for a duplicate on one node; the watcher on node 2 hears it.
+        var replaced = JsonSerializer.Deserialize((await events.WaitForAsync($"$aws/events/presence/disconnected/{serial}", Ct)).Payload.ToArray(), FleetProvisioningJsonContext.Default.PresenceEvent)!;
+        Assert.Equal((false, "DUPLICATE_CLIENTID"), (replaced.ClientInitiatedDisconnect, replaced.DisconnectReason));
     }
 
     [Fact]
