@@ -186,34 +186,35 @@ internal sealed partial class MqttClusterRelay(
             return; // this node's own frame, delivered here already
         }
 
-        switch (kind)
+        try
         {
-            case MqttClusterFrameKind.Message when MqttClusterFrame.TryReadMessage(frame, at, out var message):
-                try
-                {
+            switch (kind)
+            {
+                case MqttClusterFrameKind.Message when MqttClusterFrame.TryReadMessage(frame, at, out var message):
                     // No client id: the broker's publish check lets it through without forwarding it again.
                     await server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message));
                     metrics.ClusterFrame("received");
-                }
-                catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
-                {
-                    metrics.ClusterFrame("not_delivered"); // the broker is not running (starting or stopping)
-                }
+                    break;
+                case MqttClusterFrameKind.Connected when MqttClusterFrame.TryReadConnected(frame, at, out var clientId, out var connectedAt):
+                    metrics.ClusterFrame("received");
+                    // Only a connection older than the one on the other node: a device that came back here since stays.
+                    if (connections.Get(clientId) is { } local && local.ConnectedAt <= connectedAt)
+                    {
+                        Log.TakenOver(logger, clientId, origin);
+                        await connections.DisconnectAsync(local, TakenOverReason, MqttDisconnectReasonCode.SessionTakenOver);
+                    }
 
-                break;
-            case MqttClusterFrameKind.Connected when MqttClusterFrame.TryReadConnected(frame, at, out var clientId, out var connectedAt):
-                metrics.ClusterFrame("received");
-                // Only a connection older than the one on the other node: a device that came back here since stays.
-                if (connections.Get(clientId) is { } local && local.ConnectedAt <= connectedAt)
-                {
-                    Log.TakenOver(logger, clientId, origin);
-                    await connections.DisconnectAsync(local, TakenOverReason, MqttDisconnectReasonCode.SessionTakenOver);
-                }
-
-                break;
-            default:
-                metrics.ClusterFrame("unreadable");
-                break;
+                    break;
+                default:
+                    metrics.ClusterFrame("unreadable");
+                    break;
+            }
+        }
+        catch (Exception e)
+        {
+            // The broker not running (starting or stopping), or a client gone meanwhile: the next frame is read as usual.
+            metrics.ClusterFrame("not_delivered");
+            Log.NotDelivered(logger, origin, e.Message);
         }
     }
 
@@ -224,5 +225,8 @@ internal sealed partial class MqttClusterRelay(
 
         [LoggerMessage(EventId = 551, Level = LogLevel.Information, Message = "Cluster MQTT: client {ClientId} connected on node {Node}; its connection here is closed (session taken over)")]
         public static partial void TakenOver(ILogger logger, string clientId, string node);
+
+        [LoggerMessage(EventId = 552, Level = LogLevel.Debug, Message = "Cluster MQTT: a frame from node {Node} was not delivered here: {Reason}")]
+        public static partial void NotDelivered(ILogger logger, string node, string reason);
     }
 }
