@@ -49,7 +49,7 @@ internal sealed partial class HomeAssistantPublisher(
                 {
                     if (!online)
                     {
-                        await publisher.PublishAsync(IntegrationTopics.Status, Encoding.ASCII.GetBytes(IntegrationTopics.Online), retain: true, null, stoppingToken);
+                        await publisher.PublishAsync(IntegrationTopics.Status, Encoding.ASCII.GetBytes(IntegrationTopics.Online), retain: true, null, IntegrationReach.Node, stoppingToken);
                         online = true;
                     }
 
@@ -78,7 +78,7 @@ internal sealed partial class HomeAssistantPublisher(
         {
             try
             {
-                await publisher.PublishAsync(IntegrationTopics.Status, Encoding.ASCII.GetBytes(IntegrationTopics.Offline), retain: true, null, cancellationToken);
+                await publisher.PublishAsync(IntegrationTopics.Status, Encoding.ASCII.GetBytes(IntegrationTopics.Offline), retain: true, null, IntegrationReach.Node, cancellationToken);
             }
             catch (IntegrationPublishException e)
             {
@@ -119,7 +119,7 @@ internal sealed partial class HomeAssistantPublisher(
                     continue;
                 }
 
-                await publisher.PublishAsync(IntegrationTopics.PersonDiscovery(prefix, camera.Id), Discovery(camera.Id, camera.Name), retain: true, "application/json", cancellationToken);
+                await publisher.PublishAsync(IntegrationTopics.PersonDiscovery(prefix, camera.Id), Discovery(camera.Id, camera.Name), retain: true, "application/json", IntegrationReach.Node, cancellationToken);
                 sensor.Report(new PersonSensorCommand(PersonSensorCommandKind.Ensure, camera.Id, time.GetUtcNow()));
                 _published[camera.Id] = camera.Name;
                 Log.Discovered(logger, camera.Id, camera.Name);
@@ -128,7 +128,7 @@ internal sealed partial class HomeAssistantPublisher(
             var current = cameras.Select(c => c.Id).ToHashSet();
             foreach (var gone in _published.Keys.Where(id => !current.Contains(id)).ToList())
             {
-                await publisher.PublishAsync(IntegrationTopics.PersonDiscovery(prefix, gone), [], retain: true, null, cancellationToken);
+                await publisher.PublishAsync(IntegrationTopics.PersonDiscovery(prefix, gone), [], retain: true, null, IntegrationReach.Node, cancellationToken);
                 sensor.Report(new PersonSensorCommand(PersonSensorCommandKind.Forget, gone, time.GetUtcNow()));
                 _published.Remove(gone);
                 Log.Removed(logger, gone);

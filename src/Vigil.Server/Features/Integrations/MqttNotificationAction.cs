@@ -38,6 +38,7 @@ internal sealed class MqttNotificationAction(IntegrationPublisher publisher, IOp
                 JsonSerializer.SerializeToUtf8Bytes(message, IntegrationsJsonContext.Default.MqttEventMessage),
                 retain: false,
                 "application/json",
+                IntegrationReach.Cluster,
                 cancellationToken);
         }
         catch (IntegrationPublishException e)

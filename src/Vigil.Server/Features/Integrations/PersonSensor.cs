@@ -39,7 +39,7 @@ internal sealed partial class PersonSensor(
                 foreach (var (due, _) in offAt.Where(p => p.Value <= now).ToList())
                 {
                     offAt.Remove(due);
-                    await PublishAsync(due, Off, stoppingToken);
+                    await PublishAsync(due, Off, IntegrationReach.Cluster, stoppingToken);
                 }
 
                 var wait = offAt.Count == 0 ? Timeout.InfiniteTimeSpan : offAt.Values.Min() - now;
@@ -77,17 +77,18 @@ internal sealed partial class PersonSensor(
                         offAt[camera] = wasOn && previous > until ? previous : until;
                         if (!wasOn)
                         {
-                            await PublishAsync(camera, On, stoppingToken);
+                            await PublishAsync(camera, On, IntegrationReach.Cluster, stoppingToken);
                         }
 
                         break;
                     case PersonSensorCommandKind.Ensure when known.Add(camera):
-                        await PublishAsync(camera, Off, stoppingToken);
+                        // Every node ensures every camera itself: this node's default, not news for the others.
+                        await PublishAsync(camera, Off, IntegrationReach.Node, stoppingToken);
                         break;
                     case PersonSensorCommandKind.Forget:
                         known.Remove(camera);
                         offAt.Remove(camera);
-                        await PublishAsync(camera, null, stoppingToken);
+                        await PublishAsync(camera, null, IntegrationReach.Node, stoppingToken);
                         break;
                 }
             }
@@ -97,11 +98,11 @@ internal sealed partial class PersonSensor(
         }
     }
 
-    private async Task PublishAsync(Guid camera, string? state, CancellationToken cancellationToken)
+    private async Task PublishAsync(Guid camera, string? state, IntegrationReach reach, CancellationToken cancellationToken)
     {
         try
         {
-            await publisher.PublishAsync(IntegrationTopics.Person(camera), state is null ? [] : Encoding.ASCII.GetBytes(state), retain: true, contentType: null, cancellationToken);
+            await publisher.PublishAsync(IntegrationTopics.Person(camera), state is null ? [] : Encoding.ASCII.GetBytes(state), retain: true, contentType: null, reach, cancellationToken);
             Log.State(logger, camera, state ?? "(removed)");
         }
         catch (IntegrationPublishException e)

@@ -8,7 +8,8 @@ namespace Vigil.Server.Features.Provisioning;
 /// Vigil's rules on MQTTnet's broker: who may connect (<see cref="DeviceConnectionAuthenticator"/>),
 /// what each connection may publish, subscribe to and receive (<see cref="DevicePolicy"/>),
 /// fleet-provisioning requests answered to the requester only, and presence. Refusals are MQTT 5
-/// reason codes; an MQTT 3.1.1 client, which has no reason codes for PUBLISH, is disconnected.
+/// reason codes; an MQTT 3.1.1 client, which has no reason codes for PUBLISH, is disconnected. In cluster mode what a
+/// client publishes and who connects also go to the other nodes (<see cref="MqttClusterRelay"/>).
 /// </summary>
 internal sealed partial class DeviceBroker(
     MqttServer server,
@@ -19,6 +20,7 @@ internal sealed partial class DeviceBroker(
     ProvisioningMetrics metrics,
     CertificateRequestThrottle throttle,
     RetainedMessageQuota retained,
+    MqttClusterRelay relay,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
     ILogger<DeviceBroker> logger) : IHostedService
@@ -128,6 +130,7 @@ internal sealed partial class DeviceBroker(
     {
         if (connections.Connected(args.ClientId) is { } principal)
         {
+            relay.Connected(principal);
             presence.Report(new PresenceChange(principal, Connected: true, ClientInitiated: false, DisconnectReason: null, time.GetUtcNow()));
         }
 
@@ -141,10 +144,10 @@ internal sealed partial class DeviceBroker(
         {
             var (clientInitiated, reason) = args.DisconnectType switch
             {
-                MqttClientDisconnectType.Takeover => (false, "DUPLICATE_CLIENTID"),
+                MqttClientDisconnectType.Takeover => (false, MqttClusterRelay.TakenOverReason),
                 _ when principal.ServerDisconnectReason is { } server => (false, server),
                 MqttClientDisconnectType.Clean => (true, "CLIENT_INITIATED_DISCONNECT"),
-                _ => (false, "CONNECTION_LOST"),
+                _ => (false, PresenceTracker.ConnectionLostReason),
             };
             presence.Report(new PresenceChange(principal, Connected: false, clientInitiated, reason, time.GetUtcNow()));
         }
@@ -156,7 +159,7 @@ internal sealed partial class DeviceBroker(
     {
         if (string.IsNullOrEmpty(args.ClientId))
         {
-            return; // injected by Vigil itself (responses, lifecycle events)
+            return; // injected by Vigil itself (responses, lifecycle events, messages from other nodes): never forwarded here
         }
 
         var topic = args.ApplicationMessage.Topic;
@@ -212,7 +215,11 @@ internal sealed partial class DeviceBroker(
             }
 
             await connections.SendToAsync(principal.ClientId, reply.Topic, reply.Payload, args.CancellationToken);
+            return;
         }
+
+        // Accepted: for this node's subscribers (the broker goes on) and, in cluster mode, the other nodes'.
+        relay.Forward(args.ApplicationMessage);
     }
 
     private async Task OnInterceptingSubscriptionAsync(InterceptingSubscriptionEventArgs args)

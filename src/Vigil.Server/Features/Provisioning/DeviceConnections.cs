@@ -59,16 +59,6 @@ internal sealed class DeviceConnections
         await Server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message), cancellationToken);
     }
 
-    public Task PublishAsync(string topic, byte[] payload, CancellationToken cancellationToken)
-    {
-        var message = new MqttApplicationMessageBuilder()
-            .WithTopic(topic)
-            .WithPayload(payload)
-            .WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce)
-            .Build();
-        return Server.InjectApplicationMessage(new InjectedMqttApplicationMessage(message), cancellationToken);
-    }
-
     /// <summary>Closes a connection now (MQTT 5 clients get the reason code in a DISCONNECT).</summary>
     public async Task DisconnectAsync(DevicePrincipal principal, string lifecycleReason, MqttDisconnectReasonCode reasonCode)
     {

@@ -10,15 +10,15 @@ internal interface IPresenceDirectory
     /// <summary>How often to look for dead nodes' things; null when there are no other nodes.</summary>
     TimeSpan? SweepInterval { get; }
 
-    /// <summary>This node holds the thing's connection that set <paramref name="version"/>.</summary>
-    Task ConnectedAsync(string thing, long version, CancellationToken cancellationToken);
+    /// <summary>This node holds the thing's connection that set <see cref="PresenceEntry.Version"/>.</summary>
+    Task ConnectedAsync(PresenceEntry entry, CancellationToken cancellationToken);
 
     /// <summary>That connection ended (a newer one, on any node, has another version and is not touched).</summary>
     Task DisconnectedAsync(string thing, long version, CancellationToken cancellationToken);
 
     /// <summary>
-    /// The things (with their versions) whose connections were held by nodes that died, each handed to one caller
+    /// The things (with their versions and sessions) whose connections were held by nodes that died, each handed to one caller
     /// only; and whether this node's own entries were taken so (it was cut off for longer than a node's liveness).
     /// </summary>
-    Task<(IReadOnlyList<(string Thing, long Version)> Orphans, bool OwnTaken)> SweepAsync(CancellationToken cancellationToken);
+    Task<(IReadOnlyList<PresenceEntry> Orphans, bool OwnTaken)> SweepAsync(CancellationToken cancellationToken);
 }

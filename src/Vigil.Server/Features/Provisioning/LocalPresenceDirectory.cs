@@ -5,10 +5,10 @@ internal sealed class LocalPresenceDirectory : IPresenceDirectory
 {
     public TimeSpan? SweepInterval => null;
 
-    public Task ConnectedAsync(string thing, long version, CancellationToken cancellationToken) => Task.CompletedTask;
+    public Task ConnectedAsync(PresenceEntry entry, CancellationToken cancellationToken) => Task.CompletedTask;
 
     public Task DisconnectedAsync(string thing, long version, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task<(IReadOnlyList<(string Thing, long Version)> Orphans, bool OwnTaken)> SweepAsync(CancellationToken cancellationToken) =>
-        Task.FromResult<(IReadOnlyList<(string, long)>, bool)>(([], false));
+    public Task<(IReadOnlyList<PresenceEntry> Orphans, bool OwnTaken)> SweepAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<(IReadOnlyList<PresenceEntry>, bool)>(([], false));
 }

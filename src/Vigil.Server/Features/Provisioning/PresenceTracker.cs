@@ -18,10 +18,13 @@ namespace Vigil.Server.Features.Provisioning;
 /// Across nodes: a thing's presence version (increased by every connect, kept by its connection) decides, so the
 /// node a device left cannot set it offline after it reconnected elsewhere. In cluster mode the
 /// <see cref="IPresenceDirectory"/> records which node holds each connection, and the surviving nodes mark a dead
-/// node's things offline within seconds of its liveness key expiring instead of three heartbeats later.
+/// node's things offline within seconds of its liveness key expiring instead of three heartbeats later, and the node
+/// whose sweep took them publishes each one's <c>disconnected</c> event (reason <c>CONNECTION_LOST</c>). Lifecycle events
+/// reach the subscribers of every node (<see cref="MqttClusterRelay.PublishEverywhereAsync"/>).
 /// </remarks>
 internal sealed partial class PresenceTracker(
     DeviceConnections connections,
+    MqttClusterRelay relay,
     IPresenceDirectory directory,
     IServiceScopeFactory scopes,
     IOptions<ProvisioningOptions> options,
@@ -29,6 +32,9 @@ internal sealed partial class PresenceTracker(
     ILogger<PresenceTracker> logger) : BackgroundService
 {
     public const string AllPresenceEvents = "$aws/events/presence/#";
+
+    /// <summary>AWS IoT's reason for a connection that dropped without a DISCONNECT (also a dead node's connections).</summary>
+    public const string ConnectionLostReason = "CONNECTION_LOST";
 
     private readonly Channel<PresenceChange> _changes = Channel.CreateUnbounded<PresenceChange>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -68,7 +74,7 @@ internal sealed partial class PresenceTracker(
             if (change.Connected)
             {
                 principal.PresenceVersion = await things.MarkConnectedAsync(thing, change.At, cancellationToken);
-                await directory.ConnectedAsync(thing, principal.PresenceVersion, cancellationToken);
+                await directory.ConnectedAsync(new PresenceEntry(thing, principal.PresenceVersion, principal.SessionId.ToString(), principal.CertificateId), cancellationToken);
             }
             else
             {
@@ -106,9 +112,19 @@ internal sealed partial class PresenceTracker(
             DisconnectReason = change.Connected ? null : change.DisconnectReason,
             VersionNumber = principal.PresenceVersion,
         };
-        var topic = $"$aws/events/presence/{presence.EventType}/{principal.ClientId}";
-        await connections.PublishAsync(topic, JsonSerializer.SerializeToUtf8Bytes(presence, FleetProvisioningJsonContext.Default.PresenceEvent), cancellationToken);
-        Log.Presence(logger, principal.ClientId, presence.EventType, presence.DisconnectReason ?? "-");
+        await PublishAsync(presence, cancellationToken);
+    }
+
+    /// <summary>To this node's subscribers and every other node's: a device's connection and who watches it may be on different nodes.</summary>
+    private async Task PublishAsync(PresenceEvent presence, CancellationToken cancellationToken)
+    {
+        var message = new MQTTnet.MqttApplicationMessageBuilder()
+            .WithTopic($"$aws/events/presence/{presence.EventType}/{presence.ClientId}")
+            .WithPayload(JsonSerializer.SerializeToUtf8Bytes(presence, FleetProvisioningJsonContext.Default.PresenceEvent))
+            .WithQualityOfServiceLevel(MQTTnet.Protocol.MqttQualityOfServiceLevel.AtLeastOnce)
+            .Build();
+        await relay.PublishEverywhereAsync(message, cancellationToken);
+        Log.Presence(logger, presence.ClientId, presence.EventType, presence.DisconnectReason ?? "-");
     }
 
     /// <summary>AWS publishes no lifecycle events for client ids with wildcards; a '/' would change the topic's shape.</summary>
@@ -172,9 +188,13 @@ internal sealed partial class PresenceTracker(
                         var things = scope.ServiceProvider.GetRequiredService<ThingRegistry>();
                         var now = time.GetUtcNow();
                         var cleared = 0;
-                        foreach (var (thing, version) in orphans)
+                        foreach (var orphan in orphans)
                         {
-                            cleared += await things.MarkDisconnectedAsync(thing, version, now, stoppingToken);
+                            if (await things.MarkDisconnectedAsync(orphan.Thing, orphan.Version, now, stoppingToken) > 0)
+                            {
+                                cleared++;
+                                await PublishLostAsync(orphan, now, stoppingToken);
+                            }
                         }
 
                         Log.DeadNodeCleared(logger, cleared, orphans.Count);
@@ -199,6 +219,33 @@ internal sealed partial class PresenceTracker(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>
+    /// The <c>disconnected</c> event the dead node would have published when the connection dropped (its session and
+    /// certificate as it listed them), published once: only the node whose sweep took the list has the entry, and only
+    /// for a thing this sweep set offline (one that reconnected elsewhere had its newer <c>connected</c> already).
+    /// </summary>
+    private async Task PublishLostAsync(PresenceEntry orphan, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        if (!HasEventTopic(orphan.Thing))
+        {
+            return;
+        }
+
+        await PublishAsync(
+            new PresenceEvent
+            {
+                ClientId = orphan.Thing,
+                Timestamp = at.ToUnixTimeMilliseconds(),
+                EventType = "disconnected",
+                SessionIdentifier = orphan.SessionId ?? "",
+                PrincipalIdentifier = orphan.CertificateId ?? "",
+                ClientInitiatedDisconnect = false,
+                DisconnectReason = ConnectionLostReason,
+                VersionNumber = orphan.Version,
+            },
+            cancellationToken);
     }
 
     private static partial class Log

@@ -51,6 +51,8 @@ internal static class ProvisioningFeature
         services.AddSingleton<RetainedMessageQuota>();
         services.AddSingleton<ProvisioningMetrics>();
         services.AddSingleton<IMetricSeries>(sp => sp.GetRequiredService<ProvisioningMetrics>());
+        services.AddSingleton<MqttClusterRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<MqttClusterRelay>());
         services.AddSingleton<RedisPresenceDirectory>();
         services.AddSingleton<IPresenceDirectory>(sp => sp.GetRequiredService<IOptions<Cluster.ClusterOptions>>().Value.Enabled
             ? sp.GetRequiredService<RedisPresenceDirectory>()

@@ -6,7 +6,7 @@ namespace Vigil.Server.Features.Provisioning;
 
 /// <summary>
 /// Meter <c>Vigil.Provisioning</c>: MQTT connections by certificate kind, refusals at CONNECT by
-/// reason, and fleet-provisioning requests (outcome, duration). Labels are small fixed sets; no
+/// reason, fleet-provisioning requests (outcome, duration), and in cluster mode the frames between nodes' brokers. Labels are small fixed sets; no
 /// client id or serial ever becomes a label.
 /// </summary>
 internal sealed class ProvisioningMetrics : IMetricSeries
@@ -16,6 +16,10 @@ internal sealed class ProvisioningMetrics : IMetricSeries
     private readonly Counter<long> _refusals;
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;
+    private readonly Counter<long> _clusterFrames;
+
+    /// <summary>What happens to frames on the cluster's MQTT channel (<see cref="MqttClusterRelay"/>).</summary>
+    public static readonly IReadOnlyList<string> ClusterFrameOutcomes = ["sent", "received", "queue_full", "too_large", "redis_failed", "unreadable", "not_delivered"];
 
     public ProvisioningMetrics(IMeterFactory meters, DeviceConnections connections)
     {
@@ -27,6 +31,7 @@ internal sealed class ProvisioningMetrics : IMetricSeries
         {
             HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
         });
+        _clusterFrames = meter.CreateCounter<long>("vigil.mqtt.cluster.frames", "{frame}", "Cluster mode: messages and connect notices between nodes' brokers, by outcome (sent, received, or why dropped)");
     }
 
     public void InitializeSeries()
@@ -38,9 +43,16 @@ internal sealed class ProvisioningMetrics : IMetricSeries
                 _requests.Add(0, new("operation", OperationName(operation)), new("outcome", outcome));
             }
         }
+
+        foreach (var outcome in ClusterFrameOutcomes)
+        {
+            _clusterFrames.Add(0, new KeyValuePair<string, object?>("outcome", outcome));
+        }
     }
 
     public void Refused(string reason) => _refusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void ClusterFrame(string outcome) => _clusterFrames.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void Answered(FleetProvisioningOperation operation, string outcome, TimeSpan elapsed)
     {

@@ -7,7 +7,9 @@ namespace Vigil.Server.Features.Provisioning;
 /// <summary>
 /// Presence across nodes (<c>Cluster:Redis</c>): each node keeps a hash <c>vigil:presence:&lt;scope&gt;:&lt;node&gt;</c> of the
 /// things whose connections it holds (thing → presence version) and is listed in the set
-/// <c>vigil:presence:&lt;scope&gt;:nodes</c> (<see cref="ClusterScope"/>: a cluster never takes another's lists). A node is
+/// <c>vigil:presence:&lt;scope&gt;:nodes</c> (<see cref="ClusterScope"/>: a cluster never takes another's lists). An entry's value is
+/// <c>version|session|certificate</c> (a bare version from an earlier node is read too), so that the node that takes a dead
+/// node's list can publish each thing's <c>disconnected</c> lifecycle event as that node would have. A node is
 /// alive while its key <c>vigil:node:&lt;id&gt;</c> exists (kept by the signaling backplane: refreshed every 5 s, gone
 /// 15 s after the node dies). Every <see cref="SweepInterval"/> each node runs one script that takes the hashes of
 /// listed nodes without that key (atomically: one node takes each), and marks those things offline with the versions
@@ -23,7 +25,7 @@ internal sealed partial class RedisPresenceDirectory(ClusterRedis redis, Cluster
 {
 
     private const string ConnectedScript = """
-        -- KEYS: this node's hash, the node set. ARGV: thing, version, node
+        -- KEYS: this node's hash, the node set. ARGV: thing, version|session|certificate, node
         redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
         redis.call('SADD', KEYS[2], ARGV[3])
         return 0
@@ -31,7 +33,8 @@ internal sealed partial class RedisPresenceDirectory(ClusterRedis redis, Cluster
 
     private const string DisconnectedScript = """
         -- KEYS: this node's hash. ARGV: thing, version
-        if redis.call('HGET', KEYS[1], ARGV[1]) == ARGV[2] then
+        local v = redis.call('HGET', KEYS[1], ARGV[1])
+        if v and (v == ARGV[2] or string.sub(v, 1, #ARGV[2] + 1) == ARGV[2] .. '|') then
           redis.call('HDEL', KEYS[1], ARGV[1])
         end
         return 0
@@ -66,11 +69,12 @@ internal sealed partial class RedisPresenceDirectory(ClusterRedis redis, Cluster
 
     private RedisKey OwnKey => Prefix + redis.NodeId;
 
-    public async Task ConnectedAsync(string thing, long version, CancellationToken cancellationToken)
+    public async Task ConnectedAsync(PresenceEntry entry, CancellationToken cancellationToken)
     {
+        var value = string.Create(CultureInfo.InvariantCulture, $"{entry.Version}|{entry.SessionId}|{entry.CertificateId}");
         try
         {
-            await redis.Database.ScriptEvaluateAsync(ConnectedScript, [OwnKey, NodesKey], [thing, version, redis.NodeId]).WaitAsync(cancellationToken);
+            await redis.Database.ScriptEvaluateAsync(ConnectedScript, [OwnKey, NodesKey], [entry.Thing, value, redis.NodeId]).WaitAsync(cancellationToken);
         }
         catch (RedisException e)
         {
@@ -90,7 +94,7 @@ internal sealed partial class RedisPresenceDirectory(ClusterRedis redis, Cluster
         }
     }
 
-    public async Task<(IReadOnlyList<(string Thing, long Version)> Orphans, bool OwnTaken)> SweepAsync(CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<PresenceEntry> Orphans, bool OwnTaken)> SweepAsync(CancellationToken cancellationToken)
     {
         RedisResult[] result;
         try
@@ -106,16 +110,37 @@ internal sealed partial class RedisPresenceDirectory(ClusterRedis redis, Cluster
             return ([], false);
         }
 
-        var orphans = new List<(string, long)>(result.Length / 2);
+        var orphans = new List<PresenceEntry>(result.Length / 2);
         for (var i = 0; i + 1 < result.Length; i += 2)
         {
-            if (long.TryParse((string?)result[i + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+            if (TryReadEntry((string)result[i]!, (string?)result[i + 1], out var entry))
             {
-                orphans.Add(((string)result[i]!, version));
+                orphans.Add(entry);
             }
         }
 
         return (orphans, (string?)result[^1] == "1");
+    }
+
+    /// <summary><c>version|session|certificate</c>, or a bare version (written by a node of an earlier version).</summary>
+    internal static bool TryReadEntry(string thing, string? value, out PresenceEntry entry)
+    {
+        entry = null!;
+        if (value is null)
+        {
+            return false;
+        }
+
+        var fields = value.Split('|');
+        if (!long.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var version))
+        {
+            return false;
+        }
+
+        entry = fields.Length == 3 && fields[1].Length > 0 && fields[2].Length > 0
+            ? new PresenceEntry(thing, version, fields[1], fields[2])
+            : new PresenceEntry(thing, version, null, null);
+        return true;
     }
 
     private static partial class Log

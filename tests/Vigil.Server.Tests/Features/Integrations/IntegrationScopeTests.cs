@@ -49,8 +49,8 @@ public sealed class IntegrationScopeTests
         // Live events: Bob's first, then Ann's; messages to one client arrive in order, so once
         // Ann's has arrived Bob's would have too.
         var publisher = services.GetRequiredService<IntegrationPublisher>();
-        await publisher.PublishAsync(IntegrationTopics.Events(bobs), Encoding.UTF8.GetBytes("{\"camera\":\"bob\"}"), retain: false, "application/json", Ct);
-        await publisher.PublishAsync(IntegrationTopics.Events(anns), Encoding.UTF8.GetBytes("{\"camera\":\"ann\"}"), retain: false, "application/json", Ct);
+        await publisher.PublishAsync(IntegrationTopics.Events(bobs), Encoding.UTF8.GetBytes("{\"camera\":\"bob\"}"), retain: false, "application/json", IntegrationReach.Node, Ct);
+        await publisher.PublishAsync(IntegrationTopics.Events(anns), Encoding.UTF8.GetBytes("{\"camera\":\"ann\"}"), retain: false, "application/json", IntegrationReach.Node, Ct);
         await annsMessages.WaitForAsync(IntegrationTopics.Events(anns), null, Ct);
         await everyonesMessages.WaitForAsync(IntegrationTopics.Events(anns), null, Ct);
         await everyonesMessages.WaitForAsync(IntegrationTopics.Events(bobs), null, Ct);
@@ -61,8 +61,8 @@ public sealed class IntegrationScopeTests
         await IntegrationClients.RefreshDiscoveryAsync(vigil, Ct);
         await everyonesMessages.WaitForAsync(IntegrationTopics.PersonDiscovery("homeassistant", bobsNew), null, Ct);
         await annsMessages.WaitForAsync(IntegrationTopics.PersonDiscovery("homeassistant", annsNew), null, Ct);
-        await publisher.PublishAsync(IntegrationTopics.Events(bobsNew), Encoding.UTF8.GetBytes("{}"), retain: false, "application/json", Ct);
-        await publisher.PublishAsync(IntegrationTopics.Events(annsNew), Encoding.UTF8.GetBytes("{}"), retain: false, "application/json", Ct);
+        await publisher.PublishAsync(IntegrationTopics.Events(bobsNew), Encoding.UTF8.GetBytes("{}"), retain: false, "application/json", IntegrationReach.Node, Ct);
+        await publisher.PublishAsync(IntegrationTopics.Events(annsNew), Encoding.UTF8.GetBytes("{}"), retain: false, "application/json", IntegrationReach.Node, Ct);
         await annsMessages.WaitForAsync(IntegrationTopics.Events(annsNew), null, Ct);
 
         var leaked = annsMessages.Seen.Where(m => m.Topic.Contains(bobs.ToString("N"), StringComparison.Ordinal) || m.Topic.Contains(bobs.ToString(), StringComparison.Ordinal)
