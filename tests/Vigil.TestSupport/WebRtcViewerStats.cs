@@ -46,6 +46,13 @@ public sealed record WebRtcViewerStats
 
     public bool PairNominated { get; init; }
 
+    /// <summary>
+    /// The selected pair is nominated and has passed its checks. Chromium (libwebrtc) sets a pair back to "in-progress"
+    /// each time it sends a consent-freshness ping on it and to "succeeded" when the response comes, so a snapshot taken
+    /// while a ping waits for its answer shows "in-progress" on a healthy pair (seen in a full run on a loaded machine).
+    /// </summary>
+    public bool PairNominatedAndChecked => PairNominated && PairState is "succeeded" or "in-progress";
+
     public string? LocalCandidateType { get; init; }
 
     public string? RemoteCandidateType { get; init; }
