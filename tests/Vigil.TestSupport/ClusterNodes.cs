@@ -19,19 +19,10 @@ internal sealed class ClusterNodes : IAsyncDisposable
 
     public static async Task<ClusterNodes> StartAsync(CancellationToken cancellationToken, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
     {
-        var cluster = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["Cluster:Redis"] = Requirements.Redis() };
-        var node1 = await RunningVigil.StartAsync("Postgres", cluster, services, cancellationToken: cancellationToken);
+        var node1 = await StartFirstAsync(cancellationToken, settings, services);
         try
         {
-            // The Data Protection key ring gets its first key on first use; node 2 must get that key.
-            node1.App.Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>().CreateProtector("cluster-test").Protect([1]);
-            var second = new Dictionary<string, string?>(cluster)
-            {
-                ["Storage:Provider"] = "Postgres",
-                ["Storage:ConnectionString"] = node1.Postgres!.ConnectionString,
-            };
-            var node2 = await RunningVigil.StartAsync("Sqlite", second, services, data => CopyKeys(node1.DataPath, data), cancellationToken: cancellationToken);
-            return new ClusterNodes(node1, node2);
+            return new ClusterNodes(node1, await JoinAsync(node1, cancellationToken, settings, services));
         }
         catch
         {
@@ -39,6 +30,35 @@ internal sealed class ClusterNodes : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The first node of a cluster alone (its own PostgreSQL database); <see cref="JoinAsync"/> adds another, when the test wants.</summary>
+    public static async Task<RunningVigil> StartFirstAsync(CancellationToken cancellationToken, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        var node1 = await RunningVigil.StartAsync("Postgres", ClusterSettings(settings), services, cancellationToken: cancellationToken);
+        try
+        {
+            // The Data Protection key ring gets its first key on first use; a node that joins must get that key.
+            node1.App.Services.GetRequiredService<Microsoft.AspNetCore.DataProtection.IDataProtectionProvider>().CreateProtector("cluster-test").Protect([1]);
+            return node1;
+        }
+        catch
+        {
+            await node1.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Another node of <paramref name="first"/>'s cluster: its database, Redis and keys; its own data directory and ports.</summary>
+    public static Task<RunningVigil> JoinAsync(RunningVigil first, CancellationToken cancellationToken, IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null)
+    {
+        var second = ClusterSettings(settings);
+        second["Storage:Provider"] = "Postgres";
+        second["Storage:ConnectionString"] = first.Postgres!.ConnectionString;
+        return RunningVigil.StartAsync("Sqlite", second, services, data => CopyKeys(first.DataPath, data), cancellationToken: cancellationToken);
+    }
+
+    private static Dictionary<string, string?> ClusterSettings(IDictionary<string, string?>? settings) =>
+        new(settings ?? new Dictionary<string, string?>()) { ["Cluster:Redis"] = Requirements.Redis() };
 
     /// <summary>The key files of a data directory (keys/, pki/), copied as an operator would copy them.</summary>
     public static void CopyKeys(string from, string to)

@@ -15,12 +15,26 @@ internal sealed class RunningVigil : IAsyncDisposable
 {
     private readonly TempDirectory _directory;
     private readonly PostgresDatabase? _postgres;
+    private readonly Dictionary<string, string?> _overrides;
+    private readonly Action<IServiceCollection>? _services;
+    private readonly Action<WebApplication>? _endpoints;
+    private bool _stopped;
 
-    private RunningVigil(WebApplication app, TempDirectory directory, PostgresDatabase? postgres)
+    private RunningVigil(WebApplication app, TempDirectory directory, PostgresDatabase? postgres, Dictionary<string, string?> overrides, Action<IServiceCollection>? services, Action<WebApplication>? endpoints)
     {
-        App = app;
         _directory = directory;
         _postgres = postgres;
+        _overrides = overrides;
+        _services = services;
+        _endpoints = endpoints;
+        Attach(app);
+    }
+
+    /// <summary>Reads the ports and the CA of a started server.</summary>
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(App), nameof(Http), nameof(Https), nameof(RootCertificate))]
+    private void Attach(WebApplication app)
+    {
+        App = app;
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         // A separate metrics listener (Metrics:Port) is plain HTTP too; the HTTP API is the other one.
         var metricsPort = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Vigil.Server.Hosting.Metrics.MetricsOptions>>().Value.Port;
@@ -39,16 +53,16 @@ internal sealed class RunningVigil : IAsyncDisposable
         RootCertificate = app.Services.GetRequiredService<CertificateAuthority>().Certificate;
     }
 
-    public WebApplication App { get; }
+    public WebApplication App { get; private set; }
 
-    public Uri Http { get; }
+    public Uri Http { get; private set; }
 
-    public Uri Https { get; }
+    public Uri Https { get; private set; }
 
-    public X509Certificate2 RootCertificate { get; }
+    public X509Certificate2 RootCertificate { get; private set; }
 
     /// <summary>The front door's port (<c>Server:FrontDoorPort</c>), when it is on.</summary>
-    public int? FrontDoorPort { get; }
+    public int? FrontDoorPort { get; private set; }
 
     public PostgresDatabase? Postgres => _postgres;
 
@@ -80,15 +94,13 @@ internal sealed class RunningVigil : IAsyncDisposable
             overrides[key] = value;
         }
 
-        var app = VigilHost.BuildWebApplication(new DataDirectory(directory.Path), overrides, services);
-        endpoints?.Invoke(app);
+        WebApplication app;
         try
         {
-            await VigilHost.StartAsync(app, cancellationToken);
+            app = await StartAppAsync(directory.Path, overrides, services, endpoints, cancellationToken);
         }
         catch
         {
-            await app.DisposeAsync();
             if (postgres is not null)
             {
                 await postgres.DisposeAsync();
@@ -98,7 +110,38 @@ internal sealed class RunningVigil : IAsyncDisposable
             throw;
         }
 
-        return new RunningVigil(app, directory, postgres);
+        return new RunningVigil(app, directory, postgres, overrides, services, endpoints);
+    }
+
+    /// <summary>
+    /// Stops the server as <c>vigil serve</c> stops and starts it again on the same data directory, database and
+    /// settings (new free ports: read them again from this object). What a restart keeps, or loses, is what it tests.
+    /// </summary>
+    public async Task RestartAsync(CancellationToken cancellationToken = default)
+    {
+        await App.StopAsync(cancellationToken);
+        await App.DisposeAsync();
+        _stopped = true;
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Attach(await StartAppAsync(_directory.Path, _overrides, _services, _endpoints, cancellationToken));
+        _stopped = false;
+    }
+
+    private static async Task<WebApplication> StartAppAsync(string dataPath, Dictionary<string, string?> overrides, Action<IServiceCollection>? services, Action<WebApplication>? endpoints, CancellationToken cancellationToken)
+    {
+        var app = VigilHost.BuildWebApplication(new DataDirectory(dataPath), overrides, services);
+        endpoints?.Invoke(app);
+        try
+        {
+            await VigilHost.StartAsync(app, cancellationToken);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        return app;
     }
 
     /// <summary>An HTTP client that trusts exactly Vigil's root CA (and checks the host name).</summary>
@@ -109,8 +152,12 @@ internal sealed class RunningVigil : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await App.StopAsync();
-        await App.DisposeAsync();
+        if (!_stopped)
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+
         if (_postgres is not null)
         {
             await _postgres.DisposeAsync();

@@ -7,6 +7,7 @@ using Vigil.Server.Features.Events;
 using Vigil.Server.Features.Integrations;
 using Vigil.Server.Features.Notifications;
 using Vigil.Server.Features.Pki;
+using Vigil.Server.Features.Provisioning;
 using Vigil.Server.Features.Signaling;
 
 namespace Vigil.Server.Storage;
@@ -25,6 +26,8 @@ internal abstract class VigilDbContext(DbContextOptions options) : DbContext(opt
     public DbSet<CertificateRecord> Certificates => Set<CertificateRecord>();
 
     public DbSet<Thing> Things => Set<Thing>();
+
+    public DbSet<RetainedMessage> RetainedMessages => Set<RetainedMessage>();
 
     public DbSet<AccessKey> AccessKeys => Set<AccessKey>();
 

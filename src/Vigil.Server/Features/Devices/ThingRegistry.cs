@@ -10,7 +10,13 @@ namespace Vigil.Server.Features.Devices;
 /// The one place that reads and writes things: fleet provisioning stores them, presence marks them
 /// online and offline, operators list and revoke them.
 /// </summary>
-internal sealed partial class ThingRegistry(VigilDbContext db, CertificateRegistry certificates, RevocationNotice revocations, TimeProvider time, ILogger<ThingRegistry> logger)
+internal sealed partial class ThingRegistry(
+    VigilDbContext db,
+    CertificateRegistry certificates,
+    RevocationNotice revocations,
+    IEnumerable<IThingRevocationObserver> revocationObservers,
+    TimeProvider time,
+    ILogger<ThingRegistry> logger)
 {
     // Keeps IN (...) lists well below every provider's parameter limit.
     private const int HeartbeatBatch = 500;
@@ -148,7 +154,7 @@ internal sealed partial class ThingRegistry(VigilDbContext db, CertificateRegist
 
     /// <summary>
     /// Revokes the thing's certificate (and any other certificate issued to it) and marks it
-    /// revoked. Every node drops its MQTT and signaling connections at once on the <see cref="RevocationNotice"/>,
+    /// revoked; what <see cref="IThingRevocationObserver"/>s remove goes in the same transaction. Every node drops its MQTT and signaling connections at once on the <see cref="RevocationNotice"/>,
     /// and within <c>Provisioning:CertificateRecheckInterval</c> if the notice is lost, whichever process ran this.
     /// </summary>
     public async Task<RevokeOutcome> RevokeAsync(string name, CancellationToken cancellationToken)
@@ -174,6 +180,11 @@ internal sealed partial class ThingRegistry(VigilDbContext db, CertificateRegist
         thing.RevokedAt ??= time.GetUtcNow();
         thing.UpdatedAt = time.GetUtcNow();
         await db.SaveChangesAsync(cancellationToken);
+        foreach (var observer in revocationObservers)
+        {
+            await observer.OnThingRevokedAsync(name, cancellationToken);
+        }
+
         await transaction.CommitAsync(cancellationToken);
         Log.Revoked(logger, name, issued.Count);
         await revocations.AnnounceAsync(cancellationToken);

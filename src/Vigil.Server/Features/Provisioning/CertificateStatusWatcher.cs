@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using MQTTnet.Protocol;
 using Vigil.Server.Features.Cluster;
+using Vigil.Server.Features.Devices;
 using Vigil.Server.Features.Pki;
 
 namespace Vigil.Server.Features.Provisioning;
@@ -11,10 +12,13 @@ namespace Vigil.Server.Features.Provisioning;
 /// run by another process, or another node, takes effect here within that interval) and drops
 /// connections whose certificate is no longer ACTIVE or has expired. Once a minute it also discards
 /// device certificates left PENDING_ACTIVATION for longer than an ownership token lives (spec §4.3).
+/// A thing revoked (its device certificate now REVOKED) also loses its retained messages here
+/// (<see cref="RetainedMessageStore.ForgetThingAsync"/>), so the read runs even with no connection open.
 /// A <see cref="RevocationNotice"/> (a revocation on any node or by a command) makes it look at once.
 /// </summary>
 internal sealed partial class CertificateStatusWatcher(
     DeviceConnections connections,
+    RetainedMessageStore retained,
     IServiceScopeFactory scopes,
     IOptions<ProvisioningOptions> options,
     TimeProvider time,
@@ -70,15 +74,21 @@ internal sealed partial class CertificateStatusWatcher(
     /// <summary>One round of checks; also called directly by tests and after a local revoke.</summary>
     public async Task RecheckAsync(DateTimeOffset since, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (connections.Count == 0)
-        {
-            return;
-        }
-
         List<CertificateRecord> changed;
         await using (var scope = scopes.CreateAsyncScope())
         {
             changed = await scope.ServiceProvider.GetRequiredService<CertificateRegistry>().ChangedSinceAsync(since, cancellationToken);
+
+            // Only ThingRegistry.RevokeAsync revokes device certificates (a re-provisioned thing's old one becomes
+            // INACTIVE); a thing provisioned again since (Provisioning:AllowReprovision) keeps its new messages.
+            var things = scope.ServiceProvider.GetRequiredService<ThingRegistry>();
+            foreach (var name in changed.Where(c => c is { Kind: CertificateKind.Device, Status: CertificateStatus.Revoked, ThingName: not null }).Select(c => c.ThingName!).Distinct(StringComparer.Ordinal))
+            {
+                if (await things.FindAsync(name, cancellationToken) is { RevokedAt: not null })
+                {
+                    await retained.ForgetThingAsync(name, cancellationToken);
+                }
+            }
         }
 
         var unusable = changed.Where(c => c.Status != CertificateStatus.Active).ToDictionary(c => c.Id, c => c.Status, StringComparer.Ordinal);

@@ -20,6 +20,7 @@ internal sealed partial class DeviceBroker(
     ProvisioningMetrics metrics,
     CertificateRequestThrottle throttle,
     RetainedMessageQuota retained,
+    RetainedMessageStore store,
     MqttClusterRelay relay,
     IHostApplicationLifetime lifetime,
     TimeProvider time,
@@ -174,13 +175,14 @@ internal sealed partial class DeviceBroker(
             return;
         }
 
-        if (args.ApplicationMessage.Retain && !retained.TryRetain(principal.ClientId, topic, args.ApplicationMessage.Payload.IsEmpty))
+        if (args.ApplicationMessage.Retain
+            && await retained.RefusalAsync(principal.ClientId, topic, args.ApplicationMessage.Payload.IsEmpty, args.CancellationToken) is { } refusal)
         {
             args.ProcessPublish = false;
             args.Response.ReasonCode = MqttPubAckReasonCode.QuotaExceeded;
-            args.Response.ReasonString = $"at most {retained.Limit} retained messages per device (Provisioning:MaxRetainedMessagesPerDevice)";
+            args.Response.ReasonString = refusal;
             args.CloseConnection = principal.ProtocolVersion != MqttProtocolVersion.V500;
-            Log.RetainRefused(logger, args.ClientId, topic, retained.Limit);
+            Log.RetainRefused(logger, args.ClientId, topic, refusal);
             return;
         }
 
@@ -216,6 +218,12 @@ internal sealed partial class DeviceBroker(
 
             await connections.SendToAsync(principal.ClientId, reply.Topic, reply.Payload, args.CancellationToken);
             return;
+        }
+
+        if (args.ApplicationMessage.Retain && args.ApplicationMessage.Payload.IsEmpty)
+        {
+            // The broker reports a cleared topic only if it held it; the table may hold it all the same.
+            await store.DeleteUnheldAsync(principal.ClientId, topic, args.CancellationToken);
         }
 
         // Accepted: for this node's subscribers (the broker goes on) and, in cluster mode, the other nodes'.
@@ -276,8 +284,8 @@ internal sealed partial class DeviceBroker(
         [LoggerMessage(EventId = 514, Level = LogLevel.Warning, Message = "MQTT: the server is stopping; closing client {ClientId} failed")]
         public static partial void ShutdownCloseFailed(ILogger logger, Exception exception, string clientId);
 
-        [LoggerMessage(EventId = 507, Level = LogLevel.Warning, Message = "MQTT client {ClientId} may not retain a message on {Topic}: it holds {Limit} retained messages already; refused")]
-        public static partial void RetainRefused(ILogger logger, string clientId, string topic, int limit);
+        [LoggerMessage(EventId = 507, Level = LogLevel.Warning, Message = "MQTT client {ClientId} may not retain a message on {Topic} ({Reason}); refused")]
+        public static partial void RetainRefused(ILogger logger, string clientId, string topic, string reason);
 
         [LoggerMessage(EventId = 508, Level = LogLevel.Warning, Message = "Certificate request from MQTT client {ClientId} (claim certificate {CertificateId}, address {Address}) throttled: {Reason}")]
         public static partial void CertificateRequestThrottled(ILogger logger, string clientId, string certificateId, string address, string reason);

@@ -25,6 +25,7 @@ internal static class ProvisioningFeature
         services.AddScoped<ClaimBundleWriter>();
         services.AddSingleton<FleetProvisioningService>();
         services.AddSingleton<PreProvisioningHook>();
+        services.AddScoped<Devices.IThingRevocationObserver, RetainedMessageRevocation>();
         services.AddHttpClient(PreProvisioningHook.HttpClientName, client => client.Timeout = PreProvisioningHook.Timeout);
         return services;
     }
@@ -33,7 +34,7 @@ internal static class ProvisioningFeature
     /// What <c>vigil serve</c> adds: the MQTT broker (MQTTnet, hosted in Kestrel) on
     /// <c>Provisioning:MqttPort</c> and, when set, <c>Provisioning:MqttAlpnPort</c>, both TLS with a
     /// client certificate required and the same ALPN rules (<see cref="MqttApplicationProtocols"/>);
-    /// presence; and the certificate watcher.
+    /// retained messages kept in the database; presence; and the certificate watcher.
     /// </summary>
     public static WebApplicationBuilder AddProvisioningServer(this WebApplicationBuilder builder)
     {
@@ -48,6 +49,8 @@ internal static class ProvisioningFeature
         services.AddSingleton<DeviceConnectionAuthenticator>();
         services.AddSingleton<MqttPacketSizeLimit>();
         services.AddSingleton<CertificateRequestThrottle>();
+        services.AddSingleton<RetainedMessageStore>();
+        services.AddHostedService(sp => sp.GetRequiredService<RetainedMessageStore>());
         services.AddSingleton<RetainedMessageQuota>();
         services.AddSingleton<ProvisioningMetrics>();
         services.AddSingleton<IMetricSeries>(sp => sp.GetRequiredService<ProvisioningMetrics>());

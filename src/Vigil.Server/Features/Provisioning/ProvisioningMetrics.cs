@@ -6,7 +6,8 @@ namespace Vigil.Server.Features.Provisioning;
 
 /// <summary>
 /// Meter <c>Vigil.Provisioning</c>: MQTT connections by certificate kind, refusals at CONNECT by
-/// reason, fleet-provisioning requests (outcome, duration), and in cluster mode the frames between nodes' brokers. Labels are small fixed sets; no
+/// reason, fleet-provisioning requests (outcome, duration), writes of retained messages to the database, and in cluster
+/// mode the frames between nodes' brokers. Labels are small fixed sets; no
 /// client id or serial ever becomes a label.
 /// </summary>
 internal sealed class ProvisioningMetrics : IMetricSeries
@@ -17,6 +18,10 @@ internal sealed class ProvisioningMetrics : IMetricSeries
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;
     private readonly Counter<long> _clusterFrames;
+    private readonly Counter<long> _retainedWrites;
+
+    /// <summary>What becomes of a retained message's write to the database (<see cref="RetainedMessageStore"/>).</summary>
+    public static readonly IReadOnlyList<string> RetainedWriteOutcomes = ["stored", "deleted", "failed"];
 
     /// <summary>What happens to frames on the cluster's MQTT channel (<see cref="MqttClusterRelay"/>).</summary>
     public static readonly IReadOnlyList<string> ClusterFrameOutcomes = ["sent", "received", "queue_full", "too_large", "redis_failed", "unreadable", "not_delivered"];
@@ -32,6 +37,7 @@ internal sealed class ProvisioningMetrics : IMetricSeries
             HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
         });
         _clusterFrames = meter.CreateCounter<long>("vigil.mqtt.cluster.frames", "{frame}", "Cluster mode: messages and connect notices between nodes' brokers, by outcome (sent, received, or why dropped)");
+        _retainedWrites = meter.CreateCounter<long>("vigil.mqtt.retained.writes", "{write}", "Retained messages of this node's clients written to the database, by outcome (stored, deleted, failed)");
     }
 
     public void InitializeSeries()
@@ -48,9 +54,16 @@ internal sealed class ProvisioningMetrics : IMetricSeries
         {
             _clusterFrames.Add(0, new KeyValuePair<string, object?>("outcome", outcome));
         }
+
+        foreach (var outcome in RetainedWriteOutcomes)
+        {
+            _retainedWrites.Add(0, new KeyValuePair<string, object?>("outcome", outcome));
+        }
     }
 
     public void Refused(string reason) => _refusals.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    public void RetainedWrite(string outcome) => _retainedWrites.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 
     public void ClusterFrame(string outcome) => _clusterFrames.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
 

@@ -1148,6 +1148,53 @@ namespace Vigil.Server.Storage.Migrations.Postgres
                     b.ToTable("Certificates", (string)null);
                 });
 
+            modelBuilder.Entity("Vigil.Server.Features.Provisioning.RetainedMessage", b =>
+                {
+                    b.Property<string>("Topic")
+                        .HasMaxLength(1024)
+                        .HasColumnType("character varying(1024)");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("character varying(128)");
+
+                    b.Property<string>("ContentType")
+                        .HasColumnType("text");
+
+                    b.Property<byte[]>("CorrelationData")
+                        .HasColumnType("bytea");
+
+                    b.Property<long>("MessageExpiryInterval")
+                        .HasColumnType("bigint");
+
+                    b.Property<byte[]>("Payload")
+                        .IsRequired()
+                        .HasColumnType("bytea");
+
+                    b.Property<int>("PayloadFormatIndicator")
+                        .HasColumnType("integer");
+
+                    b.Property<int>("QualityOfService")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("ResponseTopic")
+                        .HasColumnType("text");
+
+                    b.Property<DateTimeOffset>("SetAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("UserPropertiesJson")
+                        .HasColumnType("text");
+
+                    b.HasKey("Topic");
+
+                    b.HasIndex("ClientId");
+
+                    b.ToTable("RetainedMessages", (string)null);
+                });
+
             modelBuilder.Entity("Vigil.Server.Features.Signaling.SignalingChannel", b =>
                 {
                     b.Property<Guid>("Id")

@@ -1131,6 +1131,53 @@ namespace Vigil.Server.Storage.Migrations.Sqlite
                     b.ToTable("Certificates", (string)null);
                 });
 
+            modelBuilder.Entity("Vigil.Server.Features.Provisioning.RetainedMessage", b =>
+                {
+                    b.Property<string>("Topic")
+                        .HasMaxLength(1024)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ClientId")
+                        .IsRequired()
+                        .HasMaxLength(128)
+                        .IsUnicode(false)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentType")
+                        .HasColumnType("TEXT");
+
+                    b.Property<byte[]>("CorrelationData")
+                        .HasColumnType("BLOB");
+
+                    b.Property<long>("MessageExpiryInterval")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("Payload")
+                        .IsRequired()
+                        .HasColumnType("BLOB");
+
+                    b.Property<int>("PayloadFormatIndicator")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("QualityOfService")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ResponseTopic")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("SetAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("UserPropertiesJson")
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Topic");
+
+                    b.HasIndex("ClientId");
+
+                    b.ToTable("RetainedMessages", (string)null);
+                });
+
             modelBuilder.Entity("Vigil.Server.Features.Signaling.SignalingChannel", b =>
                 {
                     b.Property<Guid>("Id")
